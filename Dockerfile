@@ -1,0 +1,28 @@
+# The archive web application. Data (SQLite store of record, originals, embedded index) lives in /data.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    ARCHIVE_HOME=/data
+
+WORKDIR /app
+
+# Only what the package needs (the build context also holds .venv/ and data/, which must stay out).
+# The bracketed names are optional files: the glob copies them when present.
+COPY pyproject.toml README.m[d] constraints.tx[t] ./
+COPY archive ./archive
+COPY ingest ./ingest
+COPY search_api ./search_api
+COPY web ./web
+RUN if [ -f constraints.txt ]; then pip install -c constraints.txt .; else pip install .; fi \
+    && rm -rf /app/build /app/*.egg-info
+
+RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin archive \
+    && mkdir -p /data && chown archive:archive /data
+USER archive
+VOLUME ["/data"]
+EXPOSE 8000
+
+CMD ["archive", "serve", "--host", "0.0.0.0", "--port", "8000"]

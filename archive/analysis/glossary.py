@@ -1,0 +1,85 @@
+"""The field's vocabulary in English, Russian and Kazakh (`data/glossary.tsv`).
+
+A query term found in any of the three languages, in any inflected form, brings its equivalents in
+the other two. Words are compared by language stem or name key (either may meet: the stem handles
+English and Russian suffixes, the key Kazakh endings and spelling variants); function words are
+skipped on both sides, so "search of the home" meets "search of a home". Multi-word terms match as
+sequences and the longest term wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from archive.analysis.phrases import (
+    PhraseIndex,
+    alternatives,
+    content_tokens,
+    longest_non_overlapping,
+    phrase_forms,
+    read_table,
+    token_forms,
+)
+from archive.analysis.tokenize import tokenize
+
+LANGUAGES = ("en", "ru", "kk")
+
+
+@dataclass(frozen=True)
+class GlossaryExpansion:
+    language: str  # "en" | "ru" | "kk"
+    phrase: str  # the equivalent phrase in that language, as written in the glossary
+    source: str  # the query words that triggered it, e.g. "hunger strike"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    concept: int
+    language: str
+
+
+@cache
+def _concepts() -> list[dict[str, list[str]]]:
+    concepts = []
+    for row in read_table("glossary.tsv"):
+        if row and row[0] == "en":
+            continue  # the header
+        cells = [*row, "", "", ""][:3]
+        concepts.append({lang: alternatives(cell) for lang, cell in zip(LANGUAGES, cells, strict=True)})
+    return concepts
+
+
+@cache
+def _index() -> PhraseIndex:
+    index = PhraseIndex()
+    for number, concept in enumerate(_concepts()):
+        for language, phrases in concept.items():
+            for phrase in phrases:
+                index.add(phrase_forms(phrase, with_stem=True, drop_stopwords=True), _Entry(number, language))
+    index.finalise()
+    return index
+
+
+def expand_glossary(text: str) -> list[GlossaryExpansion]:
+    """Equivalents, in the other two languages, of every glossary term found in `text`."""
+    tokens = content_tokens(t for t in tokenize(text) if t.key or t.stem)
+    found = _index().matches([token_forms(t, with_stem=True) for t in tokens])
+    expansions: list[GlossaryExpansion] = []
+    seen: set[tuple[str, str]] = set()
+    for start, end, pattern in longest_non_overlapping(found):
+        # every language in which this span matched the same concept counts as a source language
+        entry = pattern.payload
+        assert isinstance(entry, _Entry)
+        matched = {p.payload.language for s, e, p in found
+                   if (s, e) == (start, end) and isinstance(p.payload, _Entry)
+                   and p.payload.concept == entry.concept}
+        source = text[tokens[start].start: tokens[end - 1].end]
+        for language in LANGUAGES:
+            if language in matched:
+                continue
+            for phrase in _concepts()[entry.concept][language]:
+                if (language, phrase) not in seen:
+                    seen.add((language, phrase))
+                    expansions.append(GlossaryExpansion(language, phrase, source))
+    return expansions

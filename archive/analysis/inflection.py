@@ -1,0 +1,236 @@
+"""Case endings of names, stripped from a rich skeleton (see `skeleton.py`).
+
+Two ending systems meet in Kazakhstani sources:
+
+* Kazakh case, possessive and plural endings, whose first sound depends on the last sound of the
+  stem (vowel, voiced consonant, nasal, voiceless consonant) and whose vowel follows the stem's
+  vowel harmony. The tables below are generated from those rules, so every variant exists
+  (-ның/-нің/-дың/-дің/-тың/-тің, -ға/-ге/-қа/-ке, -да/-де/-та/-те, -дан/-ден/-нан/-нен/-тан/-тен,
+  -мен/-бен/-пен, possessive -ы/-і/-сы/-сі + case, plural -лар/-лер/-дар/-дер/-тар/-тер + case).
+* Russian declension of names: -а -у -е -ы -и (and -я -ю, which the skeleton writes as a glide
+  plus vowel, so that й-stems such as Мамай/Мамая/Мамаю/Мамаем converge), -ом/-ем/-ой, surname
+  endings after -ов/-ев/-ин (-ым, -ой), and adjectival surnames in -ский/-цкий.
+
+Stripping repeats (at most three rounds) until nothing more comes off: a Kazakh ending first, else
+a Russian one. The rounds make the nominative and the inflected forms meet even when the nominative
+itself looks inflected (Қызылорда / Қызылордада both lose -да). Guards against stripping a part of
+the name: the stem keeps at least three symbols and a vowel, the ending's first sound must fit the
+stem's last sound, and endings that read as ordinary Russian endings (-да, -ды, -не...) are only
+taken in words that show Kazakh letters or where the vowel harmony and stem length make the Kazakh
+reading the likely one.
+"""
+
+from __future__ import annotations
+
+from archive.analysis.skeleton import VOWELS
+
+# Classes of the stem's last sound, as Kazakh suffix allomorphy sees it.
+VOWEL, SONORANT, SIBILANT, NASAL, VOICELESS, POSSESSIVE = "V", "R", "Z", "N", "T", "P"
+_CLASS = {ch: VOWEL for ch in VOWELS - {"u"}}
+_CLASS.update({ch: SONORANT for ch in "lrju"})
+_CLASS.update({ch: SIBILANT for ch in "zž"})
+_CLASS.update({ch: NASAL for ch in "mnŋ"})
+# Loan words ending in б в г д are devoiced in Kazakh: Тоқаевқа, Назарбаевтың.
+_CLASS.update({ch: VOICELESS for ch in "kqpstšfxhcčbvgdğ"})
+
+_BACK = frozenset("aouūı")
+_FRONT = frozenset("äöüeì")
+KAZAKH_MARKS = frozenset("äğqŋöūüìh")  # skeleton symbols only Kazakh spelling produces
+
+
+def _harmonic(*variants: str) -> list[str]:
+    """Back and front forms of a template: A → a/e, I → ı/ì, G → ğ/g, Q → q/k."""
+    out = []
+    for front in (False, True):
+        table = str.maketrans("AIGQ", "eìgk" if front else "aığq")
+        out += [v.translate(table) for v in variants]
+    return out
+
+
+def _kazakh_endings() -> dict[str, frozenset[str]]:
+    """Every Kazakh ending with the stem classes it may follow."""
+    table: dict[str, set[str]] = {}
+
+    def add(classes: str, *templates: str) -> None:
+        for form in _harmonic(*templates):
+            table.setdefault(form, set()).update(classes)
+
+    vr, vrzn = VOWEL + SONORANT, VOWEL + SONORANT + SIBILANT + NASAL
+    add(VOWEL + NASAL, "nIŋ")  # genitive
+    add(SONORANT + SIBILANT, "dIŋ")
+    add(VOICELESS, "tIŋ")
+    add(VOWEL, "nI")  # accusative
+    add(SONORANT + SIBILANT + NASAL, "dI")
+    add(VOICELESS, "tI")
+    add(vrzn, "GA")  # dative
+    add(VOICELESS, "QA")
+    add(vrzn, "dA", "dAGI")  # locative, and locative + -ғы "of/in"
+    add(VOICELESS, "tA", "tAGI")
+    add(vr + SIBILANT, "dAn")  # ablative
+    add(NASAL, "nAn")
+    add(VOICELESS, "tAn")
+    add(vr + NASAL, "mEn", "mEnEn")  # instrumental (its vowel is always e)
+    add(SIBILANT, "bEn", "bEnEn")
+    add(VOICELESS, "pEn", "pEnEn")
+    add(VOWEL, "sI")  # possessive 3rd person (пирамидасы)
+    # possessive 3rd person + case
+    after_possessive = ("nIŋ", "nA", "ndA", "ndAGI", "nAn", "mEn")
+    add(SONORANT + SIBILANT + NASAL + VOICELESS, *("I" + e for e in after_possessive))
+    add(VOWEL, *("sI" + e for e in after_possessive))
+    # possessive 1st person plural ("our"), alone and + case
+    our = ("", "dIŋ", "dI", "GA", "dA", "dAn", "bEn")
+    add(SONORANT + SIBILANT + NASAL + VOICELESS, *("ImIz" + e for e in our))
+    add(VOWEL, *("mIz" + e for e in our))
+    # plural, only with a case or possessive after it (bare -тар/-дар would cut Мұхтар, Искандар)
+    after_plural = ("dIŋ", "dI", "GA", "dA", "dAn", "mEn", "I", "InIŋ", "InA", "IndA", "InAn")
+    add(VOWEL + SONORANT, *("lAr" + e for e in ("", *after_plural)))
+    add(SIBILANT + NASAL, *("dAr" + e for e in after_plural))
+    add(VOICELESS, *("tAr" + e for e in after_plural))
+    # the instrumental template used E for its fixed vowel
+    fixed = {k.replace("E", "e"): v for k, v in table.items()}
+    return {k: frozenset(v) for k, v in fixed.items()}
+
+
+KAZAKH_ENDINGS = _kazakh_endings()
+# Latin spellings write і as i: add those variants (they are marked as Kazakh by ŋ, ğ or q only)
+for _form, _classes in list(KAZAKH_ENDINGS.items()):
+    _latin = _form.replace("ì", "i")
+    if _latin != _form and not KAZAKH_MARKS.isdisjoint(_latin):
+        KAZAKH_ENDINGS.setdefault(_latin, _classes)
+_MAX_KAZAKH = max(map(len, KAZAKH_ENDINGS))
+
+# Russian endings. Groups are tried longest first; each has a condition on the stem's end.
+_ADJECTIVAL = ("ogo", "ego", "omu", "emu", "ımi", "imi", "aja", "uju", "ije", "ıje", "ım", "im", "om", "oj",
+               "ej", "ıj", "ij", "ıx", "ix", "ı", "i", "a", "u", "e")
+_SURNAME = ("ımi", "ım", "im", "oj", "ıx", "a", "u", "e", "ı")
+_SOFT_INSTRUMENTAL = ("em",)  # Мамаем, Алексеем, Игорем
+_HARD_INSTRUMENTAL = ("om", "oj", "ogo", "omu")
+_PLURAL = ("ax", "am", "ami")
+_FINAL_VOWELS = ("a", "ä", "e", "ı", "ì", "i", "u", "ū", "ü")
+# й-stem nominatives (Юрий, Дмитрий) lose -ий so that Yuri, Dmitry and Dmitrii meet them
+_J_STEM = ("ij", "ıj", "ii", "ıi")
+_MAX_RUSSIAN = 3
+MIN_STEM = 3
+
+
+def _has_vowel(stem: str) -> bool:
+    return not VOWELS.isdisjoint(stem)
+
+
+def _last_vowel(stem: str) -> str:
+    """The last vowel of a stem, for harmony; a final у is a consonant there (Атырау)."""
+    for i in range(len(stem) - 1, -1, -1):
+        if stem[i] in VOWELS and not (stem[i] == "u" and i == len(stem) - 1):
+            return stem[i]
+    return ""
+
+
+def _kazakh_ok(stem: str, ending: str, marked_word: bool) -> bool:
+    if len(stem) < MIN_STEM or not _has_vowel(stem):
+        return False
+    last = stem[-1]
+    allowed = KAZAKH_ENDINGS[ending]
+    klass = _CLASS.get(last)
+    # Kazakh и is a vowel plus й: after it come both vowel forms and й forms (Пехлевидің, Чилиден)
+    if klass not in allowed and not (last == "i" and SONORANT in allowed):
+        return False
+    if ending.startswith("tan") and last in "sš":
+        return False  # Қазақстан, Пакистан, Бостан: -стан is part of the name
+    if not _long_ending_ok(stem, ending):
+        return False
+    if marked_word or not KAZAKH_MARKS.isdisjoint(ending):
+        return True
+    # An ending Russian words also end in, in a word without Kazakh letters: take it only when the
+    # Kazakh reading is much the likelier one.
+    vowel = _last_vowel(stem)
+    # и is neutral, and so is the е of Russian-made surnames (Назарбаевта); -мен/-бен/-пен keep е
+    neutral = vowel == "i" or (vowel == "e" and stem.endswith("ev"))
+    if vowel and not neutral and ending[0] not in "mbp":
+        back = not _BACK.isdisjoint(ending)
+        if (vowel in _BACK) != back:
+            return False
+    if len(ending) == 2 and last == "i":
+        return False  # Мадриде, Рашида, Давида: Russian endings after a stem in -ид
+    if ending == "ke" and last == "s":
+        return False  # Семипалатинске, Минске: Russian -ск + е
+    if ending == "nı":
+        return stem.endswith(("ija", "ıja"))  # Азияны; but Светланы, Ирины are Russian genitives
+    return True
+
+
+def _long_ending_ok(stem: str, ending: str) -> bool:
+    """Endings of three or more letters without Kazakh letters (-мен, -дан, -нан...) end many
+    nominatives too (Өскемен, Иордан): they need a longer stem."""
+    if len(ending) < 3 or not KAZAKH_MARKS.isdisjoint(ending):
+        return True
+    return len(stem) >= (5 if ending[0] in "mbp" else 4)
+
+
+_KAZAKH_BY_SIZE = sorted({len(e) for e in KAZAKH_ENDINGS}, reverse=True)
+_KAZAKH_LAST = frozenset(e[-1] for e in KAZAKH_ENDINGS)
+
+
+def _strip_kazakh(skel: str, marked_word: bool) -> str | None:
+    if skel[-1] not in _KAZAKH_LAST:
+        return None
+    longest = len(skel) - MIN_STEM
+    for size in _KAZAKH_BY_SIZE:
+        if size > longest:
+            continue
+        ending = skel[-size:]
+        if ending in KAZAKH_ENDINGS and _kazakh_ok(skel[:-size], ending, marked_word):
+            return skel[:-size]
+    return None
+
+
+def _russian_ok(stem: str) -> bool:
+    return len(stem) >= MIN_STEM and _has_vowel(stem) and stem[-1] not in VOWELS
+
+
+_RUSSIAN_ALL = frozenset((*_ADJECTIVAL, *_SURNAME, *_SOFT_INSTRUMENTAL, *_HARD_INSTRUMENTAL, *_PLURAL,
+                          *_FINAL_VOWELS, *_J_STEM, "ej"))
+_RUSSIAN_LAST = frozenset(e[-1] for e in _RUSSIAN_ALL)
+
+
+def _strip_russian(skel: str) -> str | None:
+    if skel[-1] not in _RUSSIAN_LAST:
+        return None
+    for size in range(min(_MAX_RUSSIAN, len(skel) - MIN_STEM), 0, -1):
+        ending = skel[-size:]
+        if ending not in _RUSSIAN_ALL:
+            continue
+        stem = skel[:-size]
+        if not _russian_ok(stem):
+            continue
+        if stem.endswith(("sk", "ck")) and ending in _ADJECTIVAL:
+            return stem
+        if stem.endswith(("ov", "ev", "in", "ın")) and ending in _SURNAME:
+            return stem
+        if ending in _SOFT_INSTRUMENTAL and stem[-1] in "jžščcl":
+            return stem
+        if ending in _HARD_INSTRUMENTAL and stem[-1] != "j":
+            return stem
+        if ending in _PLURAL and len(stem) >= 5:
+            return stem  # plural names: Нидерландах, Гималаям
+        if ending == "ej" and stem.endswith("ij"):
+            return stem  # Марией, Азией
+        if ending in _J_STEM:
+            return stem
+        if size == 1 and ending in _FINAL_VOWELS:
+            return stem
+    return None
+
+
+def strip_endings(skel: str, rounds: int = 3) -> str:
+    """The skeleton without its case endings (see the module docstring)."""
+    if len(skel) <= MIN_STEM:
+        return skel
+    marked = not KAZAKH_MARKS.isdisjoint(skel)
+    for _ in range(rounds):
+        shorter = _strip_kazakh(skel, marked)
+        if shorter is None:
+            shorter = _strip_russian(skel)
+        if shorter is None:
+            break
+        skel = shorter
+    return skel

@@ -1,0 +1,52 @@
+"""The name key: one ASCII string per word, the same for every spelling, script and case form of a name.
+
+Steps: fold the word (`normalize.fold`), romanise it to the rich skeleton (`skeleton.py`), strip
+case endings (`inflection.py`), then fold the skeleton to the key:
+
+* a glide before a vowel disappears (ya/ia/я → a, ye/е → e, yu/ю → u), elsewhere it is i;
+* ы і и ı y → i; ә → a; ө → o; ұ ү → u; ң → n; қ q → k; ғ gh → g; х kh h һ → h;
+* ж zh j dzh ž → j; ш sh ş š щ → x; ч ch ç č → c; ц → ts; w → v;
+* doubled letters are written once (after the endings are gone, so Оспанның → ospan).
+
+The key uses the letters a-z only. It is not meant to be read, only compared; a hit is explained
+with the surface forms.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from archive.analysis.inflection import strip_endings
+from archive.analysis.normalize import fold
+from archive.analysis.skeleton import skeleton
+
+_SYMBOLS = frozenset("abcdefghijklmnopqrstuvwxyzäoöuūüeıìiğŋšžčx")
+_GLIDE_BEFORE_VOWEL = re.compile("j(?=[aäoöuūüeıìi])")
+_KEY_TABLE = str.maketrans({
+    "j": "i", "ä": "a", "ö": "o", "ū": "u", "ü": "u", "ı": "i", "ì": "i", "q": "k", "ğ": "g", "ŋ": "n",
+    "x": "h", "ž": "j", "š": "x", "č": "c", "c": "ts", "w": "v", "y": "i",
+})
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def fold_skeleton(skel: str) -> str:
+    """Folds a (stripped) rich skeleton to the key alphabet."""
+    if "j" in skel:
+        skel = _GLIDE_BEFORE_VOWEL.sub("", skel)
+    key = skel.translate(_KEY_TABLE)
+    return _DOUBLES.sub(r"\1", key) if _DOUBLES.search(key) else key
+
+
+@lru_cache(maxsize=500_000)
+def name_key(word: str) -> str:
+    """The key of one word in any script; '' for a word with no letters."""
+    folded = fold(word)
+    if folded.endswith("'s"):
+        folded = folded[:-2]  # English possessive
+    skel = skeleton(folded)
+    if not _SYMBOLS.issuperset(skel):
+        skel = "".join(ch for ch in skel if ch in _SYMBOLS)
+    if not skel:
+        return ""
+    return fold_skeleton(strip_endings(skel))

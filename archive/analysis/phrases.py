@@ -1,0 +1,107 @@
+"""Loading of the editable phrase tables (aliases, glossary) and matching of token sequences."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+from archive.analysis.normalize import is_cyrillic
+from archive.analysis.stemming import kazakh_stem
+from archive.analysis.stopwords import is_stopword
+from archive.analysis.tokenize import Token, tokenize
+
+
+def read_table(name: str) -> list[list[str]]:
+    """Rows of a tab-separated file in `data/`, without comments (#) and blank lines."""
+    text = resources.files("archive.analysis").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+def alternatives(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    forms: tuple[frozenset[str], ...]  # per word: the forms any of which a token must have
+    payload: object
+
+
+def token_forms(token: Token, with_stem: bool) -> frozenset[str]:
+    """The forms a token is matched by. With stems (the glossary), forms carry the script, so that
+    an English term meets English words only even where keys agree across languages (office/офис)."""
+    if not with_stem:
+        return frozenset({"k:" + token.key} if token.key else ())
+    script = "c" if is_cyrillic(token.word) else "l"
+    forms = {f"{script}s:{token.stem}"}
+    if token.key:
+        forms.add(f"{script}k:{token.key}")
+    if script == "c":
+        forms.add("cz:" + kazakh_stem(token.word))  # Kazakh words written without Kazakh letters
+    return frozenset(forms)
+
+
+def content_tokens(tokens: Iterable[Token]) -> list[Token]:
+    """Tokens without function words, unless nothing else would be left."""
+    tokens = list(tokens)
+    kept = [t for t in tokens if not is_stopword(t.word)]
+    return kept or tokens
+
+
+class PhraseIndex:
+    """Finds token sequences whose forms meet a pattern's forms word by word, longest first."""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[Pattern]] = defaultdict(list)
+
+    def add(self, forms: tuple[frozenset[str], ...], payload: object) -> None:
+        if not forms:
+            return
+        pattern = Pattern(forms, payload)
+        for form in forms[0]:
+            self._by_first[form].append(pattern)
+
+    def finalise(self) -> None:
+        for patterns in self._by_first.values():
+            patterns.sort(key=lambda p: len(p.forms), reverse=True)
+
+    def matches(self, forms: list[frozenset[str]]) -> list[tuple[int, int, Pattern]]:
+        """All (start, end, pattern) matches at every position, the longest per position first."""
+        found = []
+        for i, first in enumerate(forms):
+            seen: set[int] = set()
+            for form in first:
+                for pattern in self._by_first.get(form, ()):
+                    if id(pattern) in seen:
+                        continue
+                    seen.add(id(pattern))
+                    size = len(pattern.forms)
+                    if i + size <= len(forms) and all(
+                        not pattern.forms[j].isdisjoint(forms[i + j]) for j in range(1, size)
+                    ):
+                        found.append((i, i + size, pattern))
+        return found
+
+
+def phrase_forms(text: str, with_stem: bool, drop_stopwords: bool) -> tuple[frozenset[str], ...]:
+    tokens = [t for t in tokenize(text) if t.key or t.stem]
+    if drop_stopwords:
+        tokens = content_tokens(tokens)
+    return tuple(token_forms(t, with_stem) for t in tokens)
+
+
+def longest_non_overlapping(found: list[tuple[int, int, Pattern]]) -> list[tuple[int, int, Pattern]]:
+    chosen: list[tuple[int, int, Pattern]] = []
+    taken: set[int] = set()
+    for start, end, pattern in sorted(found, key=lambda m: (-(m[1] - m[0]), m[0])):
+        if taken.isdisjoint(range(start, end)):
+            chosen.append((start, end, pattern))
+            taken.update(range(start, end))
+    return sorted(chosen, key=lambda m: m[0])

@@ -1,0 +1,140 @@
+"""Romanisation of one folded word, Cyrillic or Latin, to a "rich skeleton".
+
+The skeleton is one symbol per sound class, so that every spelling system meets on the same
+string before case endings are stripped: Russian and Kazakh Cyrillic; English press forms; passport
+(ICAO) forms; BGN/PCGN; GOST 7.79 / ISO 9 (ž š č ŝ ë è û â and the Kazakh ǵ ķ ņ ḥ ì ù ô); the 2021
+Kazakh Latin alphabet (ä ğ q ñ ö ū ü ı ş ç); the 2017 apostrophe alphabet (a' g' n' o' u' s' c')
+and the 2018 acute alphabet (á ǵ ń ó ú ý).
+
+Symbols (all lower case):
+    vowels      a ä o ö u ū ü e ı (ы) ì (і) i (и)
+    glide       j (й, and the y/i of ya, ye, yu, ia, iu...)
+    consonants  b v g ğ d ž z k q l m n ŋ p r s t f x (х, kh) h (һ) c (ц) č š
+Latin "j" is ž (Janbolat, Jakishev) except word-finally after a vowel (Nikolaj), where it is й.
+The skeleton keeps distinctions (ы/і/и, к/қ, г/ғ, х/һ) that the Kazakh ending rules use; the name
+key folds them afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+
+from anyascii import anyascii
+
+from archive.analysis.normalize import is_cyrillic
+
+VOWELS = frozenset("aäoöuūüeıìi")
+
+# --- Cyrillic --------------------------------------------------------------------------------------
+
+_CYR_VOWELS = "аәеиоөуұүыіэюяєїё"
+# е, я, ю (and Ukrainian є, ї) start with a glide at the start of a word, after a vowel and after ъ/ь.
+_CYR_IOTATED = re.compile(f"(?:(?<=^)|(?<=[{_CYR_VOWELS}ъь]))([еяюєї])")
+_CYR_GLIDE = {"е": "je", "я": "ja", "ю": "ju", "є": "je", "ї": "ji"}
+_CYR_TABLE = str.maketrans({
+    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ж": "ž", "з": "z",
+    "и": "i", "й": "j", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "ŋ", "о": "o", "ө": "ö",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "ū", "ү": "ü", "ф": "f", "х": "x", "һ": "h",
+    "ц": "c", "ч": "č", "ш": "š", "щ": "š", "ъ": None, "ы": "ı", "і": "ì", "ь": None, "э": "e",
+    "ю": "u", "я": "a", "ё": "o", "є": "e", "ї": "i", "ґ": "g", "ў": "u", "ҳ": "x", "ј": "j",
+    "ѓ": "g", "ќ": "k", "ѐ": "e", "ѝ": "i",
+})
+
+
+_CYR_IOTATED_LETTERS = frozenset("еяюєї")
+
+
+def _glide(match: re.Match[str]) -> str:
+    return _CYR_GLIDE[match.group(1)]
+
+
+def _cyrillic(word: str) -> str:
+    if "дж" in word:
+        word = word.replace("дж", "ž")
+    if not _CYR_IOTATED_LETTERS.isdisjoint(word):
+        word = _CYR_IOTATED.sub(_glide, word)
+    return word.translate(_CYR_TABLE)
+
+
+# --- Latin -----------------------------------------------------------------------------------------
+
+# Letters with diacritics mapped to skeleton symbols (or to plain letters handled by the rules below).
+_LAT_TABLE = str.maketrans({
+    "á": "ä", "à": "a", "â": "â", "ã": "a", "å": "a", "ā": "a", "ä": "ä", "æ": "ä",
+    "ǵ": "ğ", "ġ": "ğ", "ğ": "ğ", "ķ": "q", "ņ": "ŋ", "ṇ": "ŋ", "ñ": "ŋ", "ń": "ŋ", "ň": "n",
+    "ḥ": "h", "ħ": "h", "ì": "ì", "í": "i", "î": "i", "ï": "i", "ī": "i", "ı": "i", "ỳ": "ı",
+    "ó": "ö", "ò": "o", "ô": "ö", "ő": "ö", "ö": "ö", "ø": "ö", "ō": "o", "õ": "o",
+    "ú": "ü", "ù": "ū", "û": "û", "ū": "ū", "ü": "ü", "ű": "ü", "ů": "u", "ý": "u", "ÿ": "ı",
+    "é": "e", "è": "e", "ê": "e", "ë": "e", "ē": "e", "ě": "e", "ę": "e",
+    "ş": "š", "š": "š", "ŝ": "š", "ś": "s", "ș": "š", "ç": "č", "č": "č", "ć": "č", "ĉ": "č",
+    "ž": "ž", "ź": "z", "ż": "ž", "ẑ": "ž", "ď": "d", "ť": "t", "ř": "r", "ł": "l", "ľ": "l",
+    "ŭ": "u", "ß": "s", "ʹ": None, "ʺ": None, "\u0307": None,
+})
+# 2017 Kazakh Latin: a letter followed by an apostrophe is a Kazakh letter; elsewhere it is dropped.
+_APOSTROPHE = {"a": "ä", "g": "ğ", "n": "ŋ", "o": "ö", "u": "ü", "s": "š", "c": "č", "i": "i", "y": "u"}
+
+_SPECIAL = re.compile(
+    r"shch|sch|tsch|dzh|dž|zh|kh|sh|ch|gh|ph|ck|dj|[a-zäöüūıìâûğŋšžč]'|[yijâûxcwhq']"
+)
+_DIGRAPHS = {
+    "shch": "š", "sch": "š", "tsch": "č", "dzh": "ž", "dž": "ž", "zh": "ž", "kh": "x", "sh": "š",
+    "ch": "č", "gh": "ğ", "ph": "f", "ck": "k", "dj": "ž", "w": "v", "h": "x", "q": "q", "'": "",
+}
+_LAT_VOWELS = frozenset("aäoöuūüeıìiyâû")
+_NEXT_VOWELS = _LAT_VOWELS - {"y"}  # "yy" (Rudnyy) is ы + й, not a glide before a vowel
+_KNOWN = frozenset("abcdefghijklmnopqrstuvwxyz'äöüūıìâûğŋšžčq")
+
+
+def _latin_unit(match: re.Match[str]) -> str:
+    unit = match.group()
+    mapped = _DIGRAPHS.get(unit)
+    if mapped is not None:
+        return mapped
+    if len(unit) == 2:  # a letter and an apostrophe: 2017 Kazakh Latin
+        return _APOSTROPHE.get(unit[0], unit[0])
+    word, start, end = match.string, match.start(), match.end()
+    prev = word[start - 1] if start else ""
+    nxt = word[end] if end < len(word) else ""
+    after_vowel = prev in _LAT_VOWELS and prev != ""
+    next_vowel = nxt in _NEXT_VOWELS and nxt != ""
+    if unit == "y":
+        if next_vowel:
+            # a glide at the start or after a vowel (Yerlan, Tokayev); after a consonant only the
+            # softness of that consonant (Bilyash, Katya), which the skeleton ignores
+            return "j" if (not prev or after_vowel) else ""
+        return "j" if after_vowel else "ı"  # Mamay, Bayshigulova; Syzdykov
+    if unit == "i":
+        if next_vowel and nxt != "i":
+            return "j" if (not prev or after_vowel) else "ij"  # Iurii, Mariia; Maria, Aliya
+        return "i"
+    if unit == "j":
+        return "j" if (after_vowel and not nxt) else "ž"  # Nikolaj; Janbolat
+    if unit == "â":
+        return "ja" if (not prev or after_vowel) else "a"  # ISO 9 я
+    if unit == "û":
+        return "ju" if (not prev or after_vowel) else "u"  # ISO 9 ю
+    if unit == "x":
+        return "ks" if (after_vowel and next_vowel) else "x"  # Alexander; Xorazm
+    return "s" if nxt in ("e", "i", "y") and nxt else "k"  # c: Cecil; Canada
+
+
+def _latin(word: str) -> str:
+    word = word.translate(_LAT_TABLE)
+    if not _KNOWN.issuperset(word):
+        # other scripts (Greek, Georgian, Arabic...) and rare letters: plain romanisation, letters only
+        word = "".join(ch if ch in _KNOWN else anyascii(ch).lower() for ch in word)
+        word = "".join(ch for ch in word if ch in _KNOWN)
+    return _SPECIAL.sub(_latin_unit, word)
+
+
+def skeleton(word: str) -> str:
+    """The rich skeleton of one folded word (see the module docstring)."""
+    if is_cyrillic(word):
+        # a Latin letter inside a Cyrillic word (a typing slip: Латин "a", "o", "c") is read as Cyrillic
+        return _cyrillic(word.translate(_MIXED_TO_CYR))
+    return _latin(word)
+
+
+_MIXED_TO_CYR = str.maketrans({
+    "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "k": "к", "i": "і",
+})

@@ -1,0 +1,69 @@
+"""Language stems: English and Russian Snowball (PyStemmer), and Kazakh suffix stripping.
+
+A word with a letter only Kazakh has (ә ғ қ ң ө ұ ү һ і) is stemmed as Kazakh; other Cyrillic words
+as Russian; Latin words as English. Stems stay in their own script. Kazakh has no ready analyser on
+the registries, so `kazakh_stem` strips case, possessive, plural and the commonest verb endings by
+rule, longest first, keeping a stem of at least two letters with a vowel.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import Stemmer
+
+from archive.analysis.normalize import has_kazakh_letters, is_cyrillic
+
+_ENGLISH = Stemmer.Stemmer("english")
+_RUSSIAN = Stemmer.Stemmer("russian")
+
+_KK_VOWELS = frozenset("аәеиоөуұүыіэюя")
+
+
+def _variants(*templates: str) -> list[str]:
+    """Back and front forms: A → а/е, Y → ы/і, G → ғ/г, Q → қ/к."""
+    out = []
+    for table in (str.maketrans("AYGQ", "аығқ"), str.maketrans("AYGQ", "еігк")):
+        out += [t.translate(table) for t in templates]
+    return out
+
+
+_CASES = ("нYң", "дYң", "тYң", "нY", "дY", "тY", "Gа", "Qа", "гA", "кA", "нA", "дA", "тA", "ндA",
+          "дAн", "тAн", "нAн", "мен", "бен", "пен", "менен", "дAGY", "тAGY", "ндAGY", "нікі", "дікі", "тікі")
+_POSSESSIVE = ("Yм", "Yң", "Yңыз", "Yмыз", "мYз", "сY", "Y", "лAрY", "дAрY", "тAрY")
+_PLURAL = ("лAр", "дAр", "тAр")
+_VERBAL = ("у", "Yп", "п", "Gан", "Qан", "гAн", "кAн", "YлдY", "лдY", "YлGан", "лGан", "йдY", "AдY",
+           "Aтын", "йтын", "мAQ", "уы", "луY", "Yну", "Yнду", "Yлу", "ушY", "шY", "лYQ", "дYQ", "тYQ")
+_SUFFIXES = frozenset(_variants(*_CASES, *_POSSESSIVE, *_PLURAL, *_VERBAL))
+_SIZES = sorted({len(s) for s in _SUFFIXES}, reverse=True)
+
+
+def _strip_one(word: str) -> str | None:
+    """The word without its longest suffix that leaves two letters with a vowel."""
+    for size in _SIZES:
+        if size < len(word) - 1 and word[-size:] in _SUFFIXES and not _KK_VOWELS.isdisjoint(word[:-size]):
+            return word[:-size]
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def kazakh_stem(word: str) -> str:
+    """Strips up to three Kazakh suffixes from a folded Cyrillic word."""
+    for _ in range(3):
+        shorter = _strip_one(word)
+        if shorter is None:
+            break
+        word = shorter
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The language stem of one folded word (see the module docstring)."""
+    if not word or word.isdigit():
+        return word
+    if is_cyrillic(word):
+        return kazakh_stem(word) if has_kazakh_letters(word) else _RUSSIAN.stemWord(word)
+    if word.endswith("'s"):
+        word = word[:-2]
+    return _ENGLISH.stemWord(word)

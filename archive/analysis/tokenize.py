@@ -1,0 +1,55 @@
+"""Splitting text into tokens that carry every form the search needs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from archive.analysis.keys import name_key
+from archive.analysis.normalize import fold_word
+from archive.analysis.stemming import stem
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str  # as written in the text (original script, original case)
+    start: int  # character offsets of `surface` in the analysed text
+    end: int
+    word: str  # `fold(surface)`: NFC, lower case, no stress marks, ё → е; Latin diacritics kept
+    stem: str  # language stem in its own script
+    key: str  # the name key: script-independent, case endings reduced
+
+    # A word is a run of letters and digits (with combining marks, such as stress, inside it).
+    # Hyphens split (Санкт-Петербурге → Санкт, Петербурге); an apostrophe between letters joins
+    # (O'Brien, Qazaq'stan, 2017 Kazakh Latin s'), and an English possessive 's is dropped from
+    # `word`, `stem` and `key` (the surface keeps it).
+
+
+_MARK = "\u0300-\u036f\u0483-\u0489"
+_WORD = re.compile(rf"[^\W_][^\W_{_MARK}]*(?:[{_MARK}]+[^\W_]*)*(?:['’ʼ][^\W_][^\W_{_MARK}]*)*")
+_MARKS_ONLY = re.compile(rf"[{_MARK}]")
+
+
+@lru_cache(maxsize=200_000)
+def _analyse(surface: str) -> tuple[str, str, str]:
+    word = fold_word(surface)
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word, stem(word), name_key(word)
+
+
+_new_token = object.__new__
+
+
+def _token(surface: str, start: int, end: int, analysed: tuple[str, str, str]) -> Token:
+    """A Token without the frozen dataclass's per-field __setattr__ calls (the hot path of indexing)."""
+    token = _new_token(Token)
+    word, word_stem, key = analysed
+    token.__dict__.update(surface=surface, start=start, end=end, word=word, stem=word_stem, key=key)
+    return token
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every word of `text` with its folded form, stem and name key."""
+    return [_token(m.group(), m.start(), m.end(), _analyse(m.group())) for m in _WORD.finditer(text)]

@@ -1,0 +1,233 @@
+"""Content-addressed storage of originals: every file is kept byte-for-byte under its SHA-256.
+
+Layout: ``root/ab/cd/<sha256>`` (sharded by the first 2+2 hex characters), read-only once written.
+Writes go to ``root/tmp/`` first, are fsynced and then hard-linked into place, so a blob path either
+does not exist or holds the complete bytes; the link fails if the target exists, which makes storing
+the same bytes from several threads or processes at once safe and yields exactly one blob.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+CHUNK_SIZE = 1024 * 1024
+TMP_PREFIX = "put-"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SHARD = re.compile(r"[0-9a-f]{2}")
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    sha256: str
+    size: int
+    created: bool  # False when the same bytes were already stored
+
+
+class BlobCorrupted(Exception):
+    """The bytes on disk no longer match their hash."""
+
+    def __init__(self, sha256: str, path: Path, actual: str) -> None:
+        super().__init__(f"blob {sha256} at {path} is corrupted: its content now hashes to {actual}")
+        self.sha256 = sha256
+        self.path = path
+        self.actual = actual
+
+
+class BlobMissing(Exception):
+    def __init__(self, sha256: str, path: Path) -> None:
+        super().__init__(f"blob {sha256} is missing: {path} does not exist")
+        self.sha256 = sha256
+        self.path = path
+
+
+class BlobTooLarge(Exception):
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"upload exceeds the limit of {max_bytes} bytes; nothing was kept")
+        self.max_bytes = max_bytes
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while True:
+        chunk = stream.read(CHUNK_SIZE)
+        if not chunk:
+            return
+        yield chunk
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.tmp_dir = self.root / "tmp"
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def put_stream(self, stream: BinaryIO, max_bytes: int | None = None) -> StoredBlob:
+        """Stores everything `stream` yields, reading it in chunks; never holds the whole file in memory.
+
+        Raises BlobTooLarge (and keeps nothing) as soon as more than `max_bytes` have been read.
+        """
+        fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=self.tmp_dir)
+        tmp = Path(tmp_name)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as out:
+                for chunk in _read_chunks(stream):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise BlobTooLarge(max_bytes)
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fchmod(out.fileno(), 0o444)
+                os.fsync(out.fileno())
+            sha256 = digest.hexdigest()
+            created = self._install(tmp, sha256, size)
+            return StoredBlob(sha256=sha256, size=size, created=created)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+    def put_file(self, path: Path, max_bytes: int | None = None) -> StoredBlob:
+        with open(path, "rb") as stream:
+            return self.put_stream(stream, max_bytes=max_bytes)
+
+    def put_bytes(self, data: bytes) -> StoredBlob:
+        return self.put_stream(io.BytesIO(data))
+
+    def _install(self, tmp: Path, sha256: str, size: int) -> bool:
+        """Moves a complete, fsynced temp file into place; returns False if the blob already existed.
+
+        An existing blob whose bytes no longer match is replaced by the fresh copy (and counts as
+        created), so uploading an original again repairs a damaged one.
+        """
+        target = self.path_of(sha256)
+        self._make_dirs(target.parent)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            if self.check(sha256) == "ok":
+                return False
+            os.replace(tmp, target)
+        except OSError as exc:
+            # File systems without hard links: rename is still atomic, only the "who won" answer is weaker.
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            if target.exists() and self.check(sha256) == "ok":
+                return False
+            os.replace(tmp, target)
+        _fsync_dir(target.parent)
+        return True
+
+    def _make_dirs(self, shard: Path) -> None:
+        """Creates root/ab/cd, fsyncing each parent whose entries changed."""
+        for directory in (shard.parent, shard):
+            if not directory.is_dir():
+                with contextlib.suppress(FileExistsError):
+                    directory.mkdir()
+                _fsync_dir(directory.parent)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def path_of(self, sha256: str) -> Path:
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_of(sha256).is_file()
+
+    def open_verified(self, sha256: str) -> Iterator[bytes]:
+        """Yields the blob in chunks; raises BlobCorrupted after the last chunk if the hash differs.
+
+        The file is opened at call time, so a missing blob raises BlobMissing before anything is sent.
+        """
+        path = self.path_of(sha256)
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+        except FileNotFoundError:
+            raise BlobMissing(sha256, path) from None
+        return self._verified_chunks(stream, sha256, path)
+
+    @staticmethod
+    def _verified_chunks(stream: BinaryIO, sha256: str, path: Path) -> Iterator[bytes]:
+        with stream:
+            digest = hashlib.sha256()
+            for chunk in _read_chunks(stream):
+                digest.update(chunk)
+                yield chunk
+        actual = digest.hexdigest()
+        if actual != sha256:
+            raise BlobCorrupted(sha256, path, actual)
+
+    def read_verified(self, sha256: str) -> bytes:
+        return b"".join(self.open_verified(sha256))
+
+    def check(self, sha256: str) -> Literal["ok", "missing", "altered"]:
+        """Re-hashes the stored bytes."""
+        try:
+            for _ in self.open_verified(sha256):
+                pass
+        except BlobMissing:
+            return "missing"
+        except BlobCorrupted:
+            return "altered"
+        return "ok"
+
+    def iter_shas(self) -> Iterator[str]:
+        """Every stored blob's hash, in sorted order (temp files are not blobs)."""
+        for first in sorted(_subdirs(self.root)):
+            for second in sorted(_subdirs(self.root / first)):
+                shard = self.root / first / second
+                names = sorted(e.name for e in os.scandir(shard) if e.is_file(follow_symlinks=False))
+                for name in names:
+                    if _SHA256.fullmatch(name) and name.startswith(first + second):
+                        yield name
+
+    # --- housekeeping -------------------------------------------------------------------------
+
+    def clean_temp(self, older_than_s: float = 3600) -> int:
+        """Removes leftovers of interrupted writes older than `older_than_s`; returns how many.
+
+        Writes in progress touch their temp file with every chunk, so a generous age keeps them safe.
+        """
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for entry in os.scandir(self.tmp_dir):
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime <= cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:
+                continue  # finished or cleaned by someone else meanwhile
+        return removed
+
+
+def _subdirs(path: Path) -> Iterator[str]:
+    try:
+        entries = list(os.scandir(path))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False) and _SHARD.fullmatch(entry.name):
+            yield entry.name

@@ -1,0 +1,203 @@
+"""The `archive` command: a thin layer over `archive.service.Archive` (contracts in DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from archive.domain import Kind, Provenance
+from archive.index import BackendUnavailable
+from archive.service import Archive
+from archive.settings import BACKENDS, load_settings
+from ingest.pipeline import IngestRequest, walk
+
+_MARK = re.compile(r"</?mark>")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home", default=argparse.SUPPRESS, help="data directory (env ARCHIVE_HOME, default ./data)"
+    )
+    common.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=argparse.SUPPRESS,
+        help="index backend (env ARCHIVE_BACKEND, default embedded)",
+    )
+    common.add_argument("--elasticsearch-url", default=argparse.SUPPRESS, help="env ELASTICSEARCH_URL")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="archive", parents=[common], description="A multilingual evidence archive (en / ru / kk)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", parents=[common], help="store files or folders (recursive)")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--kind", choices=[k.value for k in Kind])
+    ingest.add_argument("--title")
+    ingest.add_argument("--source", default="", help="provenance: where the files came from")
+    ingest.add_argument("--by", default="", help="provenance: who is ingesting them")
+    ingest.add_argument("--note", default="")
+    ingest.add_argument("--json", action="store_true", help="one JSON object a line per file")
+
+    capture = commands.add_parser("capture", parents=[common], help="capture a media link")
+    capture.add_argument("url")
+    capture.add_argument("--title")
+    capture.add_argument("--by", default="")
+    capture.add_argument("--note", default="")
+    capture.add_argument("--json", action="store_true")
+
+    search = commands.add_parser("search", parents=[common], help="search the archive")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--lang", action="append", choices=["en", "ru", "kk", "mixed"])
+    search.add_argument("--kind", action="append", choices=[k.value for k in Kind])
+    search.add_argument("--json", action="store_true")
+
+    verify = commands.add_parser("verify", parents=[common], help="re-hash every original")
+    verify.add_argument("--json", action="store_true")
+
+    reindex = commands.add_parser("reindex", parents=[common], help="rebuild the index from the store")
+    reindex.add_argument("--pending", action="store_true", help="only index what is not indexed yet")
+
+    serve = commands.add_parser("serve", parents=[common], help="run the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    return load_settings(
+        home=getattr(args, "home", None),
+        backend=getattr(args, "backend", None),
+        elasticsearch_url=getattr(args, "elasticsearch_url", None),
+    )
+
+
+def _progress(paths: list[Path], enabled: bool):
+
+    files = list(walk(paths))
+    return files, tqdm(total=len(files), unit="file", disable=not enabled, file=sys.stderr)
+
+
+def cmd_ingest(archive: Archive, args: argparse.Namespace) -> int:
+    request = IngestRequest(
+        kind=Kind(args.kind) if args.kind else None,
+        title=args.title,
+        provenance=Provenance(args.source, args.by, args.note),
+    )
+    files, bar = _progress(args.paths, sys.stderr.isatty())
+    failed = 0
+    with bar:
+        for result in archive.ingest_paths(files, request):
+            bar.update(1)
+            failed += result.status == "failed"
+            if args.json:
+                print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+            else:
+                detail = result.error if result.status == "failed" else f"{result.id} {result.language}"
+                bar.write(f"{result.status:<9} {result.file}  {detail}", file=sys.stdout)
+    return 1 if failed else 0
+
+
+def cmd_capture(archive: Archive, args: argparse.Namespace) -> int:
+    request = IngestRequest(title=args.title, provenance=Provenance("", args.by, args.note))
+    result = archive.capture(args.url, request)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        print(f"{result.status}  {result.id or ''}  {result.error or result.title or ''}")
+    return 1 if result.status == "failed" else 0
+
+
+def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
+    result = archive.search(
+        args.query, limit=args.limit, offset=args.offset, languages=args.lang or (), kinds=args.kind or ()
+    )
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    if result.message:
+        print(result.message)
+    print(f"{result.total} documents")
+    for rank, hit in enumerate(result.hits, 1):
+        print(f"{rank:>3}. [{hit.language} {hit.kind}] {hit.title}  ({hit.id})")
+        if hit.matched:
+            print(f"     matched: {'; '.join(hit.matched)}")
+        print(f"     {html.unescape(_MARK.sub('', hit.snippet))}")
+    return 0
+
+
+def cmd_verify(archive: Archive, args: argparse.Namespace) -> int:
+    report = archive.verify()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        print(
+            f"checked {report.checked} originals: "
+            f"{len(report.missing)} missing, {len(report.altered)} altered"
+        )
+        for entry in report.missing:
+            print(f"missing  {entry['id']}  {entry['sha256']}  {entry['path']}")
+        for entry in report.altered:
+            print(f"altered  {entry['id']}  {entry['sha256']}  {entry['path']}")
+    return 0 if report.ok else 1
+
+
+def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
+    count = archive.reindex(pending_only=args.pending)
+    print(f"indexed {count} documents ({archive.backend.name})")
+    return 0
+
+
+def cmd_serve(settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from search_api.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "capture": cmd_capture,
+    "search": cmd_search,
+    "verify": cmd_verify,
+    "reindex": cmd_reindex,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ValueError as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return cmd_serve(settings, args)
+    archive = Archive(settings)
+    try:
+        return COMMANDS[args.command](archive, args)
+    except BackendUnavailable as error:
+        print(f"archive: the search index is unavailable: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("archive: interrupted; rerun the same command to complete it", file=sys.stderr)
+        return 130
+    finally:
+        archive.close()

@@ -1,0 +1,59 @@
+"""The archive's vocabulary: documents, their kinds, provenance and kind-specific metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    REPORT = "report"
+    RULING = "ruling"
+    MEDIA = "media"
+
+
+class AccessLevel(StrEnum):
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+
+
+LANGUAGES = ("en", "ru", "kk")
+MIXED = "mixed"
+UNKNOWN = "und"
+
+
+@dataclass(frozen=True)
+class LanguageSpan:
+    """A paragraph's character range in the extracted text and the language detected for it."""
+
+    start: int
+    end: int
+    language: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    source: str = ""  # where the original came from: a path, a URL, a person or an organisation
+    ingested_by: str = ""
+    note: str = ""
+
+
+@dataclass
+class Document:
+    id: str
+    kind: Kind
+    title: str
+    language: str
+    text: str
+    sha256: str
+    size: int
+    media_type: str
+    original_name: str
+    ingested_at: datetime
+    provenance: Provenance = field(default_factory=Provenance)
+    spans: list[LanguageSpan] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)  # ruling: court, case_number, decision_date, articles;
+    # media: url, publisher, published_date, captured_at
+    access: AccessLevel = AccessLevel.PUBLIC
+    indexed: bool = False  # False until the active index backend has accepted it

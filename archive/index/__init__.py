@@ -1,0 +1,18 @@
+"""Index backends behind one interface (`base.IndexBackend`); `open_backend` picks one from settings."""
+
+from __future__ import annotations
+
+from archive.index.base import BackendUnavailable, IndexBackend
+from archive.settings import Settings
+
+__all__ = ["BackendUnavailable", "IndexBackend", "open_backend"]
+
+
+def open_backend(settings: Settings) -> IndexBackend:
+    if settings.backend == "elasticsearch":
+        from archive.index.elastic import ElasticsearchBackend
+
+        return ElasticsearchBackend(settings.elasticsearch_url, alias=settings.elasticsearch_index)
+    from archive.index.embedded import EmbeddedBackend
+
+    return EmbeddedBackend(settings.index_dir)

@@ -1,0 +1,140 @@
+"""The one small interface every index backend implements, and the backend-neutral query tree.
+
+The query tree is built once, in Python, by `archive.search.planner` from the shared analysis; each
+backend only translates it into its engine's own query language. No backend has search rules of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+# Analysed fields. Each holds space-separated terms that `archive.analysis` produced; backends index
+# them with a plain whitespace tokenizer, one term a position, so phrase and proximity queries work.
+WORDS = "words"  # folded surface forms, in their own script
+STEMS = "stems"  # language stems
+KEYS = "keys"  # name keys: script-independent, case endings reduced
+ALIASES = "aliases"  # alias-group ids of places and organisations (`@oskemen`)
+TITLE_WORDS = "title_words"
+TITLE_STEMS = "title_stems"
+TITLE_KEYS = "title_keys"
+ANALYSED_FIELDS = (WORDS, STEMS, KEYS, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
+
+# Keyword fields used for filters.
+KIND = "kind"
+LANGUAGE = "language"
+ACCESS = "access"
+
+
+class BackendUnavailable(RuntimeError):
+    """The index engine cannot be reached or refuses work; the store of record is unaffected."""
+
+
+class BulkRejected(BackendUnavailable):
+    """Some documents could not be written even after retries; `ids` names them (the rest were)."""
+
+    def __init__(self, message: str, ids: list[str]) -> None:
+        super().__init__(message)
+        self.ids = ids
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    id: str
+    kind: str
+    language: str
+    access: str
+    ingested_at: datetime
+    fields: dict[str, str]  # analysed field name -> space-separated terms
+
+
+# --- query tree -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    field: str
+    value: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    """Terms within `distance` edits (Damerau-Levenshtein, transposition costs one) of `value`."""
+
+    field: str
+    value: str
+    distance: int = 1
+    prefix_length: int = 1
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """The terms next to each other in this order; with a slop, within that many moves (as in Lucene:
+    the slop is a total, and from 2 on two terms may also stand the other way round)."""
+
+    field: str
+    values: tuple[str, ...]
+    slop: int = 0
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Matches when any clause matches; scores as the best clause (a disjunction max)."""
+
+    clauses: tuple[Query, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Bool:
+    must: tuple[Query, ...] = ()
+    should: tuple[Query, ...] = ()  # with no `must`, at least one `should` has to match
+    must_not: tuple[Query, ...] = ()
+    boost: float = 1.0
+
+
+Query = Term | Fuzzy | Phrase | AnyOf | Bool
+
+
+@dataclass(frozen=True)
+class Filters:
+    languages: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoredId:
+    id: str
+    score: float
+
+
+@dataclass
+class SearchPage:
+    total: int
+    hits: list[ScoredId] = field(default_factory=list)
+
+
+class IndexBackend(Protocol):
+    name: str
+
+    def add(self, docs: Iterable[IndexDocument]) -> None:
+        """Adds or replaces documents (by id) in the live index and makes them searchable."""
+
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    def search(self, query: Query, filters: Filters, limit: int, offset: int = 0) -> SearchPage: ...
+
+    def rebuild(self, docs: Iterable[IndexDocument]) -> int:
+        """Builds a fresh index from `docs` beside the live one and swaps it in at the end.
+
+        Searches keep answering from the old index until the swap. Returns how many were indexed.
+        """
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,451 @@
+"""The Elasticsearch index backend: translates documents and the query tree, nothing more.
+
+Documents arrive analysed (space-separated terms per field) and queries arrive as the shared tree, so
+this module holds no search rules. Searches and writes go through an alias; `rebuild` fills a new
+versioned index beside the live one and moves the alias over in one atomic step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout, TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch.helpers import streaming_bulk
+
+from archive.index import elastic_mapping
+from archive.index.base import (
+    AnyOf,
+    BackendUnavailable,
+    Bool,
+    BulkRejected,
+    Filters,
+    Fuzzy,
+    IndexDocument,
+    Phrase,
+    Query,
+    ScoredId,
+    SearchPage,
+    Term,
+)
+
+# Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
+RETRY_STATUS = (429, 500, 502, 503, 504)
+# Lucene's fuzzy query cannot go beyond two edits.
+MAX_FUZZY_DISTANCE = 2
+MATCH_NONE: dict[str, Any] = {"match_none": {}}
+MAX_LISTED_IDS = 20
+
+
+# --- query translation ------------------------------------------------------------------------
+
+
+def to_es_query(query: Query) -> dict[str, Any]:
+    """The Elasticsearch query DSL for one node of the backend-neutral query tree."""
+    match query:
+        case Term(field=field, value=value, boost=boost):
+            return {"term": {field: {"value": value, "boost": boost}}}
+        case Fuzzy(field=field, value=value, distance=distance, prefix_length=prefix, boost=boost):
+            # Every term within reach counts, each match scoring `boost` whatever its frequency: the
+            # embedded engine scores fuzzy matches the same way, so both rank alike.
+            return {
+                "fuzzy": {
+                    field: {
+                        "value": value,
+                        "fuzziness": min(max(distance, 0), MAX_FUZZY_DISTANCE),
+                        "prefix_length": prefix,
+                        "transpositions": True,
+                        "rewrite": "constant_score",
+                        "boost": boost,
+                    }
+                }
+            }
+        case Phrase(field=field, values=values, slop=slop, boost=boost):
+            return _phrase(field, values, slop, boost)
+        case AnyOf(clauses=clauses, boost=boost):
+            if not clauses:
+                return MATCH_NONE
+            return {
+                "dis_max": {"queries": [to_es_query(c) for c in clauses], "tie_breaker": 0.0, "boost": boost}
+            }
+        case Bool(must=must, should=should, must_not=must_not, boost=boost):
+            # Elasticsearch would read a purely negative bool as "everything except"; in the query
+            # tree (as in Lucene and tantivy) a Bool with nothing to match matches nothing.
+            if not must and not should:
+                return MATCH_NONE
+            body: dict[str, Any] = {"boost": boost}
+            if must:
+                body["must"] = [to_es_query(c) for c in must]
+            if should:
+                body["should"] = [to_es_query(c) for c in should]
+                if not must:
+                    body["minimum_should_match"] = 1
+            if must_not:
+                body["must_not"] = [to_es_query(c) for c in must_not]
+            return {"bool": body}
+    raise TypeError(f"not a query tree node: {query!r}")
+
+
+def _phrase(field: str, values: tuple[str, ...], slop: int, boost: float) -> dict[str, Any]:
+    """A Lucene phrase: `slop` is the total number of moves allowed, so with a slop of 2 or more two terms
+    may also match swapped. The embedded engine (tantivy) matches sloppy phrases exactly the same way.
+    """
+    if not values:
+        return MATCH_NONE
+    if len(values) == 1:
+        return {"term": {field: {"value": values[0], "boost": boost}}}
+    # The terms contain no whitespace, so the whitespace analyzer gives them back one by one.
+    query = {"query": " ".join(values), "analyzer": "whitespace", "slop": max(slop, 0), "boost": boost}
+    return {"match_phrase": {field: query}}
+
+
+def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
+    clauses = []
+    if filters.languages:
+        clauses.append({"terms": {"language": list(filters.languages)}})
+    if filters.kinds:
+        clauses.append({"terms": {"kind": list(filters.kinds)}})
+    return clauses
+
+
+# --- the backend ------------------------------------------------------------------------------
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str,
+        alias: str = "archive",
+        *,
+        client: Elasticsearch | None = None,
+        mapping_version: int = elastic_mapping.MAPPING_VERSION,
+        mappings: dict[str, Any] | None = None,
+        index_settings: dict[str, Any] | None = None,
+        max_retries: int = 5,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        chunk_size: int = 500,
+        request_timeout: float = 30.0,
+    ) -> None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", alias):
+            raise ValueError(f"index alias {alias!r}: use lower-case letters, digits, '_', '-', '.'")
+        self.alias = alias
+        self.where = _redacted(url)
+        self.mapping_version = mapping_version
+        self._mappings = mappings
+        self._index_settings = index_settings
+        self.max_retries = max_retries
+        self.initial_backoff = initial_backoff
+        self.max_backoff = max_backoff
+        self.chunk_size = chunk_size
+        # Status retries belong to the bulk loop (with back-off); the transport only retries a
+        # dropped connection quickly, so a dead node is reported within a second.
+        self._client = client or Elasticsearch(
+            url, request_timeout=request_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
+        )
+        self._index_name_pattern = re.compile(rf"{re.escape(alias)}-v\d+-\d{{8}}t\d{{6}}\d*")
+
+    # --- IndexBackend ---
+
+    def add(self, docs: Iterable[IndexDocument]) -> None:
+        docs = iter(docs)
+        first = next(docs, None)
+        if first is None:
+            return
+        with self._guard("adding documents"):
+            self._ensure_alias()
+            results = self._bulk(_index_actions(_chain(first, docs), self.alias))
+            self._client.indices.refresh(index=self.alias)
+        _raise_failures(results, "index")
+
+    def delete(self, ids: Iterable[str]) -> None:
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": doc_id} for doc_id in ids]
+        if not actions:
+            return
+        with self._guard("deleting documents"):
+            if not self._client.indices.exists_alias(name=self.alias):
+                return
+            results = self._bulk(actions)
+            self._client.indices.refresh(index=self.alias)
+        _raise_failures(results, "delete")
+
+    def search(self, query: Query, filters: Filters, limit: int, offset: int = 0) -> SearchPage:
+        es_query = {"bool": {"must": [to_es_query(query)], "filter": filter_clauses(filters)}}
+        with self._guard("searching"):
+            for attempt in range(2):
+                try:
+                    resp = self._client.search(
+                        index=self.alias,
+                        query=es_query,
+                        from_=offset,
+                        size=limit,
+                        sort=[{"_score": "desc"}, {"id": "asc"}],
+                        track_scores=True,
+                        track_total_hits=True,
+                        source=False,
+                        search_type="dfs_query_then_fetch",
+                        allow_partial_search_results=False,
+                    )
+                    break
+                except ApiError as exc:
+                    # Once, a search may hit the old index just as a rebuild deletes it: ask again.
+                    if attempt == 0 and (exc.status_code == 404 or exc.status_code >= 500):
+                        continue
+                    if _is_index_missing(exc):
+                        return SearchPage(total=0, hits=[])
+                    raise
+        hits = [ScoredId(id=hit["_id"], score=float(hit["_score"] or 0.0)) for hit in resp["hits"]["hits"]]
+        return SearchPage(total=int(resp["hits"]["total"]["value"]), hits=hits)
+
+    def rebuild(self, docs: Iterable[IndexDocument]) -> int:
+        new = self._new_index_name()
+        with self._guard("rebuilding the index"):
+            # No refreshes while filling: nothing searches the new index until the swap.
+            self._create_index(new, extra_settings={"refresh_interval": "-1"})
+            try:
+                results = self._bulk(_index_actions(docs, new))
+                _raise_failures(results, "index", during="rebuild; the live index is unchanged")
+                self._client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+                self._client.indices.refresh(index=new)
+                health = self._client.cluster.health(index=new, wait_for_status="yellow", timeout="60s")
+                if health.get("timed_out"):
+                    raise BackendUnavailable(
+                        f"the new index {new} did not become ready; the live index is unchanged"
+                    )
+                old = self._alias_indices()
+                actions: list[dict[str, Any]] = [
+                    {"remove": {"index": name, "alias": self.alias}} for name in old
+                ]
+                actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
+                self._client.indices.update_aliases(actions=actions)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    self._client.indices.delete(index=new, ignore_unavailable=True)
+                raise
+            stale = [name for name in self._own_indices() if name != new]
+            if stale:
+                self._client.indices.delete(index=",".join(stale), ignore_unavailable=True)
+        return sum(1 for ok in results.values() if ok is True)
+
+    def count(self) -> int:
+        with self._guard("counting documents"):
+            try:
+                return int(self._client.count(index=self.alias)["count"])
+            except NotFoundError:
+                return 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    # --- maintenance ---
+
+    def health(self) -> str:
+        """The cluster status ("green" or "yellow"); raises BackendUnavailable if down or red."""
+        with self._guard("checking health"):
+            status = str(self._client.cluster.health(timeout="5s")["status"])
+        if status == "red":
+            raise BackendUnavailable(f"Elasticsearch at {self.where} is up but its cluster health is red")
+        return status
+
+    def live_index(self) -> str | None:
+        """The concrete index the alias points at, or None before the first document."""
+        with self._guard("reading the alias"):
+            names = self._alias_indices()
+        return names[0] if names else None
+
+    def mapping_outdated(self) -> bool:
+        """True when the live index was built with another layout version: run a rebuild."""
+        live = self.live_index()
+        if live is None:
+            return False
+        with self._guard("reading the mapping"):
+            meta = self._client.indices.get_mapping(index=live)[live]["mappings"].get("_meta", {})
+        return meta.get(elastic_mapping.META_VERSION_KEY) != self.mapping_version
+
+    # --- internals ---
+
+    @contextlib.contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        """Turns every client error into BackendUnavailable with a one-line reason, no stack trace."""
+        try:
+            yield
+        except BackendUnavailable:
+            raise
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.where} is unreachable ({doing}): {_connection_reason(exc)}"
+            ) from None
+        except ApiError as exc:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.where} refused {doing}: HTTP {exc.status_code} {_api_reason(exc)}"
+            ) from None
+        except TransportError as exc:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.where} failed {doing}: {_first_line(exc)}"
+            ) from None
+
+    def _new_index_name(self) -> str:
+        stamp = datetime.now(UTC).strftime("%Y%m%dt%H%M%S%f")
+        return f"{self.alias}-v{self.mapping_version}-{stamp}"
+
+    def _create_index(
+        self, name: str, *, extra_settings: dict[str, Any] | None = None, alias: bool = False
+    ) -> None:
+        body = elastic_mapping.index_body(
+            self.mapping_version, self._mappings, {**(self._index_settings or {}), **(extra_settings or {})}
+        )
+        aliases = {self.alias: {"is_write_index": True}} if alias else None
+        self._client.indices.create(index=name, aliases=aliases, **body)
+
+    def _ensure_alias(self) -> None:
+        if self._client.indices.exists_alias(name=self.alias):
+            return
+        try:
+            self._create_index(self._new_index_name(), alias=True)
+        except ApiError:
+            # Another writer created the alias first: only one index may be its write index, so our
+            # creation was refused as a whole. Anything else is a real error.
+            if not self._client.indices.exists_alias(name=self.alias):
+                raise
+
+    def _alias_indices(self) -> list[str]:
+        try:
+            return sorted(self._client.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def _own_indices(self) -> list[str]:
+        """Every versioned index of this alias, live or left over from an interrupted rebuild."""
+        found = self._client.indices.get(index=f"{self.alias}-v*", expand_wildcards="all").body
+        return sorted(name for name in found if self._index_name_pattern.fullmatch(name))
+
+    def _bulk(self, actions: Iterable[dict[str, Any]]) -> dict[str, bool | str]:
+        """Sends actions in chunks, retrying with back-off; returns id -> True or the failure reason.
+
+        Rejections with a status in RETRY_STATUS, per item or for a whole request, are retried by the
+        bulk helper; a dropped connection is retried here for the whole chunk (writes by id are
+        idempotent). Anything still failing ends up as a reason string.
+        """
+        client = self._client.options(max_retries=0)
+        results: dict[str, bool | str] = {}
+        it = iter(actions)
+        while chunk := list(islice(it, self.chunk_size)):
+            for attempt in range(self.max_retries + 1):
+                try:
+                    for ok, item in streaming_bulk(
+                        client,
+                        chunk,
+                        chunk_size=len(chunk),
+                        max_retries=self.max_retries,
+                        initial_backoff=self.initial_backoff,
+                        max_backoff=self.max_backoff,
+                        retry_on_status=RETRY_STATUS,
+                        raise_on_error=False,
+                        raise_on_exception=False,
+                    ):
+                        op_type, info = next(iter(item.items()))
+                        done = ok or (op_type == "delete" and info.get("status") == 404)
+                        results[str(info.get("_id"))] = True if done else _item_reason(info)
+                    break
+                except (TransportConnectionError, ConnectionTimeout):
+                    if attempt == self.max_retries:
+                        raise
+                    time.sleep(min(self.max_backoff, self.initial_backoff * 2**attempt))
+        return results
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _chain(first: IndexDocument, rest: Iterator[IndexDocument]) -> Iterator[IndexDocument]:
+    yield first
+    yield from rest
+
+
+def _index_actions(docs: Iterable[IndexDocument], index: str) -> Iterator[dict[str, Any]]:
+    for doc in docs:
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": doc.id,
+            "_source": {
+                "id": doc.id,
+                "kind": doc.kind,
+                "language": doc.language,
+                "access": doc.access,
+                "ingested_at": doc.ingested_at.isoformat(),
+                **doc.fields,
+            },
+        }
+
+
+def _raise_failures(results: dict[str, bool | str], what: str, during: str = "") -> None:
+    failed = {doc_id: reason for doc_id, reason in results.items() if reason is not True}
+    if not failed:
+        return
+    listed = "; ".join(f"{doc_id}: {reason}" for doc_id, reason in islice(failed.items(), MAX_LISTED_IDS))
+    more = f" (and {len(failed) - MAX_LISTED_IDS} more)" if len(failed) > MAX_LISTED_IDS else ""
+    where = f" during {during}" if during else ""
+    raise BulkRejected(
+        f"Elasticsearch could not {what} {len(failed)} of {len(results)} document(s){where}: {listed}{more}",
+        ids=list(failed),
+    )
+
+
+def _item_reason(info: dict[str, Any]) -> str:
+    error = info.get("error")
+    if isinstance(error, dict):
+        return f"HTTP {info.get('status')} {error.get('type')}: {error.get('reason')}"
+    return f"HTTP {info.get('status')} {_first_line(error)}"
+
+
+def _api_reason(exc: ApiError) -> str:
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        error = body["error"]
+        return f"{error.get('type')}: {error.get('reason')}"
+    return _first_line(exc.message if isinstance(exc.message, str) else body)
+
+
+def _is_index_missing(exc: ApiError) -> bool:
+    body = exc.body
+    return (
+        exc.status_code == 404
+        and isinstance(body, dict)
+        and isinstance(body.get("error"), dict)
+        and body["error"].get("type") == "index_not_found_exception"
+    )
+
+
+def _connection_reason(exc: Exception) -> str:
+    """The gist, such as "[Errno 111] Connection refused", not three nested exception reprs."""
+    text = str(exc)
+    match = re.search(r"\[Errno -?\d+\] [^)'\"]+", text)
+    if match:
+        return match.group(0).strip()
+    return "timed out" if isinstance(exc, ConnectionTimeout) else _first_line(text)
+
+
+def _first_line(value: object) -> str:
+    text = str(value).strip()
+    return text.splitlines()[0][:300] if text else type(value).__name__
+
+
+def _redacted(url: str) -> str:
+    """The URL without credentials, for messages."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url

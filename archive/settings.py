@@ -1,0 +1,48 @@
+"""The one place where configuration is read: command-line flags override environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+BACKENDS = ("embedded", "elasticsearch")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    backend: str = "embedded"
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_index: str = "archive"  # the alias searched; versioned indices sit behind it
+    database_url: str | None = None  # default: SQLite in the home directory
+    max_upload_bytes: int = 2 * 1024**3
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'archive.sqlite3'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    def with_overrides(self, **values: object) -> Settings:
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def load_settings(**overrides: object) -> Settings:
+    env = os.environ
+    settings = Settings(
+        home=Path(env.get("ARCHIVE_HOME", "./data")),
+        backend=env.get("ARCHIVE_BACKEND", "embedded"),
+        elasticsearch_url=env.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
+        elasticsearch_index=env.get("ARCHIVE_ES_INDEX", "archive"),
+        database_url=env.get("ARCHIVE_DATABASE_URL") or None,
+    ).with_overrides(**overrides)
+    if settings.backend not in BACKENDS:
+        raise ValueError(f"unknown backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
+    return replace(settings, home=Path(settings.home).expanduser().resolve())

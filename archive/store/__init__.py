@@ -1,0 +1,11 @@
+"""The store of record: documents' metadata and text in SQL (SQLite by default, PostgreSQL by URL)."""
+
+from archive.store.store import (
+    DocumentStore,
+    DuplicateDocument,
+    IngestEvent,
+    SchemaTooNew,
+    new_document_id,
+)
+
+__all__ = ["DocumentStore", "DuplicateDocument", "IngestEvent", "SchemaTooNew", "new_document_id"]

@@ -1,0 +1,119 @@
+"""Tables of the store of record. Portable types only: the same schema serves SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+EVENT_STATUSES = ("created", "duplicate", "failed")
+
+
+class PortableJSON(TypeDecorator[Any]):
+    """JSON, stored as JSONB on PostgreSQL (the PostgreSQL dialect is imported only when used)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite has no time zones, so values are stored as naive UTC there and given their zone back on read.
+    Naive input is refused: a local time of unknown zone cannot be placed on the archive's timeline.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"datetime must be timezone-aware: {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("sha256", name="uq_documents_sha256"),
+        CheckConstraint("access IN ('public', 'restricted')", name="ck_documents_access"),
+        Index("ix_documents_indexed", "indexed"),
+        Index("ix_documents_kind", "kind"),
+        Index("ix_documents_language", "language"),
+        Index("ix_documents_ingested_at", "ingested_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    original_name: Mapped[str] = mapped_column(Text, default="")
+    media_type: Mapped[str] = mapped_column(String(255), default="")
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(Text, default="")
+    ingested_by: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    access: Mapped[str] = mapped_column(String(16), default="public")
+    # "metadata" is reserved on declarative classes, hence the attribute name.
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", PortableJSON, default=dict)
+    spans: Mapped[list[Any]] = mapped_column(PortableJSON, default=list)
+    indexed: Mapped[bool] = mapped_column(Boolean, default=False)
+    index_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IngestEventRow(Base):
+    """One row per ingest attempt, whatever its outcome: the audit trail that keeps failures visible."""
+
+    __tablename__ = "ingest_events"
+    __table_args__ = (
+        CheckConstraint("status IN ('created', 'duplicate', 'failed')", name="ck_ingest_events_status"),
+        Index("ix_ingest_events_document_id", "document_id"),
+        Index("ix_ingest_events_sha256", "sha256"),
+        Index("ix_ingest_events_status_at", "status", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str | None] = mapped_column(String(32))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    file: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

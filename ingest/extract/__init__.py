@@ -1,0 +1,74 @@
+"""Turn a file's bytes into clean text, a title and metadata; every bad input becomes an IngestError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.extract import limits
+from ingest.extract.html import extract_html
+from ingest.extract.pdf import extract_pdf
+from ingest.extract.result import Extracted
+from ingest.extract.text import extract_text
+from ingest.extract.word import check_zip, extract_docx
+from ingest.sniff import BINARY, DOCX, HEAD_SIZE, HTML, MARKDOWN, PDF, PLAIN, describe_binary, sniff
+
+__all__ = ["Extracted", "IngestError", "extract", "extract_html"]
+
+_TEXT_NAMES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".csv")
+
+
+def _size_limit(size: int, limit: int, kind: str) -> None:
+    if size > limit:
+        raise IngestError(
+            "too_large",
+            f"The {kind} is {limits.human_size(size)}; files over {limits.human_size(limit)} are not indexed "
+            "(the original is kept).",
+        )
+
+
+def _refuse_binary(name: str, head: bytes) -> IngestError:
+    kind = describe_binary(head)
+    if name.lower().endswith(_TEXT_NAMES):
+        what = f"looks like {kind}" if kind else "contains binary data, not text"
+        return IngestError("binary_not_text", f"The file is named {name!r} but {what}.")
+    if kind:
+        return IngestError(
+            "unsupported_format", f"The file looks like {kind}, which cannot be ingested as a document."
+        )
+    return IngestError(
+        "unsupported_format",
+        "The file is not a supported document (HTML, PDF, DOCX, plain text or Markdown).",
+    )
+
+
+def extract(path: Path, media_type: str | None = None, *, name: str | None = None) -> Extracted:
+    """Extract a document from a file on disk.
+
+    ``media_type`` overrides sniffing when the caller knows it. ``name`` is the original file name when
+    ``path`` is not (a blob named by its hash): it only tells Markdown from plain text and words messages.
+    """
+    path = Path(path)
+    name = name or path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("empty", "The file is empty (0 bytes).")
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_SIZE)
+    media_type = media_type or sniff(head, name)
+    if media_type == BINARY and head.startswith(b"PK\x03\x04") and "word/document.xml" in check_zip(path):
+        media_type = DOCX  # the Word parts came after the first 8 KB of the ZIP
+    if media_type == PDF:
+        _size_limit(size, limits.MAX_PDF_FILE_BYTES, "PDF")
+        return extract_pdf(path)
+    if media_type == DOCX:
+        _size_limit(size, limits.MAX_DOCX_FILE_BYTES, "Word document")
+        return extract_docx(path)
+    if media_type == HTML:
+        _size_limit(size, limits.MAX_HTML_FILE_BYTES, "HTML page")
+        return extract_html(path.read_bytes())
+    if media_type in (PLAIN, MARKDOWN):
+        return extract_text(path, media_type)
+    if media_type == BINARY:
+        raise _refuse_binary(name, head)
+    raise IngestError("unsupported_format", f"Files of type {media_type} are not supported.")

@@ -1,0 +1,27 @@
+"""Size limits that keep extraction memory bounded, whatever the upload.
+
+The original bytes are always kept by the caller; a file over a limit is refused for text extraction
+with a clear "too_large" error rather than read in part, so a document is never half-searchable
+without anyone knowing. Plain text and HTML are decoded whole, so their limit is on the file size and is
+checked before anything is read; PDF and DOCX are read part by part and stop once the extracted text
+passes ``MAX_TEXT_CHARS``.
+"""
+
+MB = 1024 * 1024
+
+MAX_TEXT_CHARS = 50 * MB  # extracted text of any document
+MAX_TEXT_FILE_BYTES = 50 * MB  # plain text and Markdown files
+MAX_HTML_FILE_BYTES = 20 * MB  # an HTML parse takes several times the file size in memory
+MAX_PDF_FILE_BYTES = 1024 * MB
+MAX_DOCX_FILE_BYTES = 512 * MB
+
+# DOCX (a ZIP) checks, made on the ZIP directory before any part is inflated
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_TOTAL_BYTES = 1024 * MB  # all parts, pictures included
+MAX_ZIP_XML_BYTES = 256 * MB  # the XML parts python-docx parses into memory
+MAX_ZIP_RATIO = 200  # uncompressed / compressed size of one part …
+MIN_RATIO_CHECK_BYTES = 4 * MB  # … checked for parts that inflate to more than this
+
+
+def human_size(size: int) -> str:
+    return f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"

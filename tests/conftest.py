@@ -1,0 +1,68 @@
+"""Shared fixtures: a fresh archive on each index backend, and a real Elasticsearch node for the session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.service import Archive
+from archive.settings import load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+BACKENDS = ["embedded", "elasticsearch"]
+
+
+@pytest.fixture(scope="session")
+def es_url() -> Iterator[str]:
+    """A real node: ELASTICSEARCH_URL when set, else one started from the cached distribution."""
+    from tests.es_fixture import session_node_url
+
+    yield from session_node_url()
+
+
+def make_settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest):
+    overrides: dict = {"home": tmp_path / "home", "backend": backend}
+    if backend == "elasticsearch":
+        overrides["elasticsearch_url"] = request.getfixturevalue("es_url")
+        overrides["elasticsearch_index"] = f"test-{uuid.uuid4().hex[:12]}"
+    return load_settings(**overrides)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_name(request: pytest.FixtureRequest) -> str:
+    if request.param == "elasticsearch":
+        request.applymarker(pytest.mark.elasticsearch)
+    return request.param
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend_name: str, request: pytest.FixtureRequest):
+    return make_settings(tmp_path, backend_name, request)
+
+
+@pytest.fixture
+def archive(settings) -> Iterator[Archive]:
+    opened = Archive(settings)
+    try:
+        yield opened
+    finally:
+        if settings.backend == "elasticsearch":
+            _drop_es_indices(settings)
+        opened.close()
+
+
+def _drop_es_indices(settings) -> None:
+    """Deletes the test's indices by name (a real cluster refuses wildcard deletes)."""
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(settings.elasticsearch_url)
+    try:
+        names = list(client.indices.get(index=f"{settings.elasticsearch_index}-*", allow_no_indices=True))
+        if names:
+            client.indices.delete(index=",".join(names), ignore_unavailable=True)
+    finally:
+        client.close()

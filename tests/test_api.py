@@ -1,0 +1,113 @@
+"""The JSON API of DESIGN.md, through a real application over a real archive."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.settings import load_settings
+from search_api.app import create_app
+from tests.http_fixture import LocalServer, closed_port
+
+ARTICLE = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<title>Суд оштрафовал журналиста</title><meta property="og:site_name" content="Local News">
+<meta property="article:published_time" content="2020-02-04T10:00:00Z"></head>
+<body><nav>Главная | Политика | Общество</nav><article><h1>Суд оштрафовал журналиста</h1>
+<p>Специализированный административный суд оштрафовал журналиста Ерлана Сейітова за публикацию
+в социальных сетях о мирном собрании. Сейітов намерен обжаловать постановление суда.</p>
+<p>Правозащитники считают преследование Сейітова давлением на свободу слова в Казахстане.</p>
+</article><footer>© Local News. Все права защищены.</footer></body></html>"""
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def upload(client, name: str, data: bytes, **form):
+    return client.post("/api/documents", files={"file": (name, io.BytesIO(data))}, data=form)
+
+
+def test_upload_read_download_search(client):
+    data = "Активистку Айгүл Сейітову оштрафовали за одиночный пикет в Шымкенте.".encode()
+    created = upload(client, "picket.txt", data, kind="report", source="monitoring group")
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["status"] == "created" and body["sha256"] == hashlib.sha256(data).hexdigest()
+    assert upload(client, "again.txt", data).status_code == 200
+
+    record = client.get(f"/api/documents/{body['id']}").json()
+    assert record["provenance"]["source"] == "monitoring group"
+    assert record["language"] == "ru" and record["permalink"] == f"/d/{body['id']}"
+
+    original = client.get(f"/api/documents/{body['id']}/original")
+    assert original.status_code == 200 and original.content == data
+    assert original.headers["x-content-sha256"] == body["sha256"]
+
+    answer = client.get("/api/search", params={"q": "Seitova", "limit": 5}).json()
+    assert [h["id"] for h in answer["hits"]] == [body["id"]]
+    assert answer["hits"][0]["matched"]
+
+
+def test_a_bad_upload_is_a_clear_422(client):
+    response = upload(client, "photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(2000))
+    assert response.status_code == 422
+    assert response.json()["status"] == "failed" and response.json()["error"]
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(client):
+    response = client.post(
+        "/api/documents",
+        content=b"x",
+        headers={"content-length": str(3 * 1024**3), "content-type": "multipart/form-data; boundary=x"},
+    )
+    assert response.status_code == 413
+
+
+def test_unknown_document_is_404(client):
+    assert client.get("/api/documents/nope").status_code == 404
+    assert client.get("/api/documents/nope/original").status_code == 404
+
+
+def test_operator_query_is_an_empty_answer(client):
+    answer = client.get("/api/search", params={"q": '((( "" -'}).json()
+    assert answer["total"] == 0 and answer["message"]
+
+
+def test_capture_a_link_from_a_local_server(client):
+    with LocalServer() as server:
+        server.route("/news/1", body=ARTICLE.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+        response = client.post("/api/links", json={"url": server.url("/news/1")})
+        assert response.status_code == 201, response.text
+        doc_id = response.json()["id"]
+        record = client.get(f"/api/documents/{doc_id}").json()
+    assert record["kind"] == "media"
+    assert record["metadata"]["url"].endswith("/news/1")
+    assert record["metadata"]["captured_at"]
+    assert "Главная" not in record["text"] and "Сейітова" in record["text"]
+    original = client.get(f"/api/documents/{doc_id}/original").content
+    assert original == ARTICLE.encode()
+
+
+def test_a_dead_link_is_a_clear_422(client):
+    response = client.post("/api/links", json={"url": f"http://127.0.0.1:{closed_port()}/gone"})
+    assert response.status_code == 422
+    assert response.json()["error"]
+
+
+def test_search_answers_503_when_elasticsearch_is_down(tmp_path):
+    settings = load_settings(
+        home=tmp_path, backend="elasticsearch", elasticsearch_url=f"http://127.0.0.1:{closed_port()}"
+    )
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/api/search", params={"q": "Mamay"})
+        assert response.status_code == 503
+        assert "unavailable" in response.json()["detail"]
+        created = upload(client, "kept.txt", b"The court fined a blogger in Oral.")
+        assert created.status_code == 201
+        record = client.get(f"/api/documents/{created.json()['id']}").json()
+        assert record["indexed"] is False

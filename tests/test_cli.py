@@ -1,0 +1,158 @@
+"""The `archive` command as outside checks drive it: JSON lines, exit codes, verify, and crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import write_corpus
+
+ARCHIVE = [sys.executable, "-m", "archive"]
+
+
+def run(home: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ARCHIVE_HOME": str(home), "ARCHIVE_BACKEND": "embedded"}
+    proc = subprocess.run([*ARCHIVE, *args], env=env, capture_output=True, text=True, timeout=300)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def rows(proc: subprocess.CompletedProcess) -> list[dict]:
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+
+
+def test_ingest_then_search_through_the_contract(tmp_path):
+    home = tmp_path / "home"
+    write_corpus(tmp_path / "docs")
+    proc = run(home, "ingest", str(tmp_path / "docs"), "--json", check=True)
+    ingested = rows(proc)
+    assert len(ingested) == 10
+    for row in ingested:
+        assert {"file", "status", "id", "sha256", "language", "kind"} <= set(row)
+        assert row["status"] == "created" and len(row["sha256"]) == 64
+    answer = json.loads(run(home, "search", "Мамаю", "--json", check=True).stdout)
+    assert answer["query"] == "Мамаю" and answer["total"] >= 3
+    for hit in answer["hits"]:
+        assert {"id", "sha256", "title", "kind", "language", "score", "snippet"} <= set(hit)
+    again = rows(run(home, "ingest", str(tmp_path / "docs"), "--json", check=True))
+    assert {row["status"] for row in again} == {"duplicate"}
+    assert {r["id"] for r in again} == {r["id"] for r in ingested}
+
+
+def test_a_bad_file_fails_alone_with_exit_1(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Court fined the activist for a single picket in Almaty.", "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
+    proc = run(tmp_path / "home", "ingest", str(folder), str(tmp_path / "missing.txt"), "--json")
+    assert proc.returncode == 1
+    by_name = {Path(r["file"]).name: r for r in rows(proc)}
+    assert by_name["good.txt"]["status"] == "created"
+    for name in ("empty.txt", "binary.txt", "broken.pdf", "missing.txt"):
+        assert by_name[name]["status"] == "failed"
+        assert by_name[name]["error"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_verify_catches_a_flipped_byte(tmp_path):
+    home = tmp_path / "home"
+    write_corpus(tmp_path / "docs")
+    ingested = rows(run(home, "ingest", str(tmp_path / "docs"), "--json", check=True))
+    assert json.loads(run(home, "verify", "--json", check=True).stdout)["ok"]
+    sha = ingested[0]["sha256"]
+    blob = home / "blobs" / sha[:2] / sha[2:4] / sha
+    blob.chmod(0o644)
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    blob.write_bytes(bytes(data))
+    (home / "blobs" / ingested[1]["sha256"][:2] / ingested[1]["sha256"][2:4] / ingested[1]["sha256"]).unlink()
+    proc = run(home, "verify", "--json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert [e["sha256"] for e in report["altered"]] == [sha]
+    assert [e["sha256"] for e in report["missing"]] == [ingested[1]["sha256"]]
+
+
+def test_the_same_file_ingested_twice_at_once_makes_one_document(tmp_path):
+    home = tmp_path / "home"
+    path = tmp_path / "one.txt"
+    path.write_text("Активиста оштрафовали за участие в мирном собрании в Шымкенте.", "utf-8")
+    run(home, "verify", check=True)  # create the store before the race
+    env = {**os.environ, "ARCHIVE_HOME": str(home)}
+    procs = [
+        subprocess.Popen(
+            [*ARCHIVE, "ingest", str(path), "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    statuses = sorted(json.loads(out.strip().splitlines()[-1])["status"] for out, _ in outputs)
+    assert statuses == ["created", "duplicate", "duplicate"], [err for _, err in outputs]
+    answer = json.loads(run(home, "search", "Шымкент", "--json", check=True).stdout)
+    assert answer["total"] == 1
+
+
+def test_an_interrupted_ingest_is_completed_by_a_rerun(tmp_path):
+    home = tmp_path / "home"
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(400):
+        (folder / f"{number:04d}.txt").write_text(
+            f"Report {number}: the court in Aktobe fined activist number {number} for a peaceful rally.",
+            "utf-8",
+        )
+    env = {**os.environ, "ARCHIVE_HOME": str(home)}
+    proc = subprocess.Popen(
+        [*ARCHIVE, "ingest", str(folder), "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for seen, _line in enumerate(proc.stdout, 1):
+        if seen == 250:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert json.loads(run(home, "verify", "--json", check=True).stdout)["ok"]
+    rerun = rows(run(home, "ingest", str(folder), "--json", check=True))
+    assert len(rerun) == 400
+    assert all(r["status"] in ("created", "duplicate") for r in rerun)
+    assert sum(r["status"] == "duplicate" for r in rerun) >= 250
+    answer = json.loads(run(home, "search", "Aktobe", "--json", "--limit", "0").stdout)
+    assert answer["total"] == 400
+
+
+@pytest.mark.parametrize("query", ['"', "-", "OR", "(((", "*", "\\", "::", "AND NOT OR"])
+def test_search_of_operators_alone_does_not_crash(tmp_path, query):
+    proc = run(tmp_path / "home", "search", query, "--json")
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert answer["total"] == 0 and answer["message"]
+
+
+def test_reindex_rebuilds_from_the_store(tmp_path):
+    home = tmp_path / "home"
+    write_corpus(tmp_path / "docs")
+    run(home, "ingest", str(tmp_path / "docs"), check=True)
+    before = json.loads(run(home, "search", "Tokayev", "--json", check=True).stdout)
+    import shutil
+
+    shutil.rmtree(home / "index")
+    assert "indexed 10 documents" in run(home, "reindex", check=True).stdout
+    after = json.loads(run(home, "search", "Tokayev", "--json", check=True).stdout)
+    assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]

@@ -1,0 +1,374 @@
+"""The store of record keeps every document's metadata faithfully, once per original, on real SQLite."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import sqlite3
+import statistics
+import threading
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance
+from archive.store import DocumentStore, DuplicateDocument, new_document_id
+from archive.store.models import Base
+from archive.store.store import MIGRATIONS_DIR, SCHEMA_HEAD
+
+ALMATY = timezone(timedelta(hours=5))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "folder" / "archive.sqlite3"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    s = DocumentStore(sqlite_url(db_path))
+    yield s
+    s.close()
+
+
+def make_doc(n: int = 0, **changes: object) -> Document:
+    values: dict = {
+        "id": new_document_id(),
+        "kind": Kind.REPORT,
+        "title": f"Report {n}",
+        "language": "en",
+        "text": f"text of report {n}",
+        "sha256": hashlib.sha256(f"original {n}".encode()).hexdigest(),
+        "size": 100 + n,
+        "media_type": "application/pdf",
+        "original_name": f"report-{n}.pdf",
+        "ingested_at": datetime(2024, 3, 1, 12, 0, tzinfo=UTC) + timedelta(minutes=n),
+    }
+    values.update(changes)
+    return Document(**values)
+
+
+def ruling() -> Document:
+    return make_doc(
+        1,
+        kind=Kind.RULING,
+        title="Приговор по делу Жанболата Мамая",
+        language="mixed",
+        text="Приговор суда. " * 20000 + "Сот үкімі. " * 20000 + "The verdict.",
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        original_name="приговор №2-1234.docx",
+        ingested_at=datetime(2024, 3, 1, 17, 30, 15, 123456, tzinfo=ALMATY),
+        provenance=Provenance(source="https://sud.gov.kz/case/2-1234", ingested_by="айгерім", note="копия"),
+        spans=[
+            LanguageSpan(0, 300000, "ru"),
+            LanguageSpan(300000, 520000, "kk"),
+            LanguageSpan(520000, 520012, "en"),
+        ],
+        metadata={
+            "court": "Специализированный межрайонный суд по уголовным делам г. Алматы",
+            "case_number": "2-1234/2023",
+            "decision_date": "2023-04-17",
+            "articles": ["274 ч.4 п.2 УК РК", "405 ч.2"],
+            "nested": {"ключ": [1, 2.5, None, True]},
+        },
+        access=AccessLevel.RESTRICTED,
+    )
+
+
+def test_round_trip_of_every_field(store: DocumentStore) -> None:
+    doc = ruling()
+    stored = store.add(doc)
+
+    assert stored == doc  # aware datetimes compare by instant
+    assert stored.ingested_at.tzinfo == UTC
+    assert stored.ingested_at == datetime(2024, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    assert isinstance(stored.kind, Kind) and isinstance(stored.access, AccessLevel)
+    for got in (store.get(doc.id), store.get_by_sha256(doc.sha256), store.get_many([doc.id])[doc.id]):
+        assert got == doc
+        assert got is not None and got.ingested_at.tzinfo == UTC
+        assert got.metadata["court"].startswith("Специализированный")
+        assert got.spans[1] == LanguageSpan(300000, 520000, "kk")
+    assert store.get("nope") is None
+    assert store.get_by_sha256("0" * 64) is None
+    assert store.count() == 1
+
+
+def test_metadata_is_stored_readably(store: DocumentStore, db_path: Path) -> None:
+    doc = store.add(ruling())
+    with sqlite3.connect(db_path) as conn:
+        raw = conn.execute("SELECT metadata FROM documents WHERE id = ?", (doc.id,)).fetchone()[0]
+    assert "Специализированный" in raw  # UTF-8, not \\u escapes
+
+
+def test_dates_in_metadata_become_iso_strings(store: DocumentStore) -> None:
+    doc = make_doc(metadata={"published_date": datetime(2024, 1, 2, tzinfo=UTC).date()})
+    assert store.add(doc).metadata == {"published_date": "2024-01-02"}
+
+
+def test_empty_id_gets_a_fresh_one(store: DocumentStore) -> None:
+    stored = store.add(make_doc(id=""))
+    assert len(stored.id) == 16 and store.get(stored.id) == stored
+
+
+def test_naive_datetime_and_bad_hash_refused(store: DocumentStore) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.add(make_doc(ingested_at=datetime(2024, 1, 1)))
+    with pytest.raises(ValueError, match="SHA-256"):
+        store.add(make_doc(sha256="ABC"))
+    assert store.count() == 0
+
+
+def test_get_many_skips_unknown_and_spans_many_chunks(store: DocumentStore) -> None:
+    docs = [store.add(make_doc(n)) for n in range(510)]
+    wanted = [d.id for d in docs] + ["missing-id"]
+    found = store.get_many(wanted)
+    assert set(found) == {d.id for d in docs}
+    assert found[docs[509].id] == docs[509]
+    assert store.get_many([]) == {}
+
+
+def test_duplicate_sha256(store: DocumentStore) -> None:
+    first = store.add(make_doc(1))
+    with pytest.raises(DuplicateDocument) as err:
+        store.add(make_doc(1, title="another upload of the same bytes"))
+    assert err.value.existing == first
+    assert store.count() == 1
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-thread"])
+def test_duplicate_sha256_under_a_race(db_path: Path, shared: bool) -> None:
+    stores = [DocumentStore(sqlite_url(db_path))]
+    stores += stores * 7 if shared else [DocumentStore(sqlite_url(db_path)) for _ in range(7)]
+    barrier = threading.Barrier(len(stores))
+    added: list[Document] = []
+    duplicates: list[Document] = []
+    errors: list[BaseException] = []
+
+    def add(s: DocumentStore, n: int) -> None:
+        try:
+            barrier.wait()
+            added.append(s.add(make_doc(7, title=f"upload {n}")))
+        except DuplicateDocument as exc:
+            duplicates.append(exc.existing)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(s, n)) for n, s in enumerate(stores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in set(stores):
+        s.close()
+
+    assert errors == []
+    assert len(added) == 1 and len(duplicates) == len(stores) - 1
+    assert all(d == added[0] for d in duplicates)
+
+
+def _open_and_add(url: str, n: int, barrier: object, results: object) -> None:
+    barrier.wait()  # type: ignore[attr-defined]
+    with DocumentStore(url) as s:
+        for i in range(20):
+            s.add(make_doc(n * 100 + i))
+            s.record_event(sha256=None, file=f"{n}-{i}", status="created")
+    results.put(n)  # type: ignore[attr-defined]
+
+
+def test_processes_create_and_fill_one_database_at_once(db_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(3)
+    results = ctx.Queue()
+    url = sqlite_url(db_path)
+    processes = [ctx.Process(target=_open_and_add, args=(url, n, barrier, results)) for n in range(3)]
+    for p in processes:
+        p.start()
+    done = sorted(results.get(timeout=120) for _ in processes)
+    for p in processes:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert done == [0, 1, 2]
+    with DocumentStore(url) as s:
+        assert s.count() == 60
+        assert len(s.events(limit=1000)) == 60
+
+
+def test_iter_documents_streams_in_stable_order(store: DocumentStore) -> None:
+    ids = sorted(store.add(make_doc(n)).id for n in range(7))
+    assert [d.id for d in store.iter_documents(batch_size=3)] == ids
+
+    store.mark_indexed(ids[1:5])
+    assert [d.id for d in store.iter_documents(batch_size=2, only_pending=True)] == [ids[0], *ids[5:]]
+
+    # Lazy: marking documents indexed while walking the pending ones neither skips nor repeats any.
+    seen = []
+    for doc in store.iter_documents(batch_size=2, only_pending=True):
+        seen.append(doc.id)
+        store.mark_indexed([doc.id])
+    assert seen == [ids[0], *ids[5:]]
+    assert list(store.iter_documents(only_pending=True)) == []
+    assert [i for i, _ in store.iter_shas()] == ids
+
+
+def test_iter_documents_is_lazy(store: DocumentStore) -> None:
+    first = store.add(make_doc(1, id="a" * 16))
+    walk = store.iter_documents(batch_size=1)
+    assert next(walk) == first
+    later = store.add(make_doc(2, id="b" * 16))  # added after the walk began, sorts after it
+    assert list(walk) == [later]
+
+
+def test_index_state(store: DocumentStore) -> None:
+    docs = [store.add(make_doc(n)) for n in range(4)]
+    ids = [d.id for d in docs]
+    assert store.pending_count() == 4 and not docs[0].indexed
+
+    store.mark_indexed(ids[:3])
+    assert store.pending_count() == 1
+    assert store.get(ids[0]).indexed  # type: ignore[union-attr]
+    assert store.index_error(ids[0]) is None
+
+    store.mark_pending(ids[:2], "elasticsearch: connection refused")
+    assert store.pending_count() == 3
+    assert not store.get(ids[0]).indexed  # type: ignore[union-attr]
+    assert store.index_error(ids[0]) == "elasticsearch: connection refused"
+
+    store.mark_indexed(ids)
+    assert store.pending_count() == 0 and store.index_error(ids[0]) is None
+    store.mark_indexed([])  # nothing to do is fine
+
+
+def test_iter_shas_pairs(store: DocumentStore) -> None:
+    docs = [store.add(make_doc(n)) for n in range(5)]
+    assert sorted(store.iter_shas()) == sorted((d.id, d.sha256) for d in docs)
+
+
+def test_facets(store: DocumentStore) -> None:
+    a = store.add(make_doc(1, kind=Kind.RULING, language="ru"))
+    b = store.add(make_doc(2, kind=Kind.RULING, language="kk"))
+    c = store.add(make_doc(3, kind=Kind.MEDIA, language="ru"))
+    store.add(make_doc(4))
+    assert store.facets() == {
+        "kind": {"ruling": 2, "media": 1, "report": 1},
+        "language": {"ru": 2, "kk": 1, "en": 1},
+    }
+    assert store.facets([a.id, b.id, c.id, "unknown"]) == {
+        "kind": {"ruling": 2, "media": 1},
+        "language": {"ru": 2, "kk": 1},
+    }
+    assert store.facets([]) == {"kind": {}, "language": {}}
+
+
+def test_ingest_events(store: DocumentStore) -> None:
+    doc = store.add(make_doc(1))
+    store.record_event(sha256=doc.sha256, file="report-1.pdf", status="created", document_id=doc.id)
+    store.record_event(sha256=doc.sha256, file="copy of report-1.pdf", status="duplicate", document_id=doc.id)
+    store.record_event(sha256=None, file="broken.pdf", status="failed", error="pypdf: EOF marker not found")
+    with pytest.raises(ValueError):
+        store.record_event(sha256=None, file="x", status="ok")
+
+    events = store.events()
+    assert [e.status for e in events] == ["failed", "duplicate", "created"]
+    assert events[0].error == "pypdf: EOF marker not found" and events[0].document_id is None
+    assert events[2].document_id == doc.id and events[2].at.tzinfo == UTC
+    assert [e.file for e in store.events(status="failed")] == ["broken.pdf"]
+
+
+# --- migrations ------------------------------------------------------------------------------------
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(MIGRATIONS_DIR.parent / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def stored_revision(db_path: Path) -> list[str]:
+    with sqlite3.connect(db_path) as conn:
+        return [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+
+
+def test_schema_head_matches_the_migrations() -> None:
+    assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() == SCHEMA_HEAD
+
+
+def test_fresh_database_is_migrated_and_matches_the_models(store: DocumentStore, db_path: Path) -> None:
+    assert db_path.exists()
+    assert stored_revision(db_path) == [SCHEMA_HEAD]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    engine = create_engine(sqlite_url(db_path))
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    engine.dispose()
+
+
+def test_reopen_keeps_data_and_is_fast(db_path: Path) -> None:
+    url = sqlite_url(db_path)
+    with DocumentStore(url) as s:
+        doc = s.add(ruling())
+        s.record_event(sha256=doc.sha256, file="f", status="created", document_id=doc.id)
+
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        s = DocumentStore(url)
+        timings.append(time.perf_counter() - start)
+        assert s.get(doc.id) == doc
+        s.close()
+    assert statistics.median(timings) < 0.05, timings
+    assert stored_revision(db_path) == [SCHEMA_HEAD]
+
+
+def test_migrations_rerun_from_the_command_line_config(db_path: Path) -> None:
+    url = sqlite_url(db_path)
+    with DocumentStore(url) as s:
+        doc = s.add(make_doc(1))
+    config = alembic_config(url)
+    command.upgrade(config, "head")  # already there: nothing happens
+    with DocumentStore(url) as s:
+        assert s.get(doc.id) == doc
+
+    command.downgrade(config, "base")
+    assert stored_revision(db_path) == []
+    with DocumentStore(url) as s:  # an emptied database is migrated again on open
+        assert s.count() == 0
+        s.add(make_doc(1))
+    assert stored_revision(db_path) == [SCHEMA_HEAD]
+
+
+def test_unknown_newer_schema_is_refused(db_path: Path) -> None:
+    DocumentStore(sqlite_url(db_path)).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    from archive.store import SchemaTooNew
+
+    with pytest.raises(SchemaTooNew, match="9999"):
+        DocumentStore(sqlite_url(db_path))
+
+
+def test_in_memory_database(tmp_path: Path) -> None:
+    with DocumentStore("sqlite://") as s:
+        s.add(make_doc(1))
+        assert s.count() == 1
+
+
+def test_new_document_id() -> None:
+    ids = [new_document_id() for _ in range(10000)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 16 and i.isalnum() and i == i.lower() for i in ids)
+    earlier = new_document_id()
+    time.sleep(0.002)
+    assert new_document_id() > earlier  # time-sortable prefix

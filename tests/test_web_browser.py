@@ -1,0 +1,152 @@
+"""The pages in a real Chromium against a real server: htmx search, permalinks, languages, uploads."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.settings import load_settings
+from ingest.pipeline import IngestRequest
+from search_api.app import create_app
+from tests.browser import CHROMIUM, launch, serve
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+SCREENSHOTS = Path("/tmp")
+DOCUMENTS = {
+    "mamai-en.txt": "Zhanbolat Mamai detained in Almaty\n\nJournalist Zhanbolat Mamai was detained in Almaty "
+                    "after a peaceful rally. His lawyers said the police gave no reason for the arrest.",
+    "mamai-ru.txt": "Задержание Жанболата Мамая\n\nЖурналиста Жанболата Мамая задержали в Алматы после "
+                    "мирного митинга. Адвокаты сообщили, что полиция не назвала причину задержания.",
+    "mamai-kk.txt": "Жанболат Мамайдың ісі\n\nЖурналист Жанболат Мамайдың ісі Алматы қалалық сотында "
+                    "қаралды. Қорғаушылары полиция ұстаудың себебін түсіндірмегенін айтты.",
+}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(load_settings(home=tmp_path_factory.mktemp("archive")))
+    archive = app.state.holder.archive
+    for name, text in DOCUMENTS.items():
+        archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest())
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base_url: str) -> Iterator:
+    context = browser.new_context(base_url=base_url, locale="en-GB", viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def mark_document(page) -> None:
+    """Sets a flag that a full page load would wipe out."""
+    page.evaluate("window.__sameDocument = true")
+
+
+def same_document(page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+def test_search_updates_in_place_then_permalink(page) -> None:
+    page.goto("/")
+    assert page.evaluate("document.activeElement.id") == "q"  # autofocus
+    mark_document(page)
+    page.locator("#q").press_sequentially("Mamai", delay=40)
+    page.wait_for_selector("#results .hit")
+    page.wait_for_url(re.compile(r"/search\?q=Mamai$"))
+    assert same_document(page), "results came with a page reload"
+    assert page.locator("#results mark").count() > 0
+    assert "documents found" in page.locator(".result-count").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "web-search.png"), full_page=True)
+
+    page.locator("#filters input[value='ru']").check()
+    page.wait_for_url(re.compile(r"language=ru"))
+    page.wait_for_function("document.querySelectorAll('#results .hit').length === 1")
+    assert same_document(page)
+
+    page.locator("#results .hit-title a").first.click()
+    page.wait_for_url(re.compile(r"/d/[^/]+$"))
+    sha256 = page.locator("#sha256").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", sha256)
+    assert sha256 in page.locator("#citation").inner_text()
+    assert page.locator("a", has_text="Download original").get_attribute("href").endswith("/original")
+    page.screenshot(path=str(SCREENSHOTS / "web-document.png"), full_page=True)
+
+    page.go_back()
+    page.wait_for_selector("#results .hit")  # the pushed URL restores the results
+
+
+def test_switch_interface_to_kazakh(page) -> None:
+    page.goto("/search?q=Mamai")
+    assert page.locator("h1").inner_text() == "Search the archive"
+    page.locator("#lang-switch a", has_text="Қазақша").click()
+    page.wait_for_selector("html[lang='kk']")
+    assert page.locator("h1").inner_text() == "Мұрағаттан іздеу"
+    assert page.locator("label[for='q']").inner_text() == "Есімдер, жер атаулары, сөздер"
+    assert page.input_value("#q") == "Mamai"  # the query survives the switch
+    page.screenshot(path=str(SCREENSHOTS / "web-search-kk.png"), full_page=True)
+    page.goto("/upload")  # the choice is remembered
+    assert page.locator("h1").inner_text() == "Материал қосу"
+
+
+def test_upload_a_file_through_the_form(page, tmp_path: Path) -> None:
+    original = tmp_path / "field-report.txt"
+    original.write_text("Field report from Uralsk\n\nSingle pickets outside the akimat were dispersed "
+                        "within minutes; two activists were fined.", encoding="utf-8")
+    page.goto("/upload")
+    mark_document(page)
+    page.set_input_files("#file", original)
+    page.fill("#file-title", "Uralsk pickets, field report")
+    page.fill("#source", "Volunteer monitor, Uralsk")
+    page.click("text=Archive the file")
+    result = page.locator("#file-result .notice-ok")
+    result.wait_for()
+    assert same_document(page)
+    assert "Archived." in result.inner_text()
+    link = result.locator("a[href^='/d/']")
+    assert link.inner_text() == "Uralsk pickets, field report"
+    page.screenshot(path=str(SCREENSHOTS / "web-upload.png"), full_page=True)
+
+    junk = {"name": "scan.txt", "mimeType": "text/plain", "buffer": bytes(range(256)) * 8}
+    page.set_input_files("#file", junk)
+    page.click("text=Archive the file")
+    failed = page.locator("#file-result .notice-error")
+    failed.wait_for()  # a 422 fragment is swapped in too
+    assert "Could not be archived." in failed.inner_text() and "scan.txt" in failed.inner_text()
+    assert same_document(page)
+
+    page.set_input_files("#file", original)  # the same bytes again
+    page.click("text=Archive the file")
+    page.locator("#file-result", has_text="Already in the archive").wait_for()
+    page.locator("#file-result a[href^='/d/']").click()
+    page.wait_for_url(re.compile(r"/d/"))
+    assert "Volunteer monitor, Uralsk" in page.locator("main").inner_text()
+
+
+def test_search_works_without_javascript(browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    page.goto("/")
+    page.fill("#q", "Мамай")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert page.locator("#results .hit").count() >= 1
+    context.close()

@@ -1,0 +1,374 @@
+"""The web pages against a real archive in a temporary directory, through FastAPI's test client."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import socket
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.domain import Document, Kind, LanguageSpan, Provenance
+from archive.index import BackendUnavailable
+from archive.settings import load_settings
+from ingest.pipeline import IngestRequest
+from search_api.app import create_app
+from web.document_page import metadata_rows, paragraphs
+from web.i18n import LANGUAGES, catalog, parse_accept_language, translator
+
+EN_TEXT = ("Zhanbolat Mamai detained in Almaty\n\n"
+           "Journalist Zhanbolat Mamai was detained in Almaty after a peaceful rally. "
+           "His lawyers said the police gave no reason for the arrest and refused to let them see him.")
+RU_TEXT = ("Задержание Жанболата Мамая\n\n"
+           "Журналиста Жанболата Мамая задержали в Алматы после мирного митинга. "
+           "Адвокаты сообщили, что полиция не назвала причину задержания и не допустила их к нему.")
+KK_TEXT = ("Жанболат Мамайдың ісі\n\n"
+           "Журналист Жанболат Мамайдың ісі Алматы қалалық сотында қаралды. "
+           "Қорғаушылары полиция ұстаудың себебін түсіндірмегенін және оларды кездестірмегенін айтты.")
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(load_settings(home=tmp_path / "home"))
+    with TestClient(app, headers={"Accept-Language": "en"}) as test_client:
+        yield test_client
+
+
+def upload(client: TestClient, name: str, content: bytes | str, htmx: bool = False, **fields: str):
+    data = content.encode() if isinstance(content, str) else content
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post("/upload", files={"file": (name, data, "text/plain")}, data=fields, headers=headers)
+
+
+def document_id(html: str) -> str:
+    found = re.search(r'href="/d/([^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
+@pytest.fixture
+def three(client: TestClient) -> dict[str, str]:
+    """One document about the same person in each language; their ids by language."""
+    return {lang: document_id(upload(client, f"{lang}.txt", text).text)
+            for lang, text in (("en", EN_TEXT), ("ru", RU_TEXT), ("kk", KK_TEXT))}
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_search_page_renders(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.text
+    assert '<html lang="en">' in html
+    assert re.search(r'<input id="q" name="q" type="search"[^>]*autofocus', html)
+    assert 'hx-get="/search"' in html and 'hx-target="#results"' in html and 'hx-push-url="true"' in html
+    assert 'action="/search" method="get"' in html  # works without JavaScript too
+    assert "<details class=\"syntax-help\">" in html and "OR" in html
+    assert '<script src="/static/htmx.min.js"' in html
+    assert not re.search(r'<script[^>]+src="https?:', html), "no script from a CDN"
+    assert not re.search(r"\son[a-z]+=", html), "no inline event handlers"
+
+
+def test_search_full_page_and_htmx_fragment(client: TestClient, three: dict[str, str]) -> None:
+    full = client.get("/search", params={"q": "Mamai"})
+    assert full.status_code == 200
+    assert full.text.lstrip().startswith("<!doctype html>")
+    assert f'href="/d/{three["en"]}"' in full.text
+
+    fragment = client.get("/search", params={"q": "Mamai"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text and "<body" not in fragment.text
+    assert f'href="/d/{three["en"]}"' in fragment.text
+    assert "<mark>" in fragment.text
+    assert 'class="snippet" lang="en"' in fragment.text
+    assert "documents found" in fragment.text or "document found" in fragment.text
+    assert "matched:" in fragment.text and "→" in fragment.text
+    assert 'id="lang-switch"' in fragment.text and 'hx-swap-oob="true"' in fragment.text
+    assert "Vary" in fragment.headers and "HX-Request" in fragment.headers["Vary"]
+
+
+def test_history_restore_gets_the_whole_page(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "Mamai"},
+                      headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in page.text
+
+
+def test_language_and_kind_filters(client: TestClient, three: dict[str, str]) -> None:
+    fragment = client.get("/search", params={"q": "Мамай", "language": "ru"}, headers={"HX-Request": "true"})
+    assert f'/d/{three["ru"]}"' in fragment.text
+    assert f'/d/{three["en"]}"' not in fragment.text and f'/d/{three["kk"]}"' not in fragment.text
+    nothing = client.get("/search", params={"q": "Mamai", "kind": "ruling"}, headers={"HX-Request": "true"})
+    assert "Nothing found" in nothing.text
+    page = client.get("/", params={"q": "Mamai", "language": "ru", "kind": "report"})
+    assert re.search(r'value="ru"\s*checked', page.text) and re.search(r'value="report"\s*checked', page.text)
+
+
+def test_operator_only_and_empty_queries_show_a_message(client: TestClient, three: dict[str, str]) -> None:
+    for query in ("-", '""', "OR", "- -"):
+        page = client.get("/search", params={"q": query}, headers={"HX-Request": "true"})
+        assert page.status_code == 200, query
+        assert "no words to search for" in page.text, query
+    empty = client.get("/search", params={"q": "  "}, headers={"HX-Request": "true"})
+    assert empty.status_code == 200 and "Type a name" in empty.text
+
+
+def test_bad_parameters_are_ignored(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "x", "offset": "lots", "language": "fr", "kind": "<b>"})
+    assert page.status_code == 200
+
+
+def test_pagination(client: TestClient) -> None:
+    for n in range(12):
+        upload(client, f"note-{n}.txt", f"Field note {n}\n\nThe picket in Uralsk lasted {n + 1} hours.")
+    first = client.get("/search", params={"q": "Uralsk"}, headers={"HX-Request": "true"})
+    assert "12 documents found, showing 1–10" in first.text
+    assert first.text.count('class="hit"') == 10
+    next_url = re.search(r'<a href="([^"]+)" rel="next"', first.text)
+    assert next_url and "offset=10" in next_url.group(1)
+    second = client.get(next_url.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})
+    assert second.text.count('class="hit"') == 2
+    assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+    assert '<ol class="hits" start="11">' in second.text
+
+
+def test_unavailable_index_shows_a_friendly_message(client: TestClient, monkeypatch) -> None:
+    archive = client.app.state.holder.archive
+
+    def down(*_args, **_kwargs):
+        raise BackendUnavailable("connection refused")
+
+    monkeypatch.setattr(archive.backend, "search", down)
+    fragment = client.get("/search", params={"q": "Mamai"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 503
+    assert "Search is unavailable right now" in fragment.text and "Traceback" not in fragment.text
+    page = client.get("/", params={"q": "Mamai"})
+    assert page.status_code == 503 and '<html lang="en">' in page.text
+
+
+def test_markup_in_titles_is_escaped(client: TestClient) -> None:
+    doc = document_id(upload(client, "x.txt", "Evening report\n\nThe Uralsk picket.",
+                             title="<script>alert(1)</script>").text)
+    results = client.get("/search", params={"q": "Uralsk"}).text
+    permalink = client.get(f"/d/{doc}").text
+    for html in (results, permalink):
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- permalink --------------------------------------------------------------------------------
+
+
+def test_permalink_page(client: TestClient) -> None:
+    created = upload(client, "mamai-ru.txt", RU_TEXT, source="Adil Soz monitoring",
+                     ingested_by="A. Archivist", note="Received by e-mail", kind="report")
+    doc = document_id(created.text)
+    record = client.get(f"/api/documents/{doc}").json()
+    page = client.get(f"/d/{doc}")
+    assert page.status_code == 200
+    html = page.text
+    assert record["sha256"] in html and 'class="hash" id="sha256"' in html
+    for shown in ("Adil Soz monitoring", "A. Archivist", "Received by e-mail", "mamai-ru.txt", "text/plain",
+                  "Report", "Russian"):
+        assert shown in html, shown
+    assert f'href="/api/documents/{doc}/original"' in html
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", html)
+    assert '<p lang="ru">' in html and '<h1 lang="ru">' in html
+    assert f"SHA-256 {record['sha256']}, permalink http://testserver/d/{doc}" in html
+    assert "Archived copy of “Задержание Жанболата Мамая”" in html
+    original = client.get(f"/api/documents/{doc}/original")
+    assert original.content == RU_TEXT.encode()
+
+
+def test_unknown_document_is_a_404_page(client: TestClient) -> None:
+    page = client.get("/d/no-such-id")
+    assert page.status_code == 404
+    assert "<html" in page.text and "no document “no-such-id”" in page.text
+    assert client.get("/no/such/page").status_code == 404
+    assert "<html" in client.get("/no/such/page").text
+    api = client.get("/api/documents/no-such-id")
+    assert api.status_code == 404 and "detail" in api.json()  # the API keeps its JSON errors
+
+
+def test_media_metadata_links_only_web_addresses() -> None:
+    document = Document(
+        id="d1", kind=Kind.MEDIA, title="t", language="en", text="", sha256="0" * 64, size=1,
+        media_type="text/html", original_name="a.html", ingested_at=None,  # type: ignore[arg-type]
+        metadata={"url": "https://example.org/news?a=1&b=2", "final_url": "javascript:alert(1)",
+                  "publisher": "Example", "captured_at": "2024-03-01T10:00:00+06:00", "http_status": 200},
+    )
+    rows = {row.name: row for row in metadata_rows(document)}
+    assert rows["url"].link and not rows["final_url"].link
+    assert rows["captured_at"].value == "2024-03-01T04:00:00Z"
+    assert rows["http_status"].value == "200"
+
+
+def test_media_permalink_shows_link_metadata(client: TestClient) -> None:
+    archive = client.app.state.holder.archive
+    request = IngestRequest(kind=Kind.MEDIA, provenance=Provenance("https://example.org/news"),
+                            metadata={"url": "https://example.org/news", "publisher": "Example News",
+                                      "captured_at": "2024-03-01T04:00:00+00:00", "http_status": 200})
+    result = archive.ingest_upload(io.BytesIO(EN_TEXT.encode()), "news.html", request)
+    html = client.get(f"/d/{result.id}").text
+    assert '<a href="https://example.org/news" rel="noopener noreferrer nofollow">' in html
+    assert "Example News" in html and "HTTP status" in html
+    assert "(https://example.org/news), captured 2024-03-01T04:00:00Z" in html
+
+
+def test_paragraphs_follow_language_spans() -> None:
+    text = "Заголовок\n\nҚазақша мәтін.\n\nEnglish text."
+    ru_end = text.index("Қ")
+    kk_end = text.index("E")
+    document = Document(
+        id="d1", kind=Kind.REPORT, title="t", language="mixed", text=text, sha256="0" * 64, size=1,
+        media_type="text/plain", original_name="a.txt", ingested_at=None,  # type: ignore[arg-type]
+        spans=[LanguageSpan(0, ru_end, "ru"), LanguageSpan(ru_end, kk_end, "kk"),
+               LanguageSpan(kk_end, len(text), "en")],
+    )
+    assert [(p.text, p.language) for p in paragraphs(document)] == [
+        ("Заголовок", "ru"), ("Қазақша мәтін.", "kk"), ("English text.", "en")]
+
+
+# --- adding evidence --------------------------------------------------------------------------
+
+
+def test_upload_page_has_both_forms(client: TestClient) -> None:
+    html = client.get("/upload").text
+    assert 'action="/upload" method="post" enctype="multipart/form-data"' in html
+    assert 'hx-post="/upload" hx-encoding="multipart/form-data"' in html
+    assert 'action="/upload/link" method="post"' in html
+    for field in ('name="file"', 'name="kind"', 'name="title"', 'name="source"', 'name="ingested_by"',
+                  'name="note"', 'name="url"'):
+        assert field in html, field
+    labels = set(re.findall(r'<label for="([^"]+)"', html))
+    ids = set(re.findall(r'<(?:input|select|textarea) id="([^"]+)"', html))
+    assert ids <= labels, ids - labels
+
+
+def test_upload_created_duplicate_and_failed(client: TestClient) -> None:
+    created = upload(client, "report.txt", EN_TEXT, title="Mamai detention")
+    assert created.status_code == 201
+    assert "Archived." in created.text and "Mamai detention" in created.text
+    assert "<html" in created.text  # without htmx: the whole page, with the result
+    doc = document_id(created.text)
+
+    again = upload(client, "copy.txt", EN_TEXT, htmx=True)
+    assert again.status_code == 200
+    assert "Already in the archive" in again.text and f'href="/d/{doc}"' in again.text
+    assert "<html" not in again.text  # htmx: the result box alone
+
+    failed = upload(client, "empty.txt", b"", htmx=True)
+    assert failed.status_code == 422
+    assert "Could not be archived." in failed.text and "empty" in failed.text
+
+    binary = upload(client, "photo.txt", bytes(range(256)) * 64, htmx=True)
+    assert binary.status_code == 422 and "Could not be archived." in binary.text
+    message = re.search(r"<p>([^<]+)</p>", binary.text.split("Could not be archived.")[1])
+    assert message and message.group(1).strip(), binary.text
+
+
+def test_upload_without_a_file_or_with_a_bad_kind(client: TestClient) -> None:
+    nothing = {"file": ("", b"", "application/octet-stream")}  # what a browser sends when no file is chosen
+    no_file = client.post("/upload", data={"title": "kept"}, files=nothing)
+    assert no_file.status_code == 422 and "Choose a file to upload." in no_file.text
+    assert 'value="kept"' in no_file.text  # what was typed is not lost
+    bad_kind = upload(client, "a.txt", EN_TEXT, kind="memo")
+    assert bad_kind.status_code == 422 and "Unknown kind" in bad_kind.text
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_capture_of_an_unreachable_link_shows_a_clear_error(client: TestClient) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/news/1"
+    answer = client.post("/upload/link", data={"url": url}, headers={"HX-Request": "true"})
+    assert answer.status_code == 422
+    assert "Could not be archived." in answer.text and 'role="alert"' in answer.text
+    assert "Traceback" not in answer.text
+    page = client.post("/upload/link", data={"url": url})
+    assert page.status_code == 422 and f'value="{url}"' in page.text
+    empty = client.post("/upload/link", data={"url": " "})
+    assert empty.status_code == 422 and "Enter the link to capture." in empty.text
+
+
+# --- interface language -----------------------------------------------------------------------
+
+
+def test_language_switch_by_parameter_and_cookie(client: TestClient) -> None:
+    russian = client.get("/", params={"lang": "ru"})
+    assert '<html lang="ru">' in russian.text and "Поиск по архиву" in russian.text
+    assert russian.cookies.get("ui_lang") == "ru"
+    remembered = client.get("/upload")
+    assert '<html lang="ru">' in remembered.text and "Загрузить файл" in remembered.text
+    kazakh = client.get("/search", params={"q": "Мамай", "lang": "kk"})
+    assert '<html lang="kk">' in kazakh.text and "Мұрағаттан іздеу" in kazakh.text
+    assert "Құжат тілі" in kazakh.text  # a Kazakh label with Kazakh letters
+    assert 'href="/search?q=%D0%9C%D0%B0%D0%BC%D0%B0%D0%B9&amp;lang=en"' in kazakh.text  # query kept
+    ignored = client.get("/", params={"lang": "de"})
+    assert '<html lang="kk">' in ignored.text
+
+
+def test_language_from_accept_language(tmp_path: Path) -> None:
+    app = create_app(load_settings(home=tmp_path / "home"))
+    with TestClient(app) as fresh:
+        assert '<html lang="kk">' in fresh.get("/", headers={"Accept-Language": "kk-KZ,ru;q=0.8"}).text
+        assert '<html lang="ru">' in fresh.get("/", headers={"Accept-Language": "de, ru;q=0.5"}).text
+        assert '<html lang="en">' in fresh.get("/", headers={"Accept-Language": "fr"}).text
+        assert '<html lang="en">' in fresh.get("/").text
+
+
+def test_parse_accept_language() -> None:
+    assert parse_accept_language("kk-KZ,ru;q=0.9,en;q=0.8") == ["kk", "ru", "en"]
+    assert parse_accept_language("en;q=0.2, ru") == ["ru", "en"]
+    assert parse_accept_language("ru;q=0, *") == []
+    assert parse_accept_language("") == []
+
+
+def _placeholders(message: str | dict) -> set[str]:
+    texts = message.values() if isinstance(message, dict) else [message]
+    return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogs_have_the_same_keys_and_placeholders() -> None:
+    english = catalog("en")
+    for language in LANGUAGES:
+        messages = catalog(language)
+        assert messages.keys() == english.keys(), (language, messages.keys() ^ english.keys())
+        for key, message in messages.items():
+            extra = _placeholders(message) - _placeholders(english[key]) - {"count", "value"}
+            assert not extra, (language, key, extra)
+            if isinstance(message, dict):
+                assert "other" in message, (language, key)
+                if language == "ru":
+                    assert {"one", "few", "many"} <= message.keys(), key
+
+
+def test_catalog_files_are_valid_utf8_json() -> None:
+    folder = Path(__file__).parent.parent / "web" / "i18n"
+    for language in LANGUAGES:
+        assert json.loads((folder / f"{language}.json").read_text(encoding="utf-8"))
+    assert any(letter in json.dumps(catalog("kk"), ensure_ascii=False) for letter in "әғқңөұүһі")
+
+
+def test_plural_forms() -> None:
+    ru, en, kk = translator("ru"), translator("en"), translator("kk")
+    assert [ru("size.bytes", count=n, value=n) for n in (1, 3, 5, 11, 21, 22)] == [
+        "1 байт", "3 байта", "5 байт", "11 байт", "21 байт", "22 байта"]
+    assert en("size.bytes", count=1, value=1) == "1 byte" and en("size.bytes", count=2, value=2) == "2 bytes"
+    assert kk("size.bytes", count=5, value=5) == "5 байт"
+    assert en("no.such.key") == "no.such.key"
+
+
+def test_static_files(client: TestClient) -> None:
+    htmx = client.get("/static/htmx.min.js")
+    assert htmx.status_code == 200 and "Zero-Clause BSD" in htmx.text[:1000]
+    assert client.get("/static/archive.css").status_code == 200
+    assert client.get("/static/archive.js").status_code == 200

@@ -1,0 +1,96 @@
+"""Rendering pages and fragments in the reader's interface language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from web.i18n import AUTONYMS, COOKIE, LANGUAGES, choose_language, requested_language, translator
+
+TEMPLATES = Path(__file__).parent / "templates"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+# Pages differ by fragment/full page and by interface language: caches must keep them apart.
+VARY = "HX-Request, Cookie, Accept-Language"
+
+env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                  trim_blocks=True, lstrip_blocks=True)
+
+
+def utc_iso(value: datetime | str | None) -> str:
+    """`2025-11-25T12:41:03Z`: one unambiguous form for dates people cite."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_date(value: datetime | str | None) -> str:
+    return utc_iso(value)[:10]
+
+
+env.filters["utc_iso"] = utc_iso
+env.filters["utc_date"] = utc_date
+
+
+def size_label(size: int, language: str, t: Callable[..., str]) -> str:
+    """`12.1 KB (12,345 bytes)`, with the decimal and thousands marks of the interface language."""
+    exact = t("size.bytes", count=size, value=_number(size, language))
+    if size < 1024:
+        return exact
+    value, unit = size / 1024, "size.kb"
+    for bigger in ("size.mb", "size.gb"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{t(unit, value=_number(round(value, 1), language))} ({exact})"
+
+
+def _number(value: float, language: str) -> str:
+    shown = f"{value:,}".removesuffix(".0")
+    if language == "en":
+        return shown
+    return shown.replace(",", "\u202f").replace(".", ",")  # narrow no-break space, decimal comma
+
+
+def is_htmx(request: Request) -> bool:
+    """A request from htmx wanting a fragment (a history restore wants the whole page)."""
+    return request.headers.get("hx-request") == "true" and "hx-history-restore-request" not in request.headers
+
+
+def render(request: Request, template: str, context: dict | None = None, status: int = 200,
+           switch_path: str | None = None) -> HTMLResponse:
+    """Renders `template` with `t()` bound to the chosen language; remembers an explicit `?lang=`.
+
+    `switch_path` is where the language switcher points when the current URL cannot be reloaded
+    (the answer to a POST)."""
+    language = choose_language(request)
+    path = switch_path or request.url.path
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] if not switch_path else []
+
+    def lang_url(code: str) -> str:
+        return f"{path}?{urlencode([*kept, ('lang', code)])}"
+
+    t = translator(language)
+    page = env.get_template(template).render({
+        "request": request,
+        "lang": language,
+        "ui_languages": LANGUAGES,
+        "autonyms": AUTONYMS,
+        "t": t,
+        "size_label": lambda size: size_label(size, language, t),
+        "lang_url": lang_url,
+        **(context or {}),
+    })
+    response = HTMLResponse(page, status_code=status)
+    if requested_language(request):
+        response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, samesite="lax", httponly=True)
+    response.headers["Vary"] = VARY
+    return response

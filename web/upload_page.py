@@ -1,0 +1,79 @@
+"""The page for adding evidence: upload a file or capture a media link, through the one service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from starlette.responses import HTMLResponse
+
+from archive.domain import Kind, Provenance
+from ingest.pipeline import IngestRequest, IngestResult
+from search_api.app import ArchiveHolder
+from search_api.routers.documents import STATUS_CODES
+from web.render import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+KINDS = tuple(kind.value for kind in Kind)
+UPLOAD_FIELDS = ("kind", "title", "source", "ingested_by", "note")
+LINK_FIELDS = ("url", "title", "ingested_by", "note")
+
+
+def _answer(request: Request, result: IngestResult | None, form: str, values: dict[str, str],
+            problem: str | None = None) -> HTMLResponse:
+    """The result box alone for htmx; otherwise the page again, with the result and the typed values."""
+    status = 422 if problem else STATUS_CODES[result.status] if result else 200
+    context = {"result": result, "problem": problem, "form": form}
+    if is_htmx(request):
+        return render(request, "_ingest_result.html", context, status)
+    return render(request, "upload.html", {**context, "kinds": KINDS, "values": values}, status,
+                  switch_path="/upload")
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request) -> HTMLResponse:
+    return render(request, "upload.html", {"result": None, "problem": None, "form": None, "kinds": KINDS,
+                                           "values": {}})
+
+
+@router.post("/upload", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    file: Annotated[UploadFile | None, File()] = None,
+    kind: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    source: Annotated[str, Form(max_length=2000)] = "",
+    ingested_by: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> HTMLResponse:
+    holder: ArchiveHolder = request.app.state.holder
+    values = {"kind": kind, "title": title, "source": source, "ingested_by": ingested_by, "note": note}
+    if file is None or not file.filename:
+        return _answer(request, None, "file", values, problem="upload.no_file")
+    if kind and kind not in KINDS:
+        return _answer(request, None, "file", values, problem="upload.bad_kind")
+    ingest = IngestRequest(kind=Kind(kind) if kind else None, title=title.strip() or None,
+                           provenance=Provenance(source.strip(), ingested_by.strip(), note.strip()))
+    with holder.write_lock:
+        result = holder.archive.ingest_upload(file.file, file.filename, ingest)
+    return _answer(request, result, "file", values)
+
+
+@router.post("/upload/link", response_class=HTMLResponse)
+def capture(
+    request: Request,
+    url: Annotated[str, Form(max_length=4000)] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    ingested_by: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> HTMLResponse:
+    holder: ArchiveHolder = request.app.state.holder
+    values = {"url": url, "title": title, "ingested_by": ingested_by, "note": note}
+    if not url.strip():
+        return _answer(request, None, "link", values, problem="capture.no_url")
+    ingest = IngestRequest(title=title.strip() or None,
+                           provenance=Provenance("", ingested_by.strip(), note.strip()))
+    with holder.write_lock:
+        result = holder.archive.capture(url.strip(), ingest)
+    return _answer(request, result, "link", values)
