@@ -15,7 +15,8 @@ from tqdm import tqdm
 from archive.domain import Kind, Provenance
 from archive.index import BackendUnavailable
 from archive.service import Archive
-from archive.settings import BACKENDS, load_settings
+from archive.settings import BACKENDS, Settings, load_settings
+from archive.translation import install_model
 from ingest.pipeline import IngestRequest, walk
 
 _MARK = re.compile(r"</?mark>")
@@ -73,13 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
     reindex = commands.add_parser("reindex", parents=[common], help="rebuild the index from the store")
     reindex.add_argument("--pending", action="store_true", help="only index what is not indexed yet")
 
+    translate = commands.add_parser("translate", parents=[common], help="machine translation of queries")
+    translate_commands = translate.add_subparsers(dest="translate_command", required=True)
+    install = translate_commands.add_parser(
+        "install", parents=[common], help="install a user-supplied .argosmodel file"
+    )
+    install.add_argument("model", type=Path)
+    translate_commands.add_parser(
+        "status", parents=[common], help="which language pairs queries are translated between"
+    )
+
     serve = commands.add_parser("serve", parents=[common], help="run the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     return parser
 
 
-def _settings(args: argparse.Namespace):
+def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(
         home=getattr(args, "home", None),
         backend=getattr(args, "backend", None),
@@ -87,8 +98,7 @@ def _settings(args: argparse.Namespace):
     )
 
 
-def _progress(paths: list[Path], enabled: bool):
-
+def _progress(paths: list[Path], enabled: bool) -> tuple[list[Path], tqdm]:
     files = list(walk(paths))
     return files, tqdm(total=len(files), unit="file", disable=not enabled, file=sys.stderr)
 
@@ -163,7 +173,18 @@ def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(settings, args: argparse.Namespace) -> int:
+def cmd_translate(archive: Archive, args: argparse.Namespace) -> int:
+    if args.translate_command == "install":
+        try:
+            install_model(args.model, archive.settings.translation_dir)
+        except (RuntimeError, OSError) as error:
+            print(f"archive: {error}", file=sys.stderr)
+            return 1
+    print(archive.translator.status())
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from search_api.app import create_app
@@ -178,6 +199,7 @@ COMMANDS = {
     "search": cmd_search,
     "verify": cmd_verify,
     "reindex": cmd_reindex,
+    "translate": cmd_translate,
 }
 
 

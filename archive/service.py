@@ -19,6 +19,7 @@ from archive.search.parser import parse_query
 from archive.search.planner import plan
 from archive.settings import Settings
 from archive.store import DocumentStore
+from archive.translation import QueryTranslator, query_language
 from ingest.capture_pipeline import capture_link
 from ingest.pipeline import Ingestor, IngestRequest, IngestResult, walk
 
@@ -81,6 +82,7 @@ class Archive:
         settings.home.mkdir(parents=True, exist_ok=True)
         self.store = DocumentStore(settings.sqlalchemy_url)
         self.blobs = BlobStore(settings.blob_dir)
+        self.translator = QueryTranslator(settings.translation_dir)
         self._to_index: list[Document] = []
 
     @cached_property
@@ -167,7 +169,9 @@ class Archive:
     ) -> SearchResult:
         limit = max(0, min(limit, MAX_LIMIT))
         parsed = parse_query(query)
-        query_plan = plan(parsed)
+        text = parsed.positive_text
+        translations = self.translator.translate(text, query_language(text)) if text else []
+        query_plan = plan(parsed, translations)
         if query_plan.query is None:
             return SearchResult(query, 0, message="The query has no words to search for.")
         filters = Filters(tuple(languages), tuple(str(k) for k in kinds))

@@ -27,6 +27,10 @@ class Settings:
         return self.home / "blobs"
 
     @property
+    def translation_dir(self) -> Path:
+        return self.home / "translation-models"
+
+    @property
     def index_dir(self) -> Path:
         return self.home / "index"
 

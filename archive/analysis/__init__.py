@@ -7,8 +7,9 @@ adds the equivalents of the field's terms in the other two languages.
 
 from archive.analysis.aliases import AliasMatch, find_aliases
 from archive.analysis.glossary import GlossaryExpansion, expand_glossary
-from archive.analysis.keys import name_key
+from archive.analysis.keys import name_key, unstripped_key
 from archive.analysis.normalize import fold
+from archive.analysis.similarity import neighbours
 from archive.analysis.stopwords import is_stopword
 from archive.analysis.tokenize import Token, tokenize
 
@@ -21,5 +22,7 @@ __all__ = [
     "fold",
     "is_stopword",
     "name_key",
+    "neighbours",
     "tokenize",
+    "unstripped_key",
 ]

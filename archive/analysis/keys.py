@@ -38,15 +38,25 @@ def fold_skeleton(skel: str) -> str:
     return _DOUBLES.sub(r"\1", key) if _DOUBLES.search(key) else key
 
 
-@lru_cache(maxsize=500_000)
-def name_key(word: str) -> str:
-    """The key of one word in any script; '' for a word with no letters."""
+def _skeleton_of(word: str) -> str:
     folded = fold(word)
     if folded.endswith("'s"):
         folded = folded[:-2]  # English possessive
     skel = skeleton(folded)
     if not _SYMBOLS.issuperset(skel):
         skel = "".join(ch for ch in skel if ch in _SYMBOLS)
-    if not skel:
-        return ""
-    return fold_skeleton(strip_endings(skel))
+    return skel
+
+
+@lru_cache(maxsize=500_000)
+def name_key(word: str) -> str:
+    """The key of one word in any script; '' for a word with no letters."""
+    skel = _skeleton_of(word)
+    return fold_skeleton(strip_endings(skel)) if skel else ""
+
+
+def unstripped_key(word: str) -> str:
+    """The key with nothing taken off the end: for a query word whose ending was a letter of the name
+    (a misspelt `Kurmanty` is not the accusative of `Kurmant`), so near matches start from both."""
+    skel = _skeleton_of(word)
+    return fold_skeleton(skel) if skel else ""

@@ -39,12 +39,11 @@ def token_forms(token: Token, with_stem: bool) -> frozenset[str]:
     an English term meets English words only even where keys agree across languages (office/офис)."""
     if not with_stem:
         return frozenset({"k:" + token.key} if token.key else ())
-    script = "c" if is_cyrillic(token.word) else "l"
-    forms = {f"{script}s:{token.stem}"}
+    if not is_cyrillic(token.word):
+        return frozenset({"ls:" + token.stem})  # English stems suffice; keys would join part and party
+    forms = {"cs:" + token.stem, "cz:" + kazakh_stem(token.word)}  # also Kazakh typed without its letters
     if token.key:
-        forms.add(f"{script}k:{token.key}")
-    if script == "c":
-        forms.add("cz:" + kazakh_stem(token.word))  # Kazakh words written without Kazakh letters
+        forms.add("ck:" + token.key)
     return frozenset(forms)
 
 

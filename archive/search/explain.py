@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import DamerauLevenshtein
 
 from archive.analysis import Token, tokenize
-from archive.search.planner import MIN_FUZZY_KEY, QueryPlan
+from archive.analysis.similarity import MIN_LENGTH
+from archive.search.planner import QueryPlan
 
 SNIPPET_TOKENS = 36
 MAX_MATCHED = 12
@@ -27,7 +28,7 @@ class Explanation:
 def _meets(query: Token, doc: Token) -> bool:
     if query.word == doc.word or query.stem == doc.stem or query.key == doc.key:
         return True
-    if len(query.key) < MIN_FUZZY_KEY or abs(len(query.key) - len(doc.key)) > 1:
+    if len(query.key) < MIN_LENGTH or abs(len(query.key) - len(doc.key)) > 1:
         return False
     return DamerauLevenshtein.distance(query.key, doc.key, score_cutoff=1) <= 1
 

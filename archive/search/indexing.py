@@ -11,6 +11,13 @@ def _terms(tokens: list[Token], attribute: str) -> str:
     return " ".join(getattr(t, attribute) or "_" for t in tokens)
 
 
+def _stems(tokens: list[Token]) -> str:
+    """Stems of lower-case words; capitalised words keep their folded form. A language stemmer cuts
+    names as if they were nouns (Оспанов → оспан, the stem of Оспан), and names are matched by their
+    keys anyway."""
+    return " ".join((t.word if t.surface[:1].isupper() else t.stem) or "_" for t in tokens)
+
+
 def analysed_fields(title: str, text: str) -> dict[str, str]:
     """One term a token in WORDS, STEMS and KEYS, so that positions line up across the three."""
     body = tokenize(text)
@@ -18,11 +25,11 @@ def analysed_fields(title: str, text: str) -> dict[str, str]:
     groups = {m.group for m in find_aliases(body)} | {m.group for m in find_aliases(head)}
     return {
         base.WORDS: _terms(body, "word"),
-        base.STEMS: _terms(body, "stem"),
+        base.STEMS: _stems(body),
         base.KEYS: _terms(body, "key"),
         base.ALIASES: " ".join(sorted(groups)),
         base.TITLE_WORDS: _terms(head, "word"),
-        base.TITLE_STEMS: _terms(head, "stem"),
+        base.TITLE_STEMS: _stems(head),
         base.TITLE_KEYS: _terms(head, "key"),
     }
 

@@ -108,7 +108,9 @@ class DocumentStore:
             if existing is None:
                 raise  # not the hash: an id collision or a constraint violation
             raise DuplicateDocument(existing) from None
-        return replace(doc, ingested_at=doc.ingested_at.astimezone(UTC))
+        # As a fresh read would return it, without the cost of one: UTC times, metadata as stored JSON.
+        return replace(doc, ingested_at=doc.ingested_at.astimezone(UTC),
+                       metadata=json.loads(_json_dumps(doc.metadata)))
 
     def get(self, id: str) -> Document | None:
         with Session(self._engine) as session:
