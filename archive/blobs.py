@@ -1,6 +1,7 @@
 """Content-addressed storage of originals: every file is kept byte-for-byte under its SHA-256.
 
-Layout: ``root/ab/cd/<sha256>`` (sharded by the first 2+2 hex characters), read-only once written.
+Layout: ``root/ab/<sha256>`` (256 folders by the first two hex characters, as git keeps loose
+objects: a million originals make about 4,000 files a folder), read-only once written.
 Writes go to ``root/tmp/`` first, are fsynced and then hard-linked into place, so a blob path either
 does not exist or holds the complete bytes; the link fails if the target exists, which makes storing
 the same bytes from several threads or processes at once safe and yields exactly one blob.
@@ -140,19 +141,18 @@ class BlobStore:
         return True
 
     def _make_dirs(self, shard: Path) -> None:
-        """Creates root/ab/cd, fsyncing each parent whose entries changed."""
-        for directory in (shard.parent, shard):
-            if not directory.is_dir():
-                with contextlib.suppress(FileExistsError):
-                    directory.mkdir()
-                _fsync_dir(directory.parent)
+        """Creates root/ab, fsyncing the root when it gains the folder."""
+        if not shard.is_dir():
+            with contextlib.suppress(FileExistsError):
+                shard.mkdir()
+            _fsync_dir(shard.parent)
 
     # --- reading ------------------------------------------------------------------------------
 
     def path_of(self, sha256: str) -> Path:
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        return self.root / sha256[:2] / sha256
 
     def exists(self, sha256: str) -> bool:
         return self.path_of(sha256).is_file()
@@ -197,12 +197,11 @@ class BlobStore:
     def iter_shas(self) -> Iterator[str]:
         """Every stored blob's hash, in sorted order (temp files are not blobs)."""
         for first in sorted(_subdirs(self.root)):
-            for second in sorted(_subdirs(self.root / first)):
-                shard = self.root / first / second
-                names = sorted(e.name for e in os.scandir(shard) if e.is_file(follow_symlinks=False))
-                for name in names:
-                    if _SHA256.fullmatch(name) and name.startswith(first + second):
-                        yield name
+            shard = self.root / first
+            names = sorted(e.name for e in os.scandir(shard) if e.is_file(follow_symlinks=False))
+            for name in names:
+                if _SHA256.fullmatch(name) and name.startswith(first):
+                    yield name
 
     # --- housekeeping -------------------------------------------------------------------------
 

@@ -32,7 +32,11 @@ MIXED_MIN_PARAGRAPH = 40  # letters a paragraph needs to make a document "mixed"
 
 # Russian function words that Kazakh does not use as words: two of them in a paragraph with no Kazakh
 # letter settle "ru" without asking the model (most Russian paragraphs, at a fraction of the cost).
-RUSSIAN_MARKERS = frozenset({"в", "что", "на", "и", "для", "по", "от", "это", "как", "из", "был", "была"})
+RUSSIAN_MARKERS = frozenset({
+    "в", "во", "что", "на", "и", "для", "по", "от", "это", "как", "из", "был", "была", "были", "с", "со",
+    "за", "при", "после", "также", "его", "ее", "её", "их", "или", "но", "который", "которая", "которые",
+    "к", "о", "об", "у", "до", "не", "он", "она", "они", "уже", "только", "суток", "года",
+})
 RUSSIAN_MARKERS_NEEDED = 2
 
 _CYRILLIC = re.compile("[\u0400-\u052f]")

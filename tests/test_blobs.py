@@ -66,7 +66,7 @@ def test_round_trip(store: BlobStore) -> None:
 
     assert blob == StoredBlob(sha256=sha, size=len(data), created=True)
     path = store.path_of(sha)
-    assert path == store.root / sha[:2] / sha[2:4] / sha
+    assert path == store.root / sha[:2] / sha
     assert path.read_bytes() == data
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
     assert store.exists(sha)
@@ -277,5 +277,5 @@ def test_interrupted_writes_are_cleaned(store: BlobStore) -> None:
 def test_iter_shas_ignores_foreign_files(store: BlobStore) -> None:
     shas = sorted(store.put_bytes(bytes([i])).sha256 for i in range(20))
     (store.root / "README").write_text("not a blob")
-    (store.root / shas[0][:2] / shas[0][2:4] / "notes.txt").write_text("not a blob")
+    (store.root / shas[0][:2] / "notes.txt").write_text("not a blob")
     assert list(store.iter_shas()) == shas

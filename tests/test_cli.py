@@ -69,12 +69,13 @@ def test_verify_catches_a_flipped_byte(tmp_path):
     ingested = rows(run(home, "ingest", str(tmp_path / "docs"), "--json", check=True))
     assert json.loads(run(home, "verify", "--json", check=True).stdout)["ok"]
     sha = ingested[0]["sha256"]
-    blob = home / "blobs" / sha[:2] / sha[2:4] / sha
+    blob = home / "blobs" / sha[:2] / sha
     blob.chmod(0o644)
     data = bytearray(blob.read_bytes())
     data[len(data) // 2] ^= 0x01
     blob.write_bytes(bytes(data))
-    (home / "blobs" / ingested[1]["sha256"][:2] / ingested[1]["sha256"][2:4] / ingested[1]["sha256"]).unlink()
+    missing = ingested[1]["sha256"]
+    (home / "blobs" / missing[:2] / missing).unlink()
     proc = run(home, "verify", "--json")
     assert proc.returncode == 1
     report = json.loads(proc.stdout)

@@ -9,7 +9,7 @@ acronyms meet ordinary words (ҰҚК and UK share a key).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from archive.analysis.phrases import PhraseIndex, alternatives, longest_non_overlapping, read_table
 from archive.analysis.tokenize import Token, tokenize
@@ -45,16 +45,16 @@ def _index() -> PhraseIndex:
     return index
 
 
-def _forms(token: Token) -> frozenset[str]:
-    forms = {"k:" + token.key}
-    letters = [ch for ch in token.surface if ch.isalpha()]
-    if letters and all(ch.isupper() for ch in letters):
-        forms.add("a:" + token.word)
-    return frozenset(forms)
+@lru_cache(maxsize=200_000)
+def _forms(key: str, word: str, capitals: bool) -> frozenset[str]:
+    return frozenset({"k:" + key, "a:" + word}) if capitals else frozenset({"k:" + key})
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def find_aliases(tokens: list[Token]) -> list[AliasMatch]:
     """The alias groups named in a token list, longest match first, without overlaps."""
-    forms = [_forms(t) if t.key else frozenset() for t in tokens]
+    forms = [_forms(t.key, t.word, t.surface.isupper()) if t.key else _NONE for t in tokens]
     found = longest_non_overlapping(_index().matches(forms))
     return [AliasMatch(start, end, str(pattern.payload)) for start, end, pattern in found]
