@@ -23,9 +23,15 @@ def test_source_is_the_query_words():
     assert first.source == "hunger strike"
 
 
-def test_longest_term_wins():
+def test_longest_term_wins_over_single_words_inside_it():
     found = phrases("одиночный пикет", "en")
     assert "single picket" in found and "picket" not in found
+    assert phrases("hunger strike", "ru") == {"голодовка"}
+
+
+def test_multi_word_terms_inside_a_longer_one_follow_it():
+    found = [e.phrase for e in expand_glossary("защите чести и достоинства") if e.language == "en"]
+    assert found.index("protection of honour and dignity") < found.index("honour and dignity")
     assert "administrative arrest" in phrases("административный арест", "en")
 
 

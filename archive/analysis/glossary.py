@@ -4,7 +4,7 @@ A query term found in any of the three languages, in any inflected form, brings 
 the other two. Words are compared by language stem or name key (either may meet: the stem handles
 English and Russian suffixes, the key Kazakh endings and spelling variants); function words are
 skipped on both sides, so "search of the home" meets "search of a home". Multi-word terms match as
-sequences and the longest term wins.
+sequences; the longest term comes first, then the multi-word terms inside it.
 """
 
 from __future__ import annotations
@@ -67,14 +67,28 @@ def expand_glossary(text: str) -> list[GlossaryExpansion]:
     found = _index().matches([token_forms(t, with_stem=True) for t in tokens])
     expansions: list[GlossaryExpansion] = []
     seen: set[tuple[str, str]] = set()
-    for start, end, pattern in longest_non_overlapping(found):
+    chosen = longest_non_overlapping(found)
+    # terms of two words or more inside a longer one count too, after it: "защита чести и достоинства"
+    # also brings "honour and dignity", which documents write without "protection". Single words stay
+    # out: the strike in "hunger strike" is not a strike.
+    inside = sorted(
+        (
+            m
+            for m in found
+            if m not in chosen and m[1] - m[0] > 1 and any(s <= m[0] and m[1] <= e for s, e, _ in chosen)
+        ),
+        key=lambda m: (m[0] - m[1], m[0]),
+    )
+    for start, end, pattern in chosen + inside:
         # every language in which this span matched the same concept counts as a source language
         entry = pattern.payload
         assert isinstance(entry, _Entry)
-        matched = {p.payload.language for s, e, p in found
-                   if (s, e) == (start, end) and isinstance(p.payload, _Entry)
-                   and p.payload.concept == entry.concept}
-        source = text[tokens[start].start: tokens[end - 1].end]
+        matched = {
+            p.payload.language
+            for s, e, p in found
+            if (s, e) == (start, end) and isinstance(p.payload, _Entry) and p.payload.concept == entry.concept
+        }
+        source = text[tokens[start].start : tokens[end - 1].end]
         for language in LANGUAGES:
             if language in matched:
                 continue

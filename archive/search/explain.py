@@ -9,11 +9,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from archive.analysis import Token, tokenize
-from archive.analysis.similarity import MIN_LENGTH
-from archive.search.planner import QueryPlan
+from archive.search.indexing import index_stem
+from archive.search.planner import QueryPlan, near_keys
 
 SNIPPET_TOKENS = 36
 MAX_MATCHED = 12
@@ -25,26 +23,36 @@ class Explanation:
     snippet: str  # HTML-escaped text with <mark> around the matching words
 
 
-def _meets(query: Token, doc: Token) -> bool:
-    if query.word == doc.word or query.stem == doc.stem or query.key == doc.key:
-        return True
-    if len(query.key) < MIN_LENGTH or abs(len(query.key) - len(doc.key)) > 1:
-        return False
-    return DamerauLevenshtein.distance(query.key, doc.key, score_cutoff=1) <= 1
+@dataclass(frozen=True)
+class _Wanted:
+    """What a document token must share with one query token (or glossary equivalent) to match it."""
+
+    label: str
+    word: str
+    stem: str
+    keys: frozenset[str]
+
+    def met_by(self, token: Token) -> bool:
+        return token.key in self.keys or token.word == self.word or index_stem(token) == self.stem
+
+
+def _wanted(plan: QueryPlan) -> list[_Wanted]:
+    wanted = [_Wanted(t.surface, t.word, t.stem, frozenset({t.key, *near_keys(t)})) for t in plan.tokens]
+    for label, expansion in plan.expansions:
+        wanted += [_Wanted(label, t.word, t.stem, frozenset({t.key})) for t in expansion]
+    return wanted
 
 
 def _matches(plan: QueryPlan, tokens: list[Token]) -> tuple[list[int], list[str]]:
     """Positions of matching document tokens, and the distinct query→document pairs."""
-    wanted: list[tuple[str, Token]] = [(t.surface, t) for t in plan.tokens]
-    for label, expansion in plan.expansions:
-        wanted += [(label, t) for t in expansion]
+    wanted = _wanted(plan)
     positions: list[int] = []
     pairs: dict[str, None] = {}
     for position, doc_token in enumerate(tokens):
-        for label, query_token in wanted:
-            if _meets(query_token, doc_token):
+        for query in wanted:
+            if query.met_by(doc_token):
                 positions.append(position)
-                pairs.setdefault(f"{label} → {doc_token.surface}", None)
+                pairs.setdefault(f"{query.label} → {doc_token.surface}", None)
                 break
     return positions, list(pairs)[:MAX_MATCHED]
 

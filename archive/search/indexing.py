@@ -11,11 +11,15 @@ def _terms(tokens: list[Token], attribute: str) -> str:
     return " ".join(getattr(t, attribute) or "_" for t in tokens)
 
 
+def index_stem(token: Token) -> str:
+    """The stem of a lower-case word; a capitalised word keeps its folded form. A language stemmer
+    cuts names as if they were nouns (Оспанов → оспан, the stem of Оспан), and names are matched by
+    their keys anyway."""
+    return token.word if token.surface[:1].isupper() else token.stem
+
+
 def _stems(tokens: list[Token]) -> str:
-    """Stems of lower-case words; capitalised words keep their folded form. A language stemmer cuts
-    names as if they were nouns (Оспанов → оспан, the stem of Оспан), and names are matched by their
-    keys anyway."""
-    return " ".join((t.word if t.surface[:1].isupper() else t.stem) or "_" for t in tokens)
+    return " ".join(index_stem(t) or "_" for t in tokens)
 
 
 def analysed_fields(title: str, text: str) -> dict[str, str]:

@@ -78,7 +78,7 @@ def _significant(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if not _is_weak(t)] or tokens
 
 
-def _near_keys(token: Token) -> dict[str, float]:
+def near_keys(token: Token) -> dict[str, float]:
     """Keys one edit away from the word's key, and from its key with nothing stripped, by likeness."""
     near = dict(neighbours(token.key))
     raw = unstripped_key(token.surface)
@@ -97,7 +97,7 @@ def _word_forms(token: Token) -> tuple[Query, ...]:
         Term(STEMS, token.stem, STEM),
         Term(KEYS, token.key, KEY),
     ]
-    forms += [Term(KEYS, key, NEAR_KEY * weight) for key, weight in _near_keys(token).items()]
+    forms += [Term(KEYS, key, NEAR_KEY * weight) for key, weight in near_keys(token).items()]
     forms += [Term(TITLE_WORDS, token.word, TITLE), Term(TITLE_KEYS, token.key, TITLE)]
     return tuple(forms)
 
