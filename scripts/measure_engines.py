@@ -60,7 +60,9 @@ def main() -> int:
         builder.add_text_field("id", stored=True, tokenizer_name="raw")
         builder.add_text_field("words", tokenizer_name="whitespace")
         schema = builder.build()
-        index = tantivy.Index(schema, path=str(Path(scratch) / "tantivy"))
+        folder = Path(scratch) / "tantivy"
+        folder.mkdir()
+        index = tantivy.Index(schema, path=str(folder))
         start = time.perf_counter()
         writer = index.writer(heap_size=128_000_000, num_threads=1)
         for number, text in enumerate(texts):

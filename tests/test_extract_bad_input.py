@@ -29,6 +29,17 @@ def refused(path: Path) -> IngestError:
     return caught.value
 
 
+def refused_with_peak_memory(path: Path) -> tuple[IngestError, int]:
+    """The refusal, and the most memory Python held while extract() refused the file."""
+    tracemalloc.start()
+    try:
+        error = refused(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return error, peak
+
+
 def test_empty_file(tmp_path: Path) -> None:
     assert refused(write(tmp_path, "empty.txt", b"")).code == "empty"
 
@@ -91,12 +102,7 @@ def test_docx_zip_bomb_by_ratio(tmp_path: Path) -> None:
 def test_docx_zip_bomb_by_total_size(tmp_path: Path) -> None:
     path = tmp_path / "bomb.docx"
     zip_bomb(path, inflated=limits.MAX_ZIP_XML_BYTES + limits.MB)
-    tracemalloc.start()
-    try:
-        error = refused(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    error, peak = refused_with_peak_memory(path)
     assert error.code == "zip_bomb"
     assert peak < 20 * limits.MB  # refused from the ZIP directory, nothing inflated
 
@@ -131,12 +137,7 @@ def test_huge_text_file_is_refused_with_bounded_memory(tmp_path: Path) -> None:
         handle.write(line * (16_384 // len(line) + 1))
         handle.seek(200 * limits.MB - len(line))
         handle.write(line)
-    tracemalloc.start()
-    try:
-        error = refused(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    error, peak = refused_with_peak_memory(path)
     assert error.code == "too_large"
     assert "200 MB" in error.message
     assert peak < 5 * limits.MB
