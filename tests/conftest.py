@@ -10,6 +10,7 @@ import pytest
 
 from archive.service import Archive
 from archive.settings import load_settings
+from tests.es_fixture import drop_test_indices
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -51,18 +52,5 @@ def archive(settings) -> Iterator[Archive]:
         yield opened
     finally:
         if settings.backend == "elasticsearch":
-            _drop_es_indices(settings)
+            drop_test_indices(settings)
         opened.close()
-
-
-def _drop_es_indices(settings) -> None:
-    """Deletes the test's indices by name (a real cluster refuses wildcard deletes)."""
-    from elasticsearch import Elasticsearch
-
-    client = Elasticsearch(settings.elasticsearch_url)
-    try:
-        names = list(client.indices.get(index=f"{settings.elasticsearch_index}-*", allow_no_indices=True))
-        if names:
-            client.indices.delete(index=",".join(names), ignore_unavailable=True)
-    finally:
-        client.close()

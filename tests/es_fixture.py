@@ -90,3 +90,16 @@ def session_node_url() -> Iterator[str]:
 def es_url() -> Iterator[str]:
     """The same as tests/conftest.py's `es_url`, for suites without that conftest."""
     yield from session_node_url()
+
+
+def drop_test_indices(settings) -> None:
+    """Deletes the test's indices by name (a real cluster refuses wildcard deletes)."""
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(settings.elasticsearch_url)
+    try:
+        names = list(client.indices.get(index=f"{settings.elasticsearch_index}-*", allow_no_indices=True))
+        if names:
+            client.indices.delete(index=",".join(names), ignore_unavailable=True)
+    finally:
+        client.close()

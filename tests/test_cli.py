@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus import write_corpus
+from tests.corpus import DOCUMENTS, write_corpus
 
 ARCHIVE = [sys.executable, "-m", "archive"]
 
@@ -33,7 +33,7 @@ def test_ingest_then_search_through_the_contract(tmp_path):
     write_corpus(tmp_path / "docs")
     proc = run(home, "ingest", str(tmp_path / "docs"), "--json", check=True)
     ingested = rows(proc)
-    assert len(ingested) == 10
+    assert len(ingested) == len(DOCUMENTS)
     for row in ingested:
         assert {"file", "status", "id", "sha256", "language", "kind"} <= set(row)
         assert row["status"] == "created" and len(row["sha256"]) == 64
@@ -154,6 +154,44 @@ def test_reindex_rebuilds_from_the_store(tmp_path):
     import shutil
 
     shutil.rmtree(home / "index")
-    assert "indexed 10 documents" in run(home, "reindex", check=True).stdout
+    assert f"indexed {len(DOCUMENTS)} documents" in run(home, "reindex", check=True).stdout
     after = json.loads(run(home, "search", "Tokayev", "--json", check=True).stdout)
     assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]
+
+
+# Root reads everything; without these two capabilities it meets file permissions like anyone.
+WITHOUT_ROOTS_READ_ALL = [
+    "setpriv",
+    "--bounding-set",
+    "-dac_override,-dac_read_search",
+    "--inh-caps",
+    "-dac_override,-dac_read_search",
+    "--",
+]
+
+
+def test_unreadable_files_and_folders_fail_alone(tmp_path):
+    folder = tmp_path / "files"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "good.txt").write_text("The court in Oral fined the activist for a picket.", "utf-8")
+    (folder / "secret.txt").write_text("Секретный документ о задержании активиста.", "utf-8")
+    (folder / "locked" / "inside.txt").write_text("Hidden.", "utf-8")
+    (folder / "secret.txt").chmod(0o000)
+    (folder / "locked").chmod(0o000)
+    prefix = WITHOUT_ROOTS_READ_ALL if os.geteuid() == 0 else []
+    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home")}
+    try:
+        proc = subprocess.run(
+            [*prefix, *ARCHIVE, "ingest", str(folder), "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        (folder / "locked").chmod(0o755)
+    by_name = {Path(r["file"]).name: r for r in rows(proc)}
+    assert proc.returncode == 1, proc.stderr
+    assert by_name["good.txt"]["status"] == "created"
+    assert by_name["secret.txt"]["status"] == "failed" and "permission" in by_name["secret.txt"]["error"]
+    assert by_name["locked"]["status"] == "failed" and "permission" in by_name["locked"]["error"]

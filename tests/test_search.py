@@ -31,6 +31,11 @@ def test_full_name_ranks_the_person_above_a_relative(archive, corpus):
     assert "en-zhanbolat-agadil" in found
 
 
+def test_a_similar_surname_does_not_drown_the_person(archive, corpus):
+    assert ranked(archive, corpus, "Руслан Мамаев")[0] == "ru-mamaev"
+    assert "ru-mamaev" not in ranked(archive, corpus, "Mamay")[:3]
+
+
 def test_inflected_kazakh_and_russian_forms_meet(archive, corpus):
     assert set(ranked(archive, corpus, "Тоқаев")[:2]) == {"en-tokayev", "kk-tokayev"}
     assert {"en-tokayev", "kk-tokayev"} <= set(ranked(archive, corpus, "Токаев"))
