@@ -117,7 +117,9 @@ class Archive:
 
     def capture(self, url: str, request: IngestRequest) -> IngestResult:
         try:
-            return capture_link(self.ingestor, url, request)
+            return capture_link(
+                self.ingestor, url, request, public_only=not self.settings.capture_private_addresses
+            )
         finally:
             self.flush_index()
 

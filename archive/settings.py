@@ -17,6 +17,9 @@ class Settings:
     elasticsearch_index: str = "archive"  # the alias searched; versioned indices sit behind it
     database_url: str | None = None  # default: SQLite in the home directory
     max_upload_bytes: int = 2 * 1024**3
+    # Link capture may reach loopback and private addresses: right for one researcher's machine;
+    # a shared deployment sets ARCHIVE_CAPTURE_PRIVATE=deny so users cannot probe its network.
+    capture_private_addresses: bool = True
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -46,7 +49,16 @@ def load_settings(**overrides: object) -> Settings:
         elasticsearch_url=env.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
         elasticsearch_index=env.get("ARCHIVE_ES_INDEX", "archive"),
         database_url=env.get("ARCHIVE_DATABASE_URL") or None,
+        capture_private_addresses=_allowed(env, "ARCHIVE_CAPTURE_PRIVATE"),
     ).with_overrides(**overrides)
     if settings.backend not in BACKENDS:
         raise ValueError(f"unknown backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
     return replace(settings, home=Path(settings.home).expanduser().resolve())
+
+
+def _allowed(env: os._Environ[str] | dict[str, str], name: str) -> bool:
+    value = env.get(name) or "allow"
+    choice = value.strip().lower()
+    if choice not in ("allow", "deny"):
+        raise ValueError(f"{name} must be allow or deny, not {value!r}")
+    return choice == "allow"

@@ -10,9 +10,11 @@ from ingest.capture import CaptureError, capture
 from ingest.pipeline import Ingestor, IngestRequest, IngestResult
 
 
-def capture_link(ingestor: Ingestor, url: str, request: IngestRequest) -> IngestResult:
+def capture_link(
+    ingestor: Ingestor, url: str, request: IngestRequest, *, public_only: bool = False
+) -> IngestResult:
     try:
-        page = capture(url)
+        page = capture(url, public_only=public_only)
     except CaptureError as error:
         return ingestor.failed(url, error)
     metadata = {

@@ -2,9 +2,12 @@
 
 Rules first, a statistical model only where the rules cannot tell:
 
-- Script: Latin letters are English (the archive's only Latin-script language), Cyrillic letters are
-  Russian or Kazakh. Capitalised and all-capital words count half, so that names and acronyms in the
-  other script ("Human Rights Watch" in a Russian text, "Жұмағалиев" in an English one) do not flip it.
+- Script: Latin letters are English or Kazakh in its Latin alphabet, Cyrillic letters are Russian or
+  Kazakh. Capitalised and all-capital words count half, so that names and acronyms in the other
+  script ("Human Rights Watch" in a Russian text, "Жұмағалиев" in an English one) do not flip it.
+- Latin-script Kazakh (the 2021 alphabet, and the informal q-spelling) shows in lower-case words with
+  ä ğ ñ ö ū ü ı ş or a q not followed by u; English has almost none, and names (Toqaev, Qostanay) are
+  capitalised, so an English text full of Kazakh names stays English.
 - Kazakh letters (ә ғ қ ң ө ұ ү һ і) in lower-case words are a near-certain sign of Kazakh: they
   occur in roughly every third Kazakh word and in no Russian one. Only lower-case words are counted, so
   a Russian text full of Kazakh names (Сыздықбек, Жұмағалиев) stays Russian.
@@ -25,6 +28,8 @@ from archive.domain import MIXED, UNKNOWN, LanguageSpan
 KK_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 LINGUA_SAMPLE = 1000  # characters given to lingua: beyond that its answer no longer changes
 STRONG_KK_SHARE = 0.06  # share of lower-case Cyrillic words with a Kazakh letter that settles "kk"
+LATIN_KK_SHARE = 0.15  # share of lower-case Latin words with a Kazakh Latin sign that settles "kk"
+LATIN_KK_MIN_WORDS = 2  # and at least this many such words: one quoted word is not a language
 MIN_LETTERS = 2  # fewer letters than this: "und"
 SHORT_PARAGRAPH = 25  # letters; shorter paragraphs (headings, names, dates) follow their neighbours
 DOMINANT_SHARE = 0.75  # a document is one language when that language holds this share of its letters
@@ -41,6 +46,7 @@ RUSSIAN_MARKERS_NEEDED = 2
 
 _CYRILLIC = re.compile("[\u0400-\u052f]")
 _KK_LETTER = re.compile(f"[{''.join(sorted(KK_LETTERS))}]")
+_KK_LATIN_SIGN = re.compile("[äğñöūüış]|q(?!u)")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -69,6 +75,7 @@ class _Words:
         self.cyrillic = self.latin = 0.0
         self.letters = 0
         self.lower_cyrillic = self.lower_kk = self.kk_any = 0
+        self.lower_latin = self.lower_kk_latin = 0
         self.plain: list[str] = []  # Cyrillic words without Kazakh-spelled names, for lingua
         self.russian_markers: set[str] = set()
         for word in _WORD.findall(text):
@@ -88,6 +95,15 @@ class _Words:
                     self.plain.append(word)
             else:
                 self.latin += weight
+                if not capitalised:
+                    self.lower_latin += 1
+                    self.lower_kk_latin += _KK_LATIN_SIGN.search(word) is not None
+
+    def latin_kazakh(self) -> bool:
+        return (
+            self.lower_kk_latin >= LATIN_KK_MIN_WORDS
+            and self.lower_kk_latin >= LATIN_KK_SHARE * self.lower_latin
+        )
 
 
 def detect_language(text: str) -> str:
@@ -96,7 +112,7 @@ def detect_language(text: str) -> str:
     if words.letters < MIN_LETTERS:
         return UNKNOWN
     if words.latin > words.cyrillic:
-        return "en"
+        return "kk" if words.latin_kazakh() else "en"
     if words.lower_cyrillic:
         if words.lower_kk / words.lower_cyrillic >= STRONG_KK_SHARE:
             return "kk"

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from archive.index import BackendUnavailable
 from archive.service import Archive
 from archive.settings import Settings, load_settings
+from search_api.limits import BodySizeLimit
 
 UPLOAD_OVERHEAD = 1024 * 1024  # room for the multipart envelope and form fields around the file
 
@@ -40,19 +41,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.holder = holder
 
-    @app.middleware("http")
-    async def refuse_oversized_uploads(request: Request, call_next):
-        """Answers 413 from the declared length, before a byte of an oversized upload is read."""
-        declared = request.headers.get("content-length", "")
-        limit = settings.max_upload_bytes + UPLOAD_OVERHEAD
-        if request.method == "POST" and declared.isdigit() and int(declared) > limit:
-            return JSONResponse(
-                status_code=413,
-                content={
-                    "detail": f"The upload is over the {settings.max_upload_bytes // 1024**2} MB limit."
-                },
-            )
-        return await call_next(request)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD,
+        detail=f"The upload is over the {settings.max_upload_bytes // 1024**2} MB limit.",
+    )
 
     @app.exception_handler(BackendUnavailable)
     async def index_unavailable(_request: Request, error: BackendUnavailable) -> JSONResponse:

@@ -55,14 +55,3 @@ def test_stems_by_script():
 
 def test_initials():
     assert words("А.Б. Жундибаев") == ["а", "б", "жундибаев"]
-
-
-def test_speed_of_tokenize():
-    import time
-
-    text = ("Жанболат Мамай, редактор газеты «Время», был задержан в Алматы. Zhanbolat Mamay was fined. "
-            "Белсенді Мамайдың көлігін өртеп жіберді. ") * 200
-    started = time.perf_counter()
-    count = len(tokenize(text))
-    elapsed = time.perf_counter() - started
-    assert count / elapsed > 50_000

