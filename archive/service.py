@@ -13,7 +13,7 @@ from archive.blobs import BlobStore
 from archive.domain import Document
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters
-from archive.search.explain import explain
+from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
 from archive.search.planner import plan
@@ -180,11 +180,12 @@ class Archive:
         page = self.backend.search(query_plan.query, filters, limit, max(0, offset))
         documents = self.store.get_many([h.id for h in page.hits])
         hits = []
+        explainer = Explainer(query_plan)
         for scored in page.hits:
             document = documents.get(scored.id)
             if document is None:  # indexed but gone from the store: the index is derived, the store wins
                 continue
-            why = explain(query_plan, document.title, document.text)
+            why = explainer.explain(document.title, document.text)
             hits.append(
                 SearchHit(
                     id=document.id,

@@ -5,7 +5,7 @@ masculine nominative singular). For each name we also take its singular case for
 surnames, the feminine forms, and check three things:
 
 * collision: its nominative key equals the nominative key of another (unrelated) name;
-* near collision: another name's key is one edit away (keys of 5+ letters, as the fuzzy search does);
+* near collision: another name's key is one edit away (keys of 5+ letters, as the near-key search does);
 * convergence: all its case forms (Russian cases from the dictionary, Kazakh cases built by rule)
   give the nominative's key, and no form's key is the nominative key of another name.
 

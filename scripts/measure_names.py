@@ -1,7 +1,7 @@
 """How far name keys alone reach: recall and false matches of key lookups, per query category.
 
 For each query, a document "matches" when it holds a token whose key equals a query token's key
-(or, for keys of 5+ letters, is one edit away, transpositions included: what the planner's fuzzy
+(or, for keys of 5+ letters, is one edit away, transpositions included: what the planner's near-key
 clause does). Recall is the share of the query's relevant documents that match: an upper bound of
 what ranking can then do. False matches count the non-relevant documents that match too.
 

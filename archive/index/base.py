@@ -61,17 +61,6 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Fuzzy:
-    """Terms within `distance` edits (Damerau-Levenshtein, transposition costs one) of `value`."""
-
-    field: str
-    value: str
-    distance: int = 1
-    prefix_length: int = 1
-    boost: float = 1.0
-
-
-@dataclass(frozen=True)
 class Phrase:
     """The terms next to each other in this order; with a slop, within that many moves (as in Lucene:
     the slop is a total, and from 2 on two terms may also stand the other way round)."""
@@ -98,7 +87,7 @@ class Bool:
     boost: float = 1.0
 
 
-Query = Term | Fuzzy | Phrase | AnyOf | Bool
+Query = Term | Phrase | AnyOf | Bool
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from archive.index.base import (
     Bool,
     BulkRejected,
     Filters,
-    Fuzzy,
     IndexDocument,
     Phrase,
     Query,
@@ -39,8 +38,6 @@ from archive.index.base import (
 
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
 RETRY_STATUS = (429, 500, 502, 503, 504)
-# Lucene's fuzzy query cannot go beyond two edits.
-MAX_FUZZY_DISTANCE = 2
 MATCH_NONE: dict[str, Any] = {"match_none": {}}
 MAX_LISTED_IDS = 20
 
@@ -53,21 +50,6 @@ def to_es_query(query: Query) -> dict[str, Any]:
     match query:
         case Term(field=field, value=value, boost=boost):
             return {"term": {field: {"value": value, "boost": boost}}}
-        case Fuzzy(field=field, value=value, distance=distance, prefix_length=prefix, boost=boost):
-            # Every term within reach counts, each match scoring `boost` whatever its frequency: the
-            # embedded engine scores fuzzy matches the same way, so both rank alike.
-            return {
-                "fuzzy": {
-                    field: {
-                        "value": value,
-                        "fuzziness": min(max(distance, 0), MAX_FUZZY_DISTANCE),
-                        "prefix_length": prefix,
-                        "transpositions": True,
-                        "rewrite": "constant_score",
-                        "boost": boost,
-                    }
-                }
-            }
         case Phrase(field=field, values=values, slop=slop, boost=boost):
             return _phrase(field, values, slop, boost)
         case AnyOf(clauses=clauses, boost=boost):

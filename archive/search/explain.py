@@ -23,37 +23,51 @@ class Explanation:
     snippet: str  # HTML-escaped text with <mark> around the matching words
 
 
-@dataclass(frozen=True)
 class _Wanted:
-    """What a document token must share with one query token (or glossary equivalent) to match it."""
+    """The query's tokens and glossary equivalents, looked up by the word, stem or key a document
+    token must share with one of them; the earliest in query order wins."""
 
-    label: str
-    word: str
-    stem: str
-    keys: frozenset[str]
+    def __init__(self, plan: QueryPlan):
+        self.labels: list[str] = []
+        self.by_word: dict[str, int] = {}
+        self.by_stem: dict[str, int] = {}
+        self.by_key: dict[str, int] = {}
+        for t in plan.tokens:
+            self._add(t.surface, t, {t.key, *near_keys(t)})
+        for label, expansion in plan.expansions:
+            for t in expansion:
+                self._add(label, t, {t.key})
 
-    def met_by(self, token: Token) -> bool:
-        return token.key in self.keys or token.word == self.word or index_stem(token) == self.stem
+    def _add(self, label: str, token: Token, keys: set[str]) -> None:
+        number = len(self.labels)
+        self.labels.append(label)
+        self.by_word.setdefault(token.word, number)
+        self.by_stem.setdefault(token.stem, number)
+        for key in keys:
+            self.by_key.setdefault(key, number)
+
+    def label_for(self, token: Token) -> str | None:
+        found = [
+            number
+            for number in (
+                self.by_key.get(token.key),
+                self.by_word.get(token.word),
+                self.by_stem.get(index_stem(token)),
+            )
+            if number is not None
+        ]
+        return self.labels[min(found)] if found else None
 
 
-def _wanted(plan: QueryPlan) -> list[_Wanted]:
-    wanted = [_Wanted(t.surface, t.word, t.stem, frozenset({t.key, *near_keys(t)})) for t in plan.tokens]
-    for label, expansion in plan.expansions:
-        wanted += [_Wanted(label, t.word, t.stem, frozenset({t.key})) for t in expansion]
-    return wanted
-
-
-def _matches(plan: QueryPlan, tokens: list[Token]) -> tuple[list[int], list[str]]:
+def _matches(wanted: _Wanted, tokens: list[Token]) -> tuple[list[int], list[str]]:
     """Positions of matching document tokens, and the distinct query→document pairs."""
-    wanted = _wanted(plan)
     positions: list[int] = []
     pairs: dict[str, None] = {}
     for position, doc_token in enumerate(tokens):
-        for query in wanted:
-            if query.met_by(doc_token):
-                positions.append(position)
-                pairs.setdefault(f"{query.label} → {doc_token.surface}", None)
-                break
+        label = wanted.label_for(doc_token)
+        if label is not None:
+            positions.append(position)
+            pairs.setdefault(f"{label} → {doc_token.surface}", None)
     return positions, list(pairs)[:MAX_MATCHED]
 
 
@@ -86,11 +100,16 @@ def _render(text: str, tokens: list[Token], start: int, marked: set[int]) -> str
     return " ".join("".join(pieces).split())
 
 
-def explain(plan: QueryPlan, title: str, text: str) -> Explanation:
-    tokens = tokenize(text)
-    positions, pairs = _matches(plan, tokens)
-    if not positions:
-        _, title_pairs = _matches(plan, tokenize(title))
-        pairs = title_pairs
-    start = _best_window(positions, len(tokens))
-    return Explanation(matched=pairs, snippet=_render(text, tokens, start, set(positions)))
+class Explainer:
+    """Explains the hits of one query; what the query wants is worked out once for all its hits."""
+
+    def __init__(self, plan: QueryPlan):
+        self.wanted = _Wanted(plan)
+
+    def explain(self, title: str, text: str) -> Explanation:
+        tokens = tokenize(text)
+        positions, pairs = _matches(self.wanted, tokens)
+        if not positions:
+            _, pairs = _matches(self.wanted, tokenize(title))
+        start = _best_window(positions, len(tokens))
+        return Explanation(matched=pairs, snippet=_render(text, tokens, start, set(positions)))

@@ -1,0 +1,157 @@
+"""What the index interface's queries mean, checked on both backends with the same assertions.
+
+The query tree is built once in Python (archive/search/planner.py); each backend translates it. These
+tests pin the meaning of every node so that the embedded engine and Elasticsearch answer alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from archive.index.base import (
+    KEYS,
+    STEMS,
+    TITLE_WORDS,
+    WORDS,
+    AnyOf,
+    Bool,
+    Filters,
+    IndexBackend,
+    Phrase,
+    Term,
+)
+from tests.index_corpus import NO_FILTERS, corpus, doc, ids
+
+
+@pytest.fixture
+def backend(backend_name: str, tmp_path, request: pytest.FixtureRequest) -> Iterator[IndexBackend]:
+    if backend_name == "embedded":
+        from archive.index.embedded import EmbeddedBackend
+
+        opened: IndexBackend = EmbeddedBackend(tmp_path / "index")
+        yield opened
+        opened.close()
+        return
+    from archive.index.elastic import ElasticsearchBackend
+    from tests.test_elastic_backend import drop_alias_indices
+
+    url = request.getfixturevalue("es_url")
+    alias = f"t-{uuid.uuid4().hex[:12]}"
+    opened = ElasticsearchBackend(url, alias)
+    try:
+        yield opened
+    finally:
+        opened.close()
+        drop_alias_indices(url, alias)
+
+
+@pytest.fixture
+def filled(backend: IndexBackend) -> IndexBackend:
+    backend.add(corpus())
+    return backend
+
+
+def test_term_matches_terms_verbatim(filled: IndexBackend) -> None:
+    # The analysis happened in Python: no lower-casing or folding may happen in the index.
+    assert ids(filled.search(Term(WORDS, "Oskemen"), NO_FILTERS, 10)) == {"ru-1"}
+    assert ids(filled.search(Term(WORDS, "oskemen"), NO_FILTERS, 10)) == {"en-1"}
+    assert ids(filled.search(Term(WORDS, "өскемен"), NO_FILTERS, 10)) == {"kk-1"}
+    assert ids(filled.search(Term(KEYS, "oskemen"), NO_FILTERS, 10)) == {"ru-1", "kk-1"}
+    assert ids(filled.search(Term(TITLE_WORDS, "weather"), NO_FILTERS, 10)) == {"en-3"}
+    assert filled.search(Term(STEMS, "oskemen"), NO_FILTERS, 10).total == 0
+
+
+def test_phrase_with_slop(filled: IndexBackend) -> None:
+    assert ids(filled.search(Phrase(WORDS, ("petrov", "met")), NO_FILTERS, 10)) == {"en-2"}
+    assert filled.search(Phrase(WORDS, ("petrov", "ivanov")), NO_FILTERS, 10).total == 0
+    assert ids(filled.search(Phrase(WORDS, ("petrov", "ivanov"), slop=1), NO_FILTERS, 10)) == {"en-2"}
+    assert ids(filled.search(Phrase(WORDS, ("court",)), NO_FILTERS, 10)) == {"en-1", "en-2"}
+    # The slop counts in total, as in the embedded engine: gaps of one and one need a slop of two.
+    three = ("petrov", "ivanov", "court")
+    assert filled.search(Phrase(WORDS, three, slop=1), NO_FILTERS, 10).total == 0
+    assert ids(filled.search(Phrase(WORDS, three, slop=2), NO_FILTERS, 10)) == {"en-2"}
+    # Swapping two neighbours costs two moves; "in court" is reached from ("court", "in") so.
+    assert filled.search(Phrase(WORDS, ("met", "petrov"), slop=1), NO_FILTERS, 10).total == 0
+    assert ids(filled.search(Phrase(WORDS, ("met", "petrov"), slop=2), NO_FILTERS, 10)) == {"en-2"}
+    assert ids(filled.search(Phrase(WORDS, ("court", "in"), slop=2), NO_FILTERS, 10)) == {"en-1", "en-2"}
+    # "ivanov and petrov" in en-1: one term between; "petrov met ivanov" in en-2: swapped, one between.
+    assert ids(filled.search(Phrase(WORDS, ("ivanov", "petrov"), slop=1), NO_FILTERS, 10)) == {"en-1"}
+    assert ids(filled.search(Phrase(WORDS, ("ivanov", "petrov"), slop=2), NO_FILTERS, 10)) == {"en-1"}
+    assert ids(filled.search(Phrase(WORDS, ("ivanov", "petrov"), slop=3), NO_FILTERS, 10)) == {"en-1", "en-2"}
+
+
+def test_any_of_scores_as_best_clause(filled: IndexBackend) -> None:
+    query = AnyOf((Term(WORDS, "weather", boost=10.0), Term(WORDS, "petrov")))
+    page = filled.search(query, NO_FILTERS, 10)
+    assert ids(page) == {"en-1", "en-2", "en-3"}
+    assert page.hits[0].id == "en-3"  # the boosted clause wins
+    assert filled.search(AnyOf(()), NO_FILTERS, 10).total == 0
+
+
+def test_bool_must_should_must_not(filled: IndexBackend) -> None:
+    should_only = Bool(should=(Term(WORDS, "petrov"), Term(WORDS, "weather")))
+    assert ids(filled.search(should_only, NO_FILTERS, 10)) == {"en-1", "en-2", "en-3"}
+    must_not = Bool(must=(Term(KEYS, "ivanov"),), must_not=(Term(WORDS, "сот"),))
+    assert ids(filled.search(must_not, NO_FILTERS, 10)) == {"ru-1"}
+    should_and_must_not = Bool(should=(Term(WORDS, "court"),), must_not=(Term(WORDS, "met"),))
+    assert ids(filled.search(should_and_must_not, NO_FILTERS, 10)) == {"en-1"}
+    # With a must, should clauses only add to the score.
+    with_must = Bool(must=(Term(WORDS, "ivanov"),), should=(Term(WORDS, "court", boost=5.0),))
+    page = filled.search(with_must, Filters(languages=("en",)), 10)
+    assert ids(page) == {"en-1", "en-2"}
+    # Nothing to match: nothing, not "everything but".
+    assert filled.search(Bool(must_not=(Term(WORDS, "petrov"),)), NO_FILTERS, 10).total == 0
+    nested = Bool(must=(AnyOf((Term(WORDS, "суд"), Term(WORDS, "сот"))), Term(WORDS, "иванов")))
+    assert ids(filled.search(nested, NO_FILTERS, 10)) == {"ru-1", "kk-1"}
+
+
+def test_filters(filled: IndexBackend) -> None:
+    ivanov = Term(WORDS, "иванов")
+    assert ids(filled.search(ivanov, Filters(languages=("kk",)), 10)) == {"kk-1"}
+    assert ids(filled.search(ivanov, Filters(languages=("kk", "ru")), 10)) == {"ru-1", "kk-1"}
+    court = Term(WORDS, "court")
+    assert ids(filled.search(court, Filters(kinds=("media",)), 10)) == {"en-2"}
+    assert filled.search(court, Filters(languages=("en",), kinds=("report",)), 10).total == 0
+
+
+def test_paging_reports_total_and_stable_order(backend: IndexBackend) -> None:
+    backend.add(doc(f"d{i:02}", "same words here") for i in range(25))
+    first = backend.search(Term(WORDS, "same"), NO_FILTERS, 10)
+    second = backend.search(Term(WORDS, "same"), NO_FILTERS, 10, offset=10)
+    assert first.total == second.total == 25
+    assert [h.id for h in first.hits] == [f"d{i:02}" for i in range(10)]  # equal scores: by id
+    assert [h.id for h in second.hits] == [f"d{i:02}" for i in range(10, 20)]
+    assert all(h.score > 0 for h in first.hits)
+
+
+def test_add_replaces_by_id_and_delete(filled: IndexBackend) -> None:
+    filled.add([doc("en-3", "a new text")])
+    assert filled.count() == 5
+    assert filled.search(Term(WORDS, "weather"), NO_FILTERS, 10).total == 0
+    assert ids(filled.search(Term(WORDS, "new"), NO_FILTERS, 10)) == {"en-3"}
+    filled.delete(["en-3", "en-2", "never-indexed"])
+    assert filled.count() == 3
+    assert ids(filled.search(Term(WORDS, "court"), NO_FILTERS, 10)) == {"en-1"}
+
+
+def test_terms_no_document_holds_change_nothing(filled: IndexBackend) -> None:
+    """Most near keys of a word occur nowhere; whether an engine skips them or not, answers and
+    scores are those of the query without them."""
+    absent = Term(KEYS, "zzzqqq", boost=50.0)
+    plain = filled.search(Term(WORDS, "petrov"), NO_FILTERS, 10)
+    with_absent = filled.search(AnyOf((Term(WORDS, "petrov"), absent)), NO_FILTERS, 10)
+    assert [(h.id, h.score) for h in with_absent.hits] == [(h.id, pytest.approx(h.score)) for h in plain.hits]
+    should = filled.search(Bool(should=(Term(WORDS, "petrov"), absent)), NO_FILTERS, 10)
+    assert [(h.id, h.score) for h in should.hits] == [(h.id, pytest.approx(h.score)) for h in plain.hits]
+    assert filled.search(absent, NO_FILTERS, 10).total == 0
+    assert filled.search(AnyOf((absent, Term(WORDS, "nowhere"))), NO_FILTERS, 10).total == 0
+    assert filled.search(Bool(must=(Term(WORDS, "petrov"), absent)), NO_FILTERS, 10).total == 0
+    assert filled.search(Phrase(WORDS, ("petrov", "zzzqqq")), NO_FILTERS, 10).total == 0
+    assert ids(filled.search(Bool(must=(Term(WORDS, "petrov"),), must_not=(absent,)), NO_FILTERS, 10)) == {
+        "en-1",
+        "en-2",
+    }
+    assert filled.search(Bool(should=(absent,), must_not=(Term(WORDS, "met"),)), NO_FILTERS, 10).total == 0
