@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +27,7 @@ from ingest.pipeline import Ingestor, IngestRequest, IngestResult, walk
 log = logging.getLogger(__name__)
 
 INDEX_BATCH = 200
+LATE_ARRIVALS_MARGIN = timedelta(minutes=10)  # longer than any one document's ingest
 MAX_LIMIT = 200
 
 
@@ -155,8 +157,14 @@ class Archive:
                 count += 1
             self.flush_index()
             return count
+        started = datetime.now(UTC)
         count = self.backend.rebuild(to_index_document(d) for d in self.store.iter_documents())
         self.store.mark_indexed([doc_id for doc_id, _ in self.store.iter_shas()])
+        # Another process (the server) may have stored documents while the new index was filled; they
+        # went to the old index. Adding them again is harmless: an add replaces by id.
+        for document in self.store.iter_documents(ingested_since=started - LATE_ARRIVALS_MARGIN):
+            self._queue_for_index(document)
+        self.flush_index()
         return count
 
     # --- reading ------------------------------------------------------------------------------

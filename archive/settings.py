@@ -20,6 +20,7 @@ class Settings:
     # Link capture may reach loopback and private addresses: right for one researcher's machine;
     # a shared deployment sets ARCHIVE_CAPTURE_PRIVATE=deny so users cannot probe its network.
     capture_private_addresses: bool = True
+    index_retry_seconds: float = 60.0  # the server retries documents the index missed; 0: never
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -50,6 +51,7 @@ def load_settings(**overrides: object) -> Settings:
         elasticsearch_index=env.get("ARCHIVE_ES_INDEX", "archive"),
         database_url=env.get("ARCHIVE_DATABASE_URL") or None,
         capture_private_addresses=_allowed(env, "ARCHIVE_CAPTURE_PRIVATE"),
+        index_retry_seconds=float(env.get("ARCHIVE_INDEX_RETRY_SECONDS") or 60),
     ).with_overrides(**overrides)
     if settings.backend not in BACKENDS:
         raise ValueError(f"unknown backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from archive.index import BackendUnavailable
 from archive.service import Archive
 from archive.settings import Settings, load_settings
+from search_api.catch_up import PendingCatchUp
 from search_api.limits import BodySizeLimit
 
 UPLOAD_OVERHEAD = 1024 * 1024  # room for the multipart envelope and form fields around the file
@@ -28,9 +29,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     holder = ArchiveHolder(settings)
 
+    catch_up = PendingCatchUp(holder.archive, holder.write_lock, settings.index_retry_seconds)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        catch_up.start()
         yield
+        catch_up.stop()
         holder.archive.close()
 
     app = FastAPI(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
+from fastapi.testclient import TestClient
 
 from archive.service import Archive
 from archive.settings import load_settings
 from ingest.pipeline import IngestRequest
+from search_api.app import create_app
 from tests.corpus import DOCUMENTS, write_corpus
 from tests.es_fixture import drop_test_indices
+from tests.es_proxy import FaultyProxy
 from tests.http_fixture import closed_port
 
 pytestmark = pytest.mark.elasticsearch
@@ -42,3 +46,31 @@ def test_documents_ingested_while_the_node_is_down_are_indexed_by_reindex_pendin
     finally:
         drop_test_indices(up.settings)
         up.close()
+
+
+def test_the_server_catches_up_by_itself_when_the_node_comes_back(tmp_path, es_url):
+    port = closed_port()
+    settings = load_settings(
+        home=tmp_path / "home",
+        backend="elasticsearch",
+        elasticsearch_url=f"http://127.0.0.1:{port}",
+        elasticsearch_index=f"test-catch-up-{uuid.uuid4().hex[:8]}",
+        index_retry_seconds=0.2,
+    )
+    try:
+        with TestClient(create_app(settings)) as client:
+            text = b"The court in Oral fined Aigerim Tleuzhan for a picket."
+            files = {"file": ("oral.txt", text, "text/plain")}
+            created = client.post("/api/documents", files=files)
+            assert created.status_code == 201
+            doc_id = created.json()["id"]
+            assert client.get(f"/api/documents/{doc_id}").json()["indexed"] is False
+            with FaultyProxy(es_url, fault=503, times=0, port=port):  # the node is back, on the same address
+                deadline = time.monotonic() + 60
+                while client.get(f"/api/documents/{doc_id}").json()["indexed"] is False:
+                    assert time.monotonic() < deadline, "the pending document was never indexed"
+                    time.sleep(0.2)
+                hits = client.get("/api/search", params={"q": "Тлеужан"}).json()["hits"]
+                assert [hit["id"] for hit in hits] == [doc_id]
+    finally:
+        drop_test_indices(settings.with_overrides(elasticsearch_url=es_url))

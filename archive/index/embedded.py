@@ -128,11 +128,14 @@ class EmbeddedBackend:
         total = 0
         for batch in _batches(docs, BATCH * 10):
             total += self._write(index, batch, replace=False)
-        old = self._live_name()
+        previous = self._live_name()
         self._switch_to(name)
         self._index, self._opened = index, name
-        if old != name:
-            shutil.rmtree(self.directory / old, ignore_errors=True)
+        # The generation just replaced stays until the next rebuild: another process may still be
+        # writing to it (the service adds such late documents to the new index afterwards).
+        for folder in self.directory.iterdir():
+            if folder.is_dir() and folder.name not in (name, previous):
+                shutil.rmtree(folder, ignore_errors=True)
         return total
 
     def _fresh_folder(self, name: str) -> Path:
