@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# OCR of scanned PDFs (Kazakh, Russian, English); the archive runs without it, refusing such scans.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus \
+    && rm -rf /var/lib/apt/lists/*
+
 # Only what the package needs (the build context also holds .venv/ and data/, which must stay out).
 # The bracketed names are optional files: the glob copies them when present.
 COPY pyproject.toml README.m[d] constraints.tx[t] ./

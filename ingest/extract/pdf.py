@@ -1,4 +1,5 @@
-"""PDF: the text layer, page by page (pypdf). Scanned PDFs without a text layer are refused clearly."""
+"""PDF: the text layer, page by page (pypdf); pages without one are read by OCR where Tesseract is
+installed (ingest/extract/ocr.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from ingest.errors import IngestError
 from ingest.extract.cleanup import clean_text, first_line_title
 from ingest.extract.limits import MAX_TEXT_CHARS, human_size
+from ingest.extract.ocr import MAX_OCR_PAGES, PdfOcr, engine_version, tesseract_languages
 from ingest.extract.result import Extracted
 from ingest.sniff import PDF
 
@@ -95,33 +97,60 @@ def extract_pdf(path: Path) -> Extracted:
         raise IngestError("corrupt_pdf", f"The PDF's page tree is damaged ({error}).") from error
     if count == 0:
         raise IngestError("corrupt_pdf", "The PDF is damaged: it has no pages.")
-    parts: list[str] = []
-    size = failed = 0
+    texts: list[str] = []
+    failed = 0
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     for page in pages:
         try:
-            text = clean_text(page.extract_text() or "")
+            texts.append(clean_text(page.extract_text() or ""))
         except Exception:  # pypdf raises many kinds on one bad page; keep the other pages
             failed += 1
-            continue
-        if text:
-            parts.append(text)
-            size += len(text)
-            if size > MAX_TEXT_CHARS:
-                raise IngestError(
-                    "too_large",
-                    f"The PDF holds more than {human_size(MAX_TEXT_CHARS)} of text, too much to index.",
-                )
+            texts.append("")
+        _check_size(texts)
     if failed and failed == count:
         raise IngestError("corrupt_pdf", "The PDF is damaged: no page could be read.")
-    text = "\n\n".join(parts)
-    if not text:
-        raise IngestError(
-            "no_text",
-            f"The PDF ({count} page{'s' if count != 1 else ''}) has no text layer, probably scanned images; "
-            "OCR is not supported yet. The original file is kept, but it cannot be searched.",
-        )
     metadata = _metadata(reader, count)
+    ocr_pages = _read_scanned_pages(path, texts)
+    if ocr_pages:
+        metadata["ocr"] = {"engine": engine_version(), "languages": tesseract_languages(), "pages": ocr_pages}
+    text = "\n\n".join(t for t in texts if t)
+    if not text:
+        raise _no_text(count, ocr_tried=bool(ocr_pages))
     if failed:
         metadata["unreadable_pages"] = failed
     return Extracted(text=text, title=_title(reader, text), media_type=PDF, metadata=metadata)
+
+
+def _check_size(texts: list[str]) -> None:
+    if sum(map(len, texts)) > MAX_TEXT_CHARS:
+        raise IngestError(
+            "too_large", f"The PDF holds more than {human_size(MAX_TEXT_CHARS)} of text, too much to index."
+        )
+
+
+def _read_scanned_pages(path: Path, texts: list[str]) -> list[int]:
+    """Fills in, by OCR, the pages with no text layer; returns their numbers (from 1)."""
+    languages = tesseract_languages()
+    empty = [number for number, text in enumerate(texts) if not text][:MAX_OCR_PAGES]
+    if languages is None or not empty:
+        return []
+    ocr = PdfOcr(path, languages)
+    try:
+        for number in empty:
+            texts[number] = clean_text(ocr.page_text(number))
+            _check_size(texts)
+    finally:
+        ocr.close()
+    return [number + 1 for number in empty]
+
+
+def _no_text(count: int, ocr_tried: bool) -> IngestError:
+    pages = f"{count} page{'s' if count != 1 else ''}"
+    if ocr_tried:
+        reason = f"The PDF ({pages}) has no text layer and OCR found no text in its images."
+    else:
+        reason = (
+            f"The PDF ({pages}) has no text layer, probably scanned images, and OCR is not installed "
+            "here (Debian: apt install tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus)."
+        )
+    return IngestError("no_text", f"{reason} The original file is kept, but it cannot be searched.")

@@ -1,0 +1,105 @@
+"""Scanned PDFs read by Tesseract: pages that are only images, alone or beside pages with text.
+
+The scans are made here: text drawn into an image with a real font, the image put into a PDF page.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.extract import extract
+from ingest.extract.ocr import tesseract_languages
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+pytestmark = [
+    pytest.mark.skipif(tesseract_languages() is None, reason="tesseract is missing (.ci/run installs it)"),
+    pytest.mark.skipif(not FONT.exists(), reason="the DejaVu font is not installed (.ci/run installs it)"),
+]
+
+RULING = [
+    "ПОСТАНОВЛЕНИЕ",
+    "Специализированный административный суд",
+    "признал Мамая Жанболата виновным",
+    "и назначил административный арест.",
+]
+KAZAKH = ["ҚАУЛЫ", "Сот Мамай Жанболатты кінәлі деп", "танып, әкімшілік қамаққа алды."]
+
+
+def scanned_page(lines: list[str]) -> bytes:
+    """A page as a scanner makes it: black text on white, 200 dots per inch, no text layer."""
+    image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 44)
+    for number, line in enumerate(lines):
+        draw.text((150, 200 + number * 80), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf(pages: list[str | bytes]) -> bytes:
+    """A PDF whose pages are text (str) or scanned images (bytes)."""
+    document = FPDF(format="A4")
+    document.add_font("DejaVu", fname=str(FONT))
+    for page in pages:
+        document.add_page()
+        if isinstance(page, bytes):
+            document.image(io.BytesIO(page), x=0, y=0, w=210, h=297)
+        else:
+            document.set_font("DejaVu", size=12)
+            document.multi_cell(0, 8, page)
+    return bytes(document.output())
+
+
+def test_a_scanned_ruling_is_read_by_ocr(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(pdf([scanned_page(RULING)]))
+    extracted = extract(path)
+    assert "Жанболата" in extracted.text and "административный арест" in extracted.text
+    assert extracted.metadata["ocr"]["pages"] == [1]
+    assert extracted.metadata["ocr"]["languages"] == "kaz+rus+eng"
+    assert extracted.title == "ПОСТАНОВЛЕНИЕ"
+
+
+def test_kazakh_letters_survive_ocr(tmp_path):
+    path = tmp_path / "kk-scan.pdf"
+    path.write_bytes(pdf([scanned_page(KAZAKH)]))
+    text = extract(path).text
+    assert "кінәлі" in text and "әкімшілік қамаққа" in text
+
+
+def test_only_the_pages_without_text_are_read_by_ocr(tmp_path):
+    path = tmp_path / "mixed.pdf"
+    typed = "Covering letter from the lawyer of Zhanbolat Mamay, with the ruling attached."
+    path.write_bytes(pdf([typed, scanned_page(RULING)]))
+    extracted = extract(path)
+    assert extracted.text.startswith("Covering letter")
+    assert "Жанболата" in extracted.text
+    assert extracted.metadata["ocr"]["pages"] == [2]
+
+
+def test_a_blank_scan_is_refused_with_the_reason(tmp_path):
+    from ingest.errors import IngestError
+
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(pdf([scanned_page([])]))
+    with pytest.raises(IngestError) as refused:
+        extract(path)
+    assert refused.value.code == "no_text" and "OCR found no text" in refused.value.message
+
+
+def test_a_scanned_ruling_is_archived_and_found_by_name(archive, tmp_path):
+    from ingest.pipeline import IngestRequest
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(pdf([scanned_page(RULING)]))
+    (result,) = archive.ingest_paths([path], IngestRequest())
+    assert result.status == "created"
+    assert archive.document(result.id).metadata["ocr"]["pages"] == [1]
+    assert [hit.id for hit in archive.search("Zhanbolat Mamay").hits] == [result.id]
