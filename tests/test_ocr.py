@@ -103,3 +103,17 @@ def test_a_scanned_ruling_is_archived_and_found_by_name(archive, tmp_path):
     assert result.status == "created"
     assert archive.document(result.id).metadata["ocr"]["pages"] == [1]
     assert [hit.id for hit in archive.search("Zhanbolat Mamay").hits] == [result.id]
+
+
+def test_the_permalink_page_says_which_pages_were_read_by_ocr(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from archive.settings import load_settings
+    from search_api.app import create_app
+
+    scan = pdf(["A typed covering letter about the attached ruling.", scanned_page(RULING)])
+    with TestClient(create_app(load_settings(home=tmp_path / "home"))) as client:
+        created = client.post("/api/documents", files={"file": ("ruling.pdf", scan, "application/pdf")})
+        assert created.status_code == 201, created.text
+        page = client.get(f"/d/{created.json()['id']}", headers={"Accept-Language": "ru"}).text
+    assert "Страницы 2 отсканированы" in page and "kaz+rus+eng" in page

@@ -93,6 +93,7 @@ def permalink(document_id: str, request: Request) -> HTMLResponse:
         "paragraphs": paragraphs(document),
         "spans": span_summary(document),
         "metadata": metadata_rows(document),
+        "ocr": document.metadata.get("ocr"),
         "permalink_url": permalink_url,
         "captured_at": utc_iso(str(document.metadata.get("captured_at") or ""))
         or utc_iso(document.ingested_at),
