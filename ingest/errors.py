@@ -8,7 +8,7 @@ class IngestError(Exception):
 
     ``code`` is a short machine code for programs and tests: "empty", "unsupported_format",
     "corrupt_pdf", "encrypted_pdf", "corrupt_docx", "zip_bomb", "too_large", "binary_not_text",
-    "decode_error", "no_text", "ocr_failed".
+    "decode_error", "no_text", "ocr_failed", "corrupt_image".
     """
 
     code: str = "ingest_error"

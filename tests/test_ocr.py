@@ -117,3 +117,53 @@ def test_the_permalink_page_says_which_pages_were_read_by_ocr(tmp_path):
         assert created.status_code == 201, created.text
         page = client.get(f"/d/{created.json()['id']}", headers={"Accept-Language": "ru"}).text
     assert "Страницы 2 отсканированы" in page and "kaz+rus+eng" in page
+
+
+def picture(lines: list[str], format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(scanned_page(lines))).save(buffer, format=format, **options)
+    return buffer.getvalue()
+
+
+def test_a_photo_of_a_ruling_is_read(tmp_path):
+    path = tmp_path / "IMG_2041.jpg"
+    path.write_bytes(picture(KAZAKH, "JPEG", quality=85))
+    extracted = extract(path)
+    assert extracted.media_type == "image/jpeg"
+    assert "кінәлі" in extracted.text
+    assert extracted.metadata["ocr"]["pages"] == [1]
+
+
+def test_a_multi_page_tiff_scan_is_read_page_by_page(tmp_path):
+    first = Image.open(io.BytesIO(scanned_page(RULING)))
+    second = Image.open(io.BytesIO(scanned_page(KAZAKH)))
+    buffer = io.BytesIO()
+    first.save(buffer, format="TIFF", save_all=True, append_images=[second], compression="tiff_deflate")
+    path = tmp_path / "scan.tif"
+    path.write_bytes(buffer.getvalue())
+    extracted = extract(path)
+    assert extracted.metadata["ocr"]["pages"] == [1, 2]
+    assert extracted.text.index("Жанболата") < extracted.text.index("кінәлі")
+
+
+def test_an_image_bomb_is_refused_before_it_is_decoded(tmp_path):
+    from ingest.errors import IngestError
+
+    bomb = io.BytesIO()
+    Image.new("1", (20_000, 20_000), 1).save(bomb, format="PNG")  # 400 million pixels in ~50 KB
+    path = tmp_path / "bomb.png"
+    path.write_bytes(bomb.getvalue())
+    with pytest.raises(IngestError) as refused:
+        extract(path)
+    assert refused.value.code == "too_large" and "pixels" in refused.value.message
+    assert path.stat().st_size < 1_000_000
+
+
+def test_an_image_named_as_text_is_still_refused(tmp_path):
+    from ingest.errors import IngestError
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes(picture(RULING, "PNG"))
+    with pytest.raises(IngestError) as refused:
+        extract(path)
+    assert refused.value.code == "binary_not_text"

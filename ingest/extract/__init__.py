@@ -7,6 +7,8 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.extract import limits
 from ingest.extract.html import extract_html
+from ingest.extract.image import extract_image, image_media_type
+from ingest.extract.ocr import tesseract_languages
 from ingest.extract.pdf import extract_pdf
 from ingest.extract.result import Extracted
 from ingest.extract.text import extract_text
@@ -32,13 +34,20 @@ def _refuse_binary(name: str, head: bytes) -> IngestError:
     if name.lower().endswith(_TEXT_NAMES):
         what = f"looks like {kind}" if kind else "contains binary data, not text"
         return IngestError("binary_not_text", f"The file is named {name!r} but {what}.")
+    if kind and image_media_type(head):
+        return IngestError(
+            "unsupported_format",
+            f"The file looks like {kind}; images of documents are read by OCR, which needs Tesseract "
+            "(Debian: apt install tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus).",
+        )
     if kind:
         return IngestError(
             "unsupported_format", f"The file looks like {kind}, which cannot be ingested as a document."
         )
     return IngestError(
         "unsupported_format",
-        "The file is not a supported document (HTML, PDF, DOCX, plain text or Markdown).",
+        "The file is not a supported document (HTML, PDF, DOCX, plain text, Markdown, or a JPEG, PNG "
+        "or TIFF image of a document).",
     )
 
 
@@ -70,5 +79,9 @@ def extract(path: Path, media_type: str | None = None, *, name: str | None = Non
     if media_type in (PLAIN, MARKDOWN):
         return extract_text(path, media_type)
     if media_type == BINARY:
+        image_type = image_media_type(head)
+        if image_type and tesseract_languages() and not name.lower().endswith(_TEXT_NAMES):
+            _size_limit(size, limits.MAX_IMAGE_FILE_BYTES, "image")
+            return extract_image(path, image_type)
         raise _refuse_binary(name, head)
     raise IngestError("unsupported_format", f"Files of type {media_type} are not supported.")

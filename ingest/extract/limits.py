@@ -14,6 +14,8 @@ MAX_TEXT_FILE_BYTES = 50 * MB  # plain text and Markdown files
 MAX_HTML_FILE_BYTES = 20 * MB  # an HTML parse takes several times the file size in memory
 MAX_PDF_FILE_BYTES = 1024 * MB
 MAX_DOCX_FILE_BYTES = 512 * MB
+MAX_IMAGE_FILE_BYTES = 200 * MB  # photos and scans read by OCR …
+MAX_IMAGE_PIXELS = 80_000_000  # … and their size once decoded, checked before decoding (image bombs)
 
 # DOCX (a ZIP) checks, made on the ZIP directory before any part is inflated
 MAX_ZIP_ENTRIES = 10_000

@@ -15,6 +15,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from PIL import Image
+
 from ingest.errors import IngestError
 
 WANTED_LANGUAGES = ("kaz", "rus", "eng")
@@ -64,22 +66,26 @@ class PdfOcr:
             image = page.render(scale=DPI / 72, grayscale=True).to_pil()
         finally:
             page.close()
-        with tempfile.TemporaryDirectory(prefix="archive-ocr-") as scratch:
-            picture = Path(scratch) / "page.png"
-            image.save(picture)
-            try:
-                done = subprocess.run(
-                    ["tesseract", str(picture), "stdout", "-l", self.languages, "--psm", "3"],
-                    capture_output=True,
-                    text=True,
-                    timeout=PAGE_TIMEOUT_S,
-                )
-            except subprocess.TimeoutExpired as error:
-                message = f"OCR of page {number + 1} took over {PAGE_TIMEOUT_S} s."
-                raise IngestError("ocr_failed", message) from error
-        if done.returncode != 0:
-            raise IngestError("ocr_failed", f"OCR of page {number + 1} failed: {done.stderr.strip()[:300]}")
-        return done.stdout
+        return read_image(image, self.languages, f"page {number + 1}")
 
     def close(self) -> None:
         self.document.close()
+
+
+def read_image(image: Image.Image, languages: str, label: str) -> str:
+    """The text Tesseract reads in one image; `label` names it in error messages ("page 3")."""
+    with tempfile.TemporaryDirectory(prefix="archive-ocr-") as scratch:
+        picture = Path(scratch) / "page.png"
+        image.save(picture)
+        try:
+            done = subprocess.run(
+                ["tesseract", str(picture), "stdout", "-l", languages, "--psm", "3"],
+                capture_output=True,
+                text=True,
+                timeout=PAGE_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise IngestError("ocr_failed", f"OCR of {label} took over {PAGE_TIMEOUT_S} s.") from error
+    if done.returncode != 0:
+        raise IngestError("ocr_failed", f"OCR of {label} failed: {done.stderr.strip()[:300]}")
+    return done.stdout
