@@ -1,21 +1,18 @@
 """Scanned PDFs read by Tesseract: pages that are only images, alone or beside pages with text.
 
-The scans are made here: text drawn into an image with a real font, the image put into a PDF page.
+The scans are made at test time (tests/fixtures/scans.py): text drawn with a real font.
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
-from fpdf import FPDF
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from ingest.extract import extract
 from ingest.extract.ocr import tesseract_languages
-
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+from tests.fixtures.scans import FONT, pdf, picture, scanned_page
 
 pytestmark = [
     pytest.mark.skipif(tesseract_languages() is None, reason="tesseract is missing (.ci/run installs it)"),
@@ -29,32 +26,6 @@ RULING = [
     "и назначил административный арест.",
 ]
 KAZAKH = ["ҚАУЛЫ", "Сот Мамай Жанболатты кінәлі деп", "танып, әкімшілік қамаққа алды."]
-
-
-def scanned_page(lines: list[str]) -> bytes:
-    """A page as a scanner makes it: black text on white, 200 dots per inch, no text layer."""
-    image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(FONT), 44)
-    for number, line in enumerate(lines):
-        draw.text((150, 200 + number * 80), line, fill=0, font=font)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def pdf(pages: list[str | bytes]) -> bytes:
-    """A PDF whose pages are text (str) or scanned images (bytes)."""
-    document = FPDF(format="A4")
-    document.add_font("DejaVu", fname=str(FONT))
-    for page in pages:
-        document.add_page()
-        if isinstance(page, bytes):
-            document.image(io.BytesIO(page), x=0, y=0, w=210, h=297)
-        else:
-            document.set_font("DejaVu", size=12)
-            document.multi_cell(0, 8, page)
-    return bytes(document.output())
 
 
 def test_a_scanned_ruling_is_read_by_ocr(tmp_path):
@@ -117,12 +88,6 @@ def test_the_permalink_page_says_which_pages_were_read_by_ocr(tmp_path):
         assert created.status_code == 201, created.text
         page = client.get(f"/d/{created.json()['id']}", headers={"Accept-Language": "ru"}).text
     assert "Страницы 2 отсканированы" in page and "kaz+rus+eng" in page
-
-
-def picture(lines: list[str], format: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    Image.open(io.BytesIO(scanned_page(lines))).save(buffer, format=format, **options)
-    return buffer.getvalue()
 
 
 def test_a_photo_of_a_ruling_is_read(tmp_path):
