@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -35,6 +35,7 @@ from archive.index.base import (
     SearchPage,
     Term,
 )
+from archive.index.prune import prune, terms_of
 
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
 RETRY_STATUS = (429, 500, 502, 503, 504)
@@ -162,7 +163,11 @@ class ElasticsearchBackend:
         _raise_failures(results, "delete")
 
     def search(self, query: Query, filters: Filters, limit: int, offset: int = 0) -> SearchPage:
-        es_query = {"bool": {"must": [to_es_query(query)], "filter": filter_clauses(filters)}}
+        with self._guard("searching"):
+            pruned = prune(query, self._held_terms(query))
+        if pruned is None:
+            return SearchPage(total=0, hits=[])
+        es_query = {"bool": {"must": [to_es_query(pruned)], "filter": filter_clauses(filters)}}
         with self._guard("searching"):
             for attempt in range(2):
                 try:
@@ -218,6 +223,39 @@ class ElasticsearchBackend:
             if stale:
                 self._client.indices.delete(index=",".join(stale), ignore_unavailable=True)
         return sum(1 for ok in results.values() if ok is True)
+
+    def _held_terms(self, query: Query) -> Callable[[str, str], bool]:
+        """Which of the query's terms some document holds, from the index's term statistics (one
+        `_mtermvectors` call with an artificial document per field). The statistics of an artificial
+        document come from one shard, so with several primary shards nothing is left out."""
+        if elastic_mapping.SETTINGS["number_of_shards"] != 1:
+            return lambda _field, _value: True
+        by_field: dict[str, set[str]] = {}
+        for field, value in terms_of(query):
+            by_field.setdefault(field, set()).add(value)
+        if not by_field:
+            return lambda _field, _value: True
+        docs = [
+            {
+                "doc": {field: " ".join(sorted(values))},  # the terms hold no spaces: one token each
+                "fields": [field],
+                "term_statistics": True,
+                "field_statistics": False,
+                "positions": False,
+                "offsets": False,
+                "payloads": False,
+            }
+            for field, values in by_field.items()
+        ]
+        try:
+            answer = self._client.mtermvectors(index=self.alias, docs=docs)
+        except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
+            return lambda _field, _value: True
+        held: set[tuple[str, str]] = set()
+        for field, doc in zip(by_field, answer["docs"], strict=True):
+            terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
+            held.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+        return lambda field, value: (field, value) in held
 
     def count(self) -> int:
         with self._guard("counting documents"):

@@ -18,6 +18,7 @@ from pathlib import Path
 import tantivy
 
 from archive.index import base
+from archive.index.prune import prune
 
 SCHEMA_VERSION = 1
 WRITER_HEAP = 64_000_000
@@ -151,10 +152,10 @@ class EmbeddedBackend:
         index = self._live()
         index.reload()
         searcher = index.searcher()
-        pruned = self._compile(query, searcher)
+        pruned = prune(query, lambda field, value: searcher.doc_freq(field, value) > 0)
         if pruned is None:
             return base.SearchPage(total=0, hits=[])
-        compiled = self._with_filters(pruned, filters)
+        compiled = self._with_filters(self._compile(pruned), filters)
         result = searcher.search(compiled, limit=max(limit, 0) or 1, offset=offset, count=True)
         hits = [base.ScoredId(searcher.doc(address)["id"][0], float(score)) for score, address in result.hits]
         return base.SearchPage(total=result.count or 0, hits=hits[:limit] if limit else [])
@@ -178,44 +179,23 @@ class EmbeddedBackend:
                 parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(allowed, 0.0)))
         return parts[0][1] if len(parts) == 1 else tantivy.Query.boolean_query(parts)
 
-    def _compile(self, node: base.Query, searcher: tantivy.Searcher) -> tantivy.Query | None:
-        """The tantivy query, without the parts that cannot match: terms no document holds (most of a
-        word's near keys), and what only they made up. None when nothing can match. Scores are
-        unchanged, since a clause that matches nothing adds nothing; the query just gets smaller."""
+    def _compile(self, node: base.Query) -> tantivy.Query:
         schema = self.schema
-
-        def absent(field: str, value: str) -> bool:
-            return searcher.doc_freq(field, value) == 0
-
-        def compiled(clauses: tuple[base.Query, ...]) -> list[tantivy.Query | None]:
-            return [self._compile(c, searcher) for c in clauses]
-
         match node:
             case base.Term(field, value, boost):
-                if absent(field, value):
-                    return None
                 query = tantivy.Query.term_query(schema, field, value)
             case base.Phrase(field, values, slop, boost):
-                if any(absent(field, value) for value in values):
-                    return None
                 query = (
                     tantivy.Query.phrase_query(schema, field, list(values), slop)
                     if len(values) > 1
                     else tantivy.Query.term_query(schema, field, values[0])
                 )
             case base.AnyOf(clauses, boost):
-                kept = [q for q in compiled(clauses) if q is not None]
-                if not kept:
-                    return None
-                query = kept[0] if len(kept) == 1 else tantivy.Query.disjunction_max_query(kept)
+                query = tantivy.Query.disjunction_max_query([self._compile(c) for c in clauses])
             case base.Bool(must, should, must_not, boost):
-                required = compiled(must)
-                optional = [q for q in compiled(should) if q is not None]
-                if None in required or not (required or optional):
-                    return None
-                parts = [(tantivy.Occur.Must, q) for q in required if q is not None]
-                parts += [(tantivy.Occur.Should, q) for q in optional]
-                parts += [(tantivy.Occur.MustNot, q) for q in compiled(must_not) if q is not None]
+                parts = [(tantivy.Occur.Must, self._compile(c)) for c in must]
+                parts += [(tantivy.Occur.Should, self._compile(c)) for c in should]
+                parts += [(tantivy.Occur.MustNot, self._compile(c)) for c in must_not]
                 query = tantivy.Query.boolean_query(parts)
             case _:
                 raise TypeError(f"unknown query node {node!r}")

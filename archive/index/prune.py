@@ -1,0 +1,49 @@
+"""Leaving out of a query the terms that no document holds.
+
+A name brings its one-edit near keys, about 300 a word, of which a handful occur in any archive. A
+term no document holds matches nothing and adds nothing to any score, so removing it, and whatever
+only it made up, changes no answer and no score; the engine just has far less to evaluate. Each
+backend says which terms it holds, from its own term dictionary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from archive.index.base import AnyOf, Bool, Phrase, Query, Term
+
+
+def terms_of(query: Query) -> Iterator[tuple[str, str]]:
+    """Every (field, term) the query looks up."""
+    match query:
+        case Term(field=field, value=value):
+            yield field, value
+        case Phrase(field=field, values=values):
+            for value in values:
+                yield field, value
+        case AnyOf(clauses=clauses):
+            for clause in clauses:
+                yield from terms_of(clause)
+        case Bool(must=must, should=should, must_not=must_not):
+            for clause in (*must, *should, *must_not):
+                yield from terms_of(clause)
+
+
+def prune(query: Query, held: Callable[[str, str], bool]) -> Query | None:
+    """The query without the terms `held` says no document has; None when nothing can match."""
+    match query:
+        case Term(field=field, value=value):
+            return query if held(field, value) else None
+        case Phrase(field=field, values=values):
+            return query if values and all(held(field, value) for value in values) else None
+        case AnyOf(clauses=clauses, boost=boost):
+            kept = tuple(c for c in (prune(clause, held) for clause in clauses) if c is not None)
+            return AnyOf(kept, boost) if kept else None
+        case Bool(must=must, should=should, must_not=must_not, boost=boost):
+            required = [prune(clause, held) for clause in must]
+            optional = tuple(c for c in (prune(clause, held) for clause in should) if c is not None)
+            if None in required or not (required or optional):
+                return None
+            excluded = tuple(c for c in (prune(clause, held) for clause in must_not) if c is not None)
+            return Bool(tuple(c for c in required if c is not None), optional, excluded, boost)
+    raise TypeError(f"not a query tree node: {query!r}")
