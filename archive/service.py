@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
@@ -13,7 +12,7 @@ from typing import BinaryIO
 from archive.blobs import BlobStore
 from archive.domain import Document
 from archive.index import BackendUnavailable, IndexBackend, open_backend
-from archive.index.base import BulkRejected, Filters
+from archive.index.base import BulkRejected, Filters, IndexDocument
 from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
@@ -27,7 +26,6 @@ from ingest.pipeline import Ingestor, IngestRequest, IngestResult, walk
 log = logging.getLogger(__name__)
 
 INDEX_BATCH = 200
-LATE_ARRIVALS_MARGIN = timedelta(minutes=10)  # longer than any one document's ingest
 MAX_LIMIT = 200
 
 
@@ -157,12 +155,20 @@ class Archive:
                 count += 1
             self.flush_index()
             return count
-        started = datetime.now(UTC)
-        count = self.backend.rebuild(to_index_document(d) for d in self.store.iter_documents())
-        self.store.mark_indexed([doc_id for doc_id, _ in self.store.iter_shas()])
-        # Another process (the server) may have stored documents while the new index was filled; they
-        # went to the old index. Adding them again is harmless: an add replaces by id.
-        for document in self.store.iter_documents(ingested_since=started - LATE_ARRIVALS_MARGIN):
+        seen: set[str] = set()
+
+        def documents() -> Iterator[IndexDocument]:
+            for document in self.store.iter_documents():
+                seen.add(document.id)
+                yield to_index_document(document)
+
+        count = self.backend.rebuild(documents())
+        stored = [doc_id for doc_id, _ in self.store.iter_shas()]
+        self.store.mark_indexed(stored)
+        # Another process (the server) may have stored documents behind the rebuild's cursor while the
+        # new index was filled; they went to the old index. They go to the new one now.
+        late = [doc_id for doc_id in stored if doc_id not in seen]
+        for document in self.store.get_many(late).values():
             self._queue_for_index(document)
         self.flush_index()
         return count

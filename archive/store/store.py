@@ -131,9 +131,7 @@ class DocumentStore:
                     found[row.id] = _to_document(row)
         return found
 
-    def iter_documents(
-        self, batch_size: int = 500, only_pending: bool = False, ingested_since: datetime | None = None
-    ) -> Iterator[Document]:
+    def iter_documents(self, batch_size: int = 500, only_pending: bool = False) -> Iterator[Document]:
         """All documents ordered by id, read in batches (keyset pagination, one short read each).
 
         Rows changed while iterating (for example marked indexed) neither shift nor repeat the order.
@@ -143,8 +141,6 @@ class DocumentStore:
             stmt = select(DocumentRow).where(DocumentRow.id > last).order_by(DocumentRow.id).limit(batch_size)
             if only_pending:
                 stmt = stmt.where(DocumentRow.indexed == false())
-            if ingested_since is not None:
-                stmt = stmt.where(DocumentRow.ingested_at >= ingested_since)
             with Session(self._engine) as session:
                 batch = [_to_document(row) for row in session.scalars(stmt)]
             if not batch:
