@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def load_settings(**overrides: object) -> Settings:
     return replace(settings, home=Path(settings.home).expanduser().resolve())
 
 
-def _allowed(env: os._Environ[str] | dict[str, str], name: str) -> bool:
+def _allowed(env: Mapping[str, str], name: str) -> bool:
     value = env.get(name) or "allow"
     choice = value.strip().lower()
     if choice not in ("allow", "deny"):

@@ -39,7 +39,6 @@ from archive.index.prune import prune, terms_of
 
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
 RETRY_STATUS = (429, 500, 502, 503, 504)
-MATCH_NONE: dict[str, Any] = {"match_none": {}}
 MAX_LISTED_IDS = 20
 
 
@@ -47,23 +46,18 @@ MAX_LISTED_IDS = 20
 
 
 def to_es_query(query: Query) -> dict[str, Any]:
-    """The Elasticsearch query DSL for one node of the backend-neutral query tree."""
+    """The Elasticsearch query DSL for one node of a pruned query tree (`archive.index.prune`: no
+    empty clause lists, no Bool without something to match)."""
     match query:
         case Term(field=field, value=value, boost=boost):
             return {"term": {field: {"value": value, "boost": boost}}}
         case Phrase(field=field, values=values, slop=slop, boost=boost):
             return _phrase(field, values, slop, boost)
         case AnyOf(clauses=clauses, boost=boost):
-            if not clauses:
-                return MATCH_NONE
             return {
                 "dis_max": {"queries": [to_es_query(c) for c in clauses], "tie_breaker": 0.0, "boost": boost}
             }
         case Bool(must=must, should=should, must_not=must_not, boost=boost):
-            # Elasticsearch would read a purely negative bool as "everything except"; in the query
-            # tree (as in Lucene and tantivy) a Bool with nothing to match matches nothing.
-            if not must and not should:
-                return MATCH_NONE
             body: dict[str, Any] = {"boost": boost}
             if must:
                 body["must"] = [to_es_query(c) for c in must]
@@ -81,8 +75,6 @@ def _phrase(field: str, values: tuple[str, ...], slop: int, boost: float) -> dic
     """A Lucene phrase: `slop` is the total number of moves allowed, so with a slop of 2 or more two terms
     may also match swapped. The embedded engine (tantivy) matches sloppy phrases exactly the same way.
     """
-    if not values:
-        return MATCH_NONE
     if len(values) == 1:
         return {"term": {field: {"value": values[0], "boost": boost}}}
     # The terms contain no whitespace, so the whitespace analyzer gives them back one by one.

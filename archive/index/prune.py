@@ -4,6 +4,10 @@ A name brings its one-edit near keys, about 300 a word, of which a handful occur
 term no document holds matches nothing and adds nothing to any score, so removing it, and whatever
 only it made up, changes no answer and no score; the engine just has far less to evaluate. Each
 backend says which terms it holds, from its own term dictionary.
+
+A pruned tree has no empty clause list, no empty phrase and no Bool without a clause to match, so
+the backends translate it without special cases (Elasticsearch, for one, would read a purely
+negative bool as "everything except"; in the tree a Bool with nothing to match matches nothing).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from ingest.errors import IngestError
 from ingest.extract import limits
 from ingest.extract.html import extract_html
 from ingest.extract.image import extract_image, image_media_type
-from ingest.extract.ocr import tesseract_languages
+from ingest.extract.ocr import INSTALL_HINT, tesseract_languages
 from ingest.extract.pdf import extract_pdf
 from ingest.extract.result import Extracted
 from ingest.extract.text import extract_text
@@ -38,7 +38,7 @@ def _refuse_binary(name: str, head: bytes) -> IngestError:
         return IngestError(
             "unsupported_format",
             f"The file looks like {kind}; images of documents are read by OCR, which needs Tesseract "
-            "(Debian: apt install tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus).",
+            f"({INSTALL_HINT}).",
         )
     if kind:
         return IngestError(
@@ -80,8 +80,8 @@ def extract(path: Path, media_type: str | None = None, *, name: str | None = Non
         return extract_text(path, media_type)
     if media_type == BINARY:
         image_type = image_media_type(head)
-        if image_type and tesseract_languages() and not name.lower().endswith(_TEXT_NAMES):
+        if image_type and (languages := tesseract_languages()) and not name.lower().endswith(_TEXT_NAMES):
             _size_limit(size, limits.MAX_IMAGE_FILE_BYTES, "image")
-            return extract_image(path, image_type)
+            return extract_image(path, image_type, languages)
         raise _refuse_binary(name, head)
     raise IngestError("unsupported_format", f"Files of type {media_type} are not supported.")

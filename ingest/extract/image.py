@@ -14,7 +14,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from ingest.errors import IngestError
 from ingest.extract.cleanup import clean_text, first_line_title
 from ingest.extract.limits import MAX_IMAGE_PIXELS
-from ingest.extract.ocr import MAX_OCR_PAGES, engine_version, read_image, tesseract_languages
+from ingest.extract.ocr import MAX_OCR_PAGES, ocr_metadata, read_image
 from ingest.extract.result import Extracted
 
 IMAGE_SIGNATURES = (
@@ -29,20 +29,13 @@ def image_media_type(head: bytes) -> str | None:
     return next((media for magic, media in IMAGE_SIGNATURES if head.startswith(magic)), None)
 
 
-def extract_image(path: Path, media_type: str) -> Extracted:
-    languages = tesseract_languages()
-    if languages is None:
-        raise IngestError("unsupported_format", "Images are read by OCR, and Tesseract is missing here.")
+def extract_image(path: Path, media_type: str, languages: str) -> Extracted:
+    """The text of every page of the image, read by Tesseract with `languages` ("kaz+rus+eng")."""
     texts: list[str] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(path)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise _too_large(str(error)) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise IngestError("corrupt_image", f"The image is damaged and cannot be read ({error}).") from error
-    try:
         with image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
@@ -52,6 +45,8 @@ def extract_image(path: Path, media_type: str) -> Extracted:
                     break
                 upright = ImageOps.exif_transpose(frame.convert("L"))
                 texts.append(clean_text(read_image(upright, languages, f"page {number + 1}")))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _too_large(str(error)) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise IngestError("corrupt_image", f"The image is damaged and cannot be read ({error}).") from error
     text = "\n\n".join(t for t in texts if t)
@@ -59,10 +54,7 @@ def extract_image(path: Path, media_type: str) -> Extracted:
         raise IngestError(
             "no_text", "OCR found no text in the image. The original file is kept, but it cannot be searched."
         )
-    metadata = {
-        "page_count": len(texts),
-        "ocr": {"engine": engine_version(), "languages": languages, "pages": list(range(1, len(texts) + 1))},
-    }
+    metadata = {"page_count": len(texts), "ocr": ocr_metadata(list(range(1, len(texts) + 1)))}
     return Extracted(text=text, title=first_line_title(text), media_type=media_type, metadata=metadata)
 
 

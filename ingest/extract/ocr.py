@@ -23,6 +23,7 @@ WANTED_LANGUAGES = ("kaz", "rus", "eng")
 DPI = 300  # Tesseract's own recommendation for body text
 MAX_OCR_PAGES = 200  # beyond this a scan is more likely a photo album than a document
 PAGE_TIMEOUT_S = 120
+INSTALL_HINT = "Debian: apt install tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus"
 
 
 @cache
@@ -45,6 +46,11 @@ def engine_version() -> str:
     done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30)
     first = (done.stdout or done.stderr).splitlines()
     return first[0].strip() if first else "tesseract"
+
+
+def ocr_metadata(pages: list[int]) -> dict:
+    """What a document records of its OCR: the pages read (from 1), the engine and its models."""
+    return {"engine": engine_version(), "languages": tesseract_languages(), "pages": pages}
 
 
 class PdfOcr:

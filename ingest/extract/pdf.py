@@ -12,7 +12,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from ingest.errors import IngestError
 from ingest.extract.cleanup import clean_text, first_line_title
 from ingest.extract.limits import MAX_TEXT_CHARS, human_size
-from ingest.extract.ocr import MAX_OCR_PAGES, PdfOcr, engine_version, tesseract_languages
+from ingest.extract.ocr import INSTALL_HINT, MAX_OCR_PAGES, PdfOcr, ocr_metadata, tesseract_languages
 from ingest.extract.result import Extracted
 from ingest.sniff import PDF
 
@@ -98,21 +98,23 @@ def extract_pdf(path: Path) -> Extracted:
     if count == 0:
         raise IngestError("corrupt_pdf", "The PDF is damaged: it has no pages.")
     texts: list[str] = []
-    failed = 0
+    failed = size = 0
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     for page in pages:
         try:
-            texts.append(clean_text(page.extract_text() or ""))
+            text = clean_text(page.extract_text() or "")
         except Exception:  # pypdf raises many kinds on one bad page; keep the other pages
             failed += 1
-            texts.append("")
-        _check_size(texts)
+            text = ""
+        texts.append(text)
+        size += len(text)
+        _check_size(size)
     if failed and failed == count:
         raise IngestError("corrupt_pdf", "The PDF is damaged: no page could be read.")
     metadata = _metadata(reader, count)
-    ocr_pages = _read_scanned_pages(path, texts)
+    ocr_pages = _read_scanned_pages(path, texts, size)
     if ocr_pages:
-        metadata["ocr"] = {"engine": engine_version(), "languages": tesseract_languages(), "pages": ocr_pages}
+        metadata["ocr"] = ocr_metadata(ocr_pages)
     text = "\n\n".join(t for t in texts if t)
     if not text:
         raise _no_text(count, ocr_tried=bool(ocr_pages))
@@ -121,15 +123,16 @@ def extract_pdf(path: Path) -> Extracted:
     return Extracted(text=text, title=_title(reader, text), media_type=PDF, metadata=metadata)
 
 
-def _check_size(texts: list[str]) -> None:
-    if sum(map(len, texts)) > MAX_TEXT_CHARS:
+def _check_size(size: int) -> None:
+    if size > MAX_TEXT_CHARS:
         raise IngestError(
             "too_large", f"The PDF holds more than {human_size(MAX_TEXT_CHARS)} of text, too much to index."
         )
 
 
-def _read_scanned_pages(path: Path, texts: list[str]) -> list[int]:
-    """Fills in, by OCR, the pages with no text layer; returns their numbers (from 1)."""
+def _read_scanned_pages(path: Path, texts: list[str], size: int) -> list[int]:
+    """Fills in, by OCR, the pages with no text layer; returns their numbers (from 1). `size` is the
+    length of the text read so far, which OCR adds to."""
     languages = tesseract_languages()
     empty = [number for number, text in enumerate(texts) if not text][:MAX_OCR_PAGES]
     if languages is None or not empty:
@@ -138,7 +141,8 @@ def _read_scanned_pages(path: Path, texts: list[str]) -> list[int]:
     try:
         for number in empty:
             texts[number] = clean_text(ocr.page_text(number))
-            _check_size(texts)
+            size += len(texts[number])
+            _check_size(size)
     finally:
         ocr.close()
     return [number + 1 for number in empty]
@@ -151,6 +155,6 @@ def _no_text(count: int, ocr_tried: bool) -> IngestError:
     else:
         reason = (
             f"The PDF ({pages}) has no text layer, probably scanned images, and OCR is not installed "
-            "here (Debian: apt install tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus)."
+            f"here ({INSTALL_HINT})."
         )
     return IngestError("no_text", f"{reason} The original file is kept, but it cannot be searched.")
