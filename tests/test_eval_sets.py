@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.pipeline import IngestRequest
 from archive.service import Archive
-from ingest.pipeline import IngestRequest
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside the repository")

@@ -59,7 +59,7 @@ def test_html_keeps_article_drops_furniture(tmp_path: Path) -> None:
     assert result.title == "Activist detained after picket"
     assert result.metadata["publisher"] == "The Example Herald"
     assert result.metadata["published_date"].startswith("2021-03-04")
-    assert result.metadata["url"] == "https://herald.example/news/2021/03/04/story"
+    assert result.metadata["canonical_url"] == "https://herald.example/news/2021/03/04/story"
     assert "\n\n" in result.text
 
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
-from ingest.pipeline import IngestRequest
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside the repository")

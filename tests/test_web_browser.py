@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from archive.pipeline import IngestRequest
 from archive.settings import load_settings
-from ingest.pipeline import IngestRequest
-from search_api.app import create_app
 from tests.browser import CHROMIUM, launch, serve
+from web.app import create_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,7 +34,7 @@ DOCUMENTS = {
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(load_settings(home=tmp_path_factory.mktemp("archive")))
-    archive = app.state.holder.archive
+    archive = app.state.archive
     for name, text in DOCUMENTS.items():
         archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest())
     with serve(app) as url:
