@@ -13,13 +13,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from archive.domain import Kind, Provenance
-from archive.index import BackendUnavailable
-from archive.pipeline import IngestRequest
 from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
-from archive.service import Archive
+from archive.service import Archive, BackendUnavailable, IngestRequest
 from archive.settings import BACKENDS, Settings, load_settings
 from archive.translation import install_model
-from ingest.files import walk
 
 _MARK = re.compile(r"</?mark>")
 
@@ -104,7 +101,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _progress(paths: list[Path], enabled: bool) -> tuple[list[Path], tqdm]:
-    files = list(walk(paths))
+    files = Archive.files(paths)
     return files, tqdm(total=len(files), unit="file", disable=not enabled, file=sys.stderr)
 
 

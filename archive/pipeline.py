@@ -53,6 +53,13 @@ class IngestRequest:
     metadata: dict | None = None
 
 
+@dataclass(frozen=True)
+class CaptureLimits:
+    timeout_seconds: float
+    max_bytes: int
+    public_only: bool  # refuse loopback, private and link-local addresses
+
+
 class Ingestor:
     """Stores originals and their documents; hands new documents to `on_created` for indexing."""
 
@@ -115,10 +122,15 @@ class Ingestor:
             metadata.setdefault("publisher", host_of(page.final_url))
         return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request.provenance)
 
-    def capture(self, url: str, request: IngestRequest, *, public_only: bool = False) -> IngestResult:
+    def capture(self, url: str, request: IngestRequest, limits: CaptureLimits) -> IngestResult:
         """A media link: the page as served is the original, the capture is its provenance."""
         try:
-            page = capture(url, public_only=public_only)
+            page = capture(
+                url,
+                timeout=limits.timeout_seconds,
+                max_bytes=limits.max_bytes,
+                public_only=limits.public_only,
+            )
         except CaptureError as error:
             return self.failed(url, error)
         provenance = request.provenance

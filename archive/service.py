@@ -17,7 +17,7 @@ from archive.catch_up import PendingCatchUp
 from archive.domain import Document
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
-from archive.pipeline import Ingestor, IngestRequest, IngestResult
+from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
 from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
@@ -27,6 +27,17 @@ from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
 from ingest.files import walk
+
+__all__ = [  # what the faces use: this module is all they import of the archive's workings
+    "Archive",
+    "BackendUnavailable",
+    "IngestRequest",
+    "IngestResult",
+    "OriginalUnavailable",
+    "SearchHit",
+    "SearchResult",
+    "VerifyReport",
+]
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +141,11 @@ class Archive:
     def ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index)
 
+    @staticmethod
+    def files(paths: Iterable[Path]) -> list[Path]:
+        """The files `ingest_paths` would take from these paths, folders walked, in its order."""
+        return list(walk(paths))
+
     def ingest_paths(self, paths: Iterable[Path], request: IngestRequest) -> Iterator[IngestResult]:
         """Ingests files and folders one file at a time; indexes in batches."""
         try:
@@ -148,14 +164,18 @@ class Archive:
             finally:
                 self.flush_index()
 
+    @property
+    def _capture_limits(self) -> CaptureLimits:
+        return CaptureLimits(
+            timeout_seconds=self.settings.capture_timeout_seconds,
+            max_bytes=self.settings.capture_max_bytes,
+            public_only=not self.settings.capture_private_addresses,
+        )
+
     def capture(self, url: str, request: IngestRequest) -> IngestResult:
         with self._writes:
             try:
-                return self.ingestor.capture(
-                    url,
-                    request,
-                    public_only=not self.settings.capture_private_addresses,
-                )
+                return self.ingestor.capture(url, request, self._capture_limits)
             finally:
                 self.flush_index()
 

@@ -8,9 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from archive.index import BackendUnavailable
 from archive.search.request import InvalidSearch
-from archive.service import Archive
+from archive.service import Archive, BackendUnavailable
 from archive.settings import Settings, load_settings
 from search_api.limits import BodySizeLimit
 from search_api.routers import documents, health, links, search

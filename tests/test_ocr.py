@@ -13,10 +13,11 @@ from PIL import Image
 from ingest.extract import extract
 from ingest.extract.ocr import tesseract_languages
 from tests.fixtures.scans import FONT, pdf, picture, scanned_page
+from tests.needs import needs
 
 pytestmark = [
-    pytest.mark.skipif(tesseract_languages() is None, reason="tesseract is missing (.ci/run installs it)"),
-    pytest.mark.skipif(not FONT.exists(), reason="the DejaVu font is not installed (.ci/run installs it)"),
+    needs(tesseract_languages() is not None, "Tesseract (apt-get install tesseract-ocr-kaz tesseract-ocr-rus)"),
+    needs(FONT.exists(), "the DejaVu font (apt-get install fonts-dejavu-core)"),
 ]
 
 RULING = [

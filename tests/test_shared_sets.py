@@ -10,8 +10,9 @@ from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
 from tests.conftest import SHARED
+from tests.needs import needs
 
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside the repository")
+pytestmark = needs(SHARED.exists(), "../shared beside the repository")
 
 
 @pytest.fixture

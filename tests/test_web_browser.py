@@ -12,11 +12,12 @@ import pytest
 from archive.pipeline import IngestRequest
 from archive.settings import load_settings
 from tests.browser import CHROMIUM, launch, serve
+from tests.needs import needs
 from web.app import create_app
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+    needs(CHROMIUM.exists(), f"Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -8,9 +8,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
-from archive.index import BackendUnavailable
 from archive.search.request import DOCUMENT_LANGUAGES, KINDS, MAX_OFFSET, SearchRequest
-from archive.service import NO_WORDS, Archive, SearchResult
+from archive.service import NO_WORDS, Archive, BackendUnavailable, SearchResult
 from search_api.deps import ArchiveDep
 from web.render import is_htmx, render
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import HTMLResponse
 
 from archive.domain import Kind, Provenance
-from archive.pipeline import IngestRequest, IngestResult
 from archive.search.request import KINDS
+from archive.service import IngestRequest, IngestResult
 from search_api.deps import ArchiveDep
 from search_api.routers.documents import STATUS_CODES
 from web.render import is_htmx, render

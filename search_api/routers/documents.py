@@ -10,8 +10,7 @@ from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from archive.domain import Kind, Provenance
-from archive.pipeline import IngestRequest, IngestResult
-from archive.service import OriginalUnavailable
+from archive.service import IngestRequest, IngestResult, OriginalUnavailable
 from search_api.deps import ArchiveDep
 from search_api.serialize import document_json
 

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from archive.domain import Provenance
-from archive.pipeline import IngestRequest
+from archive.service import IngestRequest
 from search_api.deps import ArchiveDep
 from search_api.routers.documents import ingest_response
 
