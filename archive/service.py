@@ -310,10 +310,6 @@ class Archive:
             raise OriginalUnavailable(document, state)
         return document, self.blobs.open_verified(document.sha256)
 
-    def original_state(self, document: Document) -> str:
-        """"ok", "missing" or "altered": whether the kept original still matches its SHA-256."""
-        return self.blobs.check(document.sha256)
-
     def readiness(self) -> dict[str, str]:
         """Whether each part answers: "ok", or the reason it does not."""
         checks = {"store": self.store.ping, "blobs": self.blobs.ping, "index": self.backend.count}

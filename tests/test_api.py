@@ -145,3 +145,39 @@ def test_search_answers_503_when_elasticsearch_is_down(tmp_path):
         assert created.status_code == 201
         record = client.get(f"/api/documents/{created.json()['id']}").json()
         assert record["indexed"] is False
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "store": "ok", "blobs": "ok", "index": "ok"}
+
+
+def test_readiness_names_the_part_that_does_not_answer(tmp_path):
+    settings = load_settings(
+        home=tmp_path, backend="elasticsearch", elasticsearch_url=f"http://127.0.0.1:{closed_port()}"
+    )
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        body = ready.json()
+        assert body["status"] == "unavailable"
+        assert body["store"] == "ok" and body["blobs"] == "ok"
+        assert body["index"].startswith("unavailable")
+
+
+@pytest.mark.parametrize("params", [{"lang": "xx"}, {"kind": "zzz"}], ids=["language", "kind"])
+def test_an_unknown_filter_is_a_422_naming_it(client, params):
+    response = client.get("/api/search", params={"q": "Mamay", **params})
+    assert response.status_code == 422
+    assert repr(next(iter(params.values()))) in response.json()["detail"]
+
+
+def test_the_query_is_normalised_once(client):
+    upload(client, "oral.txt", b"The court in Oral fined Aigerim Tleuzhan for a picket.")
+    spaced = client.get("/api/search", params={"q": "  Tleuzhan \t  Oral  "}).json()
+    plain = client.get("/api/search", params={"q": "Tleuzhan Oral"}).json()
+    assert spaced["query"] == plain["query"] == "Tleuzhan Oral"
+    assert [h["id"] for h in spaced["hits"]] == [h["id"] for h in plain["hits"]]

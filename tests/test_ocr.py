@@ -16,7 +16,7 @@ from tests.fixtures.scans import FONT, pdf, picture, scanned_page
 from tests.needs import needs
 
 pytestmark = [
-    needs(tesseract_languages() is not None, "Tesseract (apt-get install tesseract-ocr-kaz tesseract-ocr-rus)"),
+    needs(tesseract_languages() is not None, "Tesseract (apt-get install tesseract-ocr-{kaz,rus})"),
     needs(FONT.exists(), "the DejaVu font (apt-get install fonts-dejavu-core)"),
 ]
 
