@@ -1,4 +1,4 @@
-"""The `archive` command: a thin layer over `archive.service.Archive` (contracts in DESIGN.md)."""
+"""The `archive` command: a thin layer over `archive.service.Archive` (its contract: docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GET /api/search: the search contract of DESIGN.md."""
+"""GET /api/search: a query, its filters and options, answered with ranked, explained hits."""
 
 from __future__ import annotations
 
