@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--kind", action="append", choices=[k.value for k in Kind])
     search.add_argument("--json", action="store_true")
 
-    verify = commands.add_parser("verify", parents=[common], help="re-hash every original")
+    verify = commands.add_parser(
+        "verify", parents=[common], help="re-hash every blob, check the custody log and timestamps"
+    )
     verify.add_argument("--json", action="store_true")
 
     reindex = commands.add_parser("reindex", parents=[common], help="rebuild the index from the store")
@@ -155,15 +157,19 @@ def cmd_verify(archive: Archive, args: argparse.Namespace) -> int:
     report = archive.verify()
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
-    else:
-        print(
-            f"checked {report.checked} originals: "
-            f"{len(report.missing)} missing, {len(report.altered)} altered"
-        )
-        for entry in report.missing:
-            print(f"missing  {entry['id']}  {entry['sha256']}  {entry['path']}")
-        for entry in report.altered:
-            print(f"altered  {entry['id']}  {entry['sha256']}  {entry['path']}")
+        return 0 if report.ok else 1
+    print(f"checked {report.checked} blobs: {len(report.missing)} missing, {len(report.altered)} altered")
+    for state, entries in (("missing", report.missing), ("altered", report.altered)):
+        for entry in entries:
+            owner = entry["id"] or f"custody entry {entry.get('custody_seq', '-')}"
+            print(f"{state}  {owner}  {entry['sha256']}  {entry['path']}")
+    chain = report.custody
+    print(f"checked {chain.checked} custody entries: " + ("chain intact" if chain.ok else "chain BROKEN"))
+    if chain.broken:
+        print(f"broken   entry {chain.broken.seq}: {chain.broken.message}")
+    print(f"checked {report.timestamps_checked} timestamp tokens: {len(report.timestamps)} invalid")
+    for token in report.timestamps:
+        print(f"invalid  timestamp {token['id']}: {token['problem']}")
     return 0 if report.ok else 1
 
 

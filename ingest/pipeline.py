@@ -104,12 +104,13 @@ class Ingestor:
             return self.failed(label, IngestError("too_large", f"larger than the {limit_mb} MB limit"))
         # A blob new to the store cannot have a document yet (a race is caught when the row is added).
         existing = None if blob.created else self.store.get_by_sha256(blob.sha256)
+        actor = request.provenance.ingested_by
         if existing is not None:
-            return self._duplicate(label, existing)
+            return self._duplicate(label, existing, actor)
         try:
             extracted = extract(self.blobs.path_of(blob.sha256), name=filename)
         except IngestError as error:
-            return self.failed(label, error, blob.sha256)
+            return self.failed(label, error, blob.sha256, actor)
         return self._store(label, filename, blob.sha256, blob.size, extracted, request)
 
     def _store(
@@ -139,15 +140,15 @@ class Ingestor:
         try:
             document = self.store.add(document, event_file=label)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
-            return self._duplicate(label, duplicate.existing)
+            return self._duplicate(label, duplicate.existing, request.provenance.ingested_by)
         self.on_created(document)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title
         )
 
-    def _duplicate(self, label: str, existing: Document) -> IngestResult:
+    def _duplicate(self, label: str, existing: Document, actor: str = "") -> IngestResult:
         self.store.record_event(
-            sha256=existing.sha256, file=label, status="duplicate", document_id=existing.id
+            sha256=existing.sha256, file=label, status="duplicate", document_id=existing.id, actor=actor
         )
         if not existing.indexed:
             self.on_created(existing)
@@ -161,9 +162,11 @@ class Ingestor:
             existing.title,
         )
 
-    def failed(self, label: str, error: IngestError, sha256: str | None = None) -> IngestResult:
+    def failed(
+        self, label: str, error: IngestError, sha256: str | None = None, actor: str = ""
+    ) -> IngestResult:
         message = str(error)
-        self.store.record_event(sha256=sha256, file=label, status="failed", error=message)
+        self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor)
         return IngestResult(label, "failed", None, sha256, error=message)
 
 

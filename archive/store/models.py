@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-EVENT_STATUSES = ("created", "duplicate", "failed")
+EVENT_STATUSES = ("created", "duplicate", "failed")  # of ingest and capture entries
 
 
 class PortableJSON(TypeDecorator[Any]):
@@ -99,21 +99,32 @@ class DocumentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class IngestEventRow(Base):
-    """One row per ingest attempt, whatever its outcome: the audit trail that keeps failures visible."""
+class CustodyRow(Base):
+    """One entry of the chain of custody (archive/custody.py), append-only: triggers refuse UPDATE and DELETE.
 
-    __tablename__ = "ingest_events"
+    `seq` is given by the store, one more than the last entry, so a gap means a deleted entry.
+    """
+
+    __tablename__ = "custody_log"
     __table_args__ = (
-        CheckConstraint("status IN ('created', 'duplicate', 'failed')", name="ck_ingest_events_status"),
-        Index("ix_ingest_events_document_id", "document_id"),
-        Index("ix_ingest_events_sha256", "sha256"),
-        Index("ix_ingest_events_status_at", "status", "at"),
+        CheckConstraint(
+            "status IS NULL OR status IN ('created', 'duplicate', 'failed')", name="ck_custody_log_status"
+        ),
+        UniqueConstraint("hash", name="uq_custody_log_hash"),
+        Index("ix_custody_log_document_id", "document_id"),
+        Index("ix_custody_log_sha256", "sha256"),
+        Index("ix_custody_log_action_status", "action", "status"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str | None] = mapped_column(String(16))
     document_id: Mapped[str | None] = mapped_column(String(32))
     sha256: Mapped[str | None] = mapped_column(String(64))
-    file: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    details: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
