@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--json", action="store_true")
 
+    commands.add_parser(
+        "timestamp", parents=[common], help="trusted timestamps for originals still without one, and the log"
+    )
+
     reindex = commands.add_parser("reindex", parents=[common], help="rebuild the index from the store")
     reindex.add_argument("--pending", action="store_true", help="only index what is not indexed yet")
 
@@ -173,6 +177,15 @@ def cmd_verify(archive: Archive, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_timestamp(archive: Archive, args: argparse.Namespace) -> int:
+    if not archive.notary.enabled:
+        print("archive: no time-stamping authority configured (set ARCHIVE_TSA_URL)", file=sys.stderr)
+        return 2
+    stamped, missing = archive.timestamp_pending()
+    print(f"timestamped {stamped} originals and the custody log's head; {missing} still without a token")
+    return 1 if missing else 0
+
+
 def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     count = archive.reindex(pending_only=args.pending)
     print(f"indexed {count} documents ({archive.backend.name})")
@@ -205,6 +218,7 @@ COMMANDS = {
     "search": cmd_search,
     "verify": cmd_verify,
     "reindex": cmd_reindex,
+    "timestamp": cmd_timestamp,
     "translate": cmd_translate,
 }
 

@@ -13,6 +13,7 @@ from archive.blobs import BlobStore
 from archive.domain import Document
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
+from archive.notary import Notary
 from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
@@ -20,7 +21,7 @@ from archive.search.planner import plan
 from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
-from archive.verify import VerifyReport, verify_blobs, verify_custody
+from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
 from ingest.capture_pipeline import capture_link
 from ingest.pipeline import Ingestor, IngestRequest, IngestResult, walk
 
@@ -92,23 +93,43 @@ class Archive:
         """Ingests files and folders one file at a time; indexes in batches."""
         try:
             for path in walk(paths):
-                yield self.ingestor.ingest_path(path, request)
+                yield self._stamped(self.ingestor.ingest_path(path, request))
         finally:
-            self.flush_index()
+            self._finish_writes()
 
     def ingest_upload(self, stream: BinaryIO, filename: str, request: IngestRequest) -> IngestResult:
         try:
-            return self.ingestor.ingest_stream(stream, filename, request)
+            return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
         finally:
-            self.flush_index()
+            self._finish_writes()
 
     def capture(self, url: str, request: IngestRequest) -> IngestResult:
         try:
-            return capture_link(
+            return self._stamped(capture_link(
                 self.ingestor, url, request, public_only=not self.settings.capture_private_addresses
-            )
+            ))
         finally:
-            self.flush_index()
+            self._finish_writes()
+
+    # --- trusted timestamps -------------------------------------------------------------------
+
+    @cached_property
+    def notary(self) -> Notary:
+        return Notary(self.store, self.settings)
+
+    def _stamped(self, result: IngestResult) -> IngestResult:
+        """A new original gets its trusted timestamp as soon as it is stored."""
+        if result.status == "created" and result.id and result.sha256:
+            self.notary.stamp_original(result.id, result.sha256)
+        return result
+
+    def _finish_writes(self) -> None:
+        self.flush_index()
+        self.notary.stamp_head()
+
+    def timestamp_pending(self) -> tuple[int, int]:
+        """Stamps originals left without a token (the authority was down) and the log's head."""
+        return self.notary.catch_up()
 
     # --- indexing -----------------------------------------------------------------------------
 
@@ -214,5 +235,6 @@ class Archive:
         """Every blob re-hashed and the chain of custody checked (see archive/verify.py)."""
         report = VerifyReport(checked=0)
         verify_blobs(self.store, self.blobs, report)
-        verify_custody(self.store, {}, report)
+        anchors = verify_timestamps(self.store, self.notary, report)
+        verify_custody(self.store, anchors, report)
         return report

@@ -12,6 +12,7 @@ from typing import Any
 
 from archive.blobs import BlobStore
 from archive.custody import ChainReport, check_chain
+from archive.notary import Notary
 from archive.store import DocumentStore
 
 
@@ -23,6 +24,7 @@ class VerifyReport:
     custody: ChainReport = field(default_factory=ChainReport)
     timestamps: list[dict] = field(default_factory=list)  # tokens that do not check out
     timestamps_checked: int = 0
+    timestamp_signatures: bool = False  # False: no trusted roots configured, only hashes were compared
 
     @property
     def ok(self) -> bool:
@@ -37,6 +39,7 @@ class VerifyReport:
             "custody": self.custody.as_json(),
             "timestamps_checked": self.timestamps_checked,
             "timestamps": self.timestamps,
+            "timestamp_signatures_checked": self.timestamp_signatures,
         }
 
 
@@ -54,6 +57,23 @@ def verify_blobs(store: DocumentStore, blobs: BlobStore, report: VerifyReport) -
         if state != "ok":
             entry = {**owner, "sha256": sha256, "path": str(blobs.path_of(sha256))}
             (report.missing if state == "missing" else report.altered).append(entry)
+
+
+def verify_timestamps(store: DocumentStore, notary: Notary, report: VerifyReport) -> dict[int, str]:
+    """Checks every token; returns the custody heads the valid ones vouch for (seq -> hash)."""
+    anchors: dict[int, str] = {}
+    report.timestamp_signatures = notary.checks_signatures
+    for stamp in store.timestamps():
+        report.timestamps_checked += 1
+        problem = notary.check(stamp)
+        if problem:
+            report.timestamps.append({
+                "id": stamp.id, "subject": stamp.subject, "sha256": stamp.sha256,
+                "document_id": stamp.document_id, "custody_seq": stamp.custody_seq, "problem": problem,
+            })
+        elif stamp.subject == "custody_head" and stamp.custody_seq is not None:
+            anchors[stamp.custody_seq] = stamp.sha256
+    return anchors
 
 
 def verify_custody(store: DocumentStore, anchors: dict[int, str], report: VerifyReport) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -128,3 +129,24 @@ class CustodyRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class TimestampRow(Base):
+    """An RFC 3161 token over a SHA-256 the archive holds (archive/timestamps.py); append-only."""
+
+    __tablename__ = "timestamps"
+    __table_args__ = (
+        CheckConstraint("subject IN ('original', 'custody_head')", name="ck_timestamps_subject"),
+        Index("ix_timestamps_sha256", "sha256"),
+        Index("ix_timestamps_document_id", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    subject: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str] = mapped_column(String(64))  # the digest stamped: an original's, or the head's hash
+    document_id: Mapped[str | None] = mapped_column(String(32))
+    custody_seq: Mapped[int | None] = mapped_column(Integer)  # the head entry stamped
+    tsa_url: Mapped[str] = mapped_column(Text)
+    gen_time: Mapped[datetime] = mapped_column(UTCDateTime)  # the authority's time, read from the token
+    token: Mapped[bytes] = mapped_column(LargeBinary)  # the TimeStampResp, DER

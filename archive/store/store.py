@@ -6,6 +6,7 @@ ingesting processes queue up instead of failing); any other SQLAlchemy URL (Post
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -25,9 +26,9 @@ from sqlalchemy.pool import StaticPool
 
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
 from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance
-from archive.store.models import CustodyRow, DocumentRow
+from archive.store.models import CustodyRow, DocumentRow, TimestampRow
 
-SCHEMA_HEAD = "0002"  # the newest revision in migrations/versions; a test keeps the two in step
+SCHEMA_HEAD = "0003"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 CHUNK = 500  # ids per IN (...) clause
@@ -57,6 +58,19 @@ class IngestEvent:
     status: str
     document_id: str | None
     error: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StoredTimestamp:
+    id: int
+    subject: str  # "original" or "custody_head"
+    sha256: str  # the digest the token is over
+    document_id: str | None
+    custody_seq: int | None
+    tsa_url: str
+    gen_time: datetime
+    token: bytes
     at: datetime
 
 
@@ -320,6 +334,65 @@ class DocumentStore:
         with self._engine.connect() as conn:
             yield from ((row.seq, row.sha256) for row in conn.execute(stmt.order_by(CustodyRow.seq)))
 
+    # --- trusted timestamps -------------------------------------------------------------------
+
+    def add_timestamp(
+        self,
+        subject: str,
+        sha256: str,
+        token: bytes,
+        gen_time: datetime,
+        tsa_url: str,
+        *,
+        document_id: str | None = None,
+        custody_seq: int | None = None,
+    ) -> StoredTimestamp:
+        """Keeps a token and, in the same transaction, a custody entry saying it was obtained."""
+        now = _now()
+        row = TimestampRow(
+            at=now, subject=subject, sha256=sha256, document_id=document_id, custody_seq=custody_seq,
+            tsa_url=tsa_url, gen_time=gen_time, token=token,
+        )
+        with Session(self._writer) as session, session.begin():
+            session.add(row)
+            session.flush()
+            # An entry's sha256 names a blob; a head's hash is not one, so it goes in the details.
+            _append(session, CustodyEntry(
+                seq=0, at=now, action="timestamp", document_id=document_id,
+                sha256=sha256 if subject == "original" else None, subject=tsa_url, details={
+                    "timestamp_id": row.id, "of": subject, "custody_seq": custody_seq, "digest": sha256,
+                    "gen_time": gen_time.isoformat(), "token_sha256": hashlib.sha256(token).hexdigest(),
+                },
+            ))
+            return _to_timestamp(row)
+
+    def timestamps(self, document_id: str | None = None, subject: str | None = None) -> list[StoredTimestamp]:
+        stmt = select(TimestampRow).order_by(TimestampRow.id)
+        if document_id is not None:
+            stmt = stmt.where(TimestampRow.document_id == document_id)
+        if subject is not None:
+            stmt = stmt.where(TimestampRow.subject == subject)
+        with Session(self._engine) as session:
+            return [_to_timestamp(row) for row in session.scalars(stmt)]
+
+    def latest_head_timestamp(self) -> StoredTimestamp | None:
+        stmt = (
+            select(TimestampRow)
+            .where(TimestampRow.subject == "custody_head")
+            .order_by(TimestampRow.id.desc())
+            .limit(1)
+        )
+        with Session(self._engine) as session:
+            row = session.scalars(stmt).first()
+            return _to_timestamp(row) if row else None
+
+    def unstamped_documents(self) -> list[tuple[str, str]]:
+        """(id, sha256) of the documents whose original has no token yet."""
+        stamped = select(TimestampRow.sha256).where(TimestampRow.subject == "original")
+        stmt = select(DocumentRow.id, DocumentRow.sha256).where(DocumentRow.sha256.not_in(stamped))
+        with self._engine.connect() as conn:
+            return [(row.id, row.sha256) for row in conn.execute(stmt.order_by(DocumentRow.id))]
+
     # --- lifecycle ----------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -455,6 +528,14 @@ def _to_entry(row: CustodyRow) -> CustodyEntry:
         seq=row.seq, at=row.at, action=row.action, actor=row.actor, status=row.status,
         document_id=row.document_id, sha256=row.sha256, subject=row.subject, error=row.error,
         details=dict(row.details), prev_hash=row.prev_hash, hash=row.hash,
+    )
+
+
+def _to_timestamp(row: TimestampRow) -> StoredTimestamp:
+    return StoredTimestamp(
+        id=row.id, subject=row.subject, sha256=row.sha256, document_id=row.document_id,
+        custody_seq=row.custody_seq, tsa_url=row.tsa_url, gen_time=row.gen_time, token=bytes(row.token),
+        at=row.at,
     )
 
 
