@@ -6,6 +6,7 @@ import argparse
 import html
 import json
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from archive.domain import Kind, Provenance
+from archive.evidence import OriginalUnavailable
 from archive.index import BackendUnavailable
 from archive.service import Archive
 from archive.settings import BACKENDS, Settings, load_settings
@@ -72,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="re-hash every blob, check the custody log and timestamps"
     )
     verify.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export", parents=[common], help="a document's evidence package (BagIt zip)")
+    export.add_argument("id")
+    export.add_argument("-o", "--output", type=Path, help="where to write it (default evidence-ID.zip)")
 
     commands.add_parser(
         "timestamp", parents=[common], help="trusted timestamps for originals still without one, and the log"
@@ -177,6 +183,22 @@ def cmd_verify(archive: Archive, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_export(archive: Archive, args: argparse.Namespace) -> int:
+    document = archive.document(args.id)
+    if document is None:
+        print(f"archive: no document {args.id!r} in this archive", file=sys.stderr)
+        return 1
+    try:
+        package = archive.export(document)
+    except OriginalUnavailable as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 1
+    target = args.output or Path(package.name)
+    shutil.move(package, target)
+    print(target)
+    return 0
+
+
 def cmd_timestamp(archive: Archive, args: argparse.Namespace) -> int:
     if not archive.notary.enabled:
         print("archive: no time-stamping authority configured (set ARCHIVE_TSA_URL)", file=sys.stderr)
@@ -219,6 +241,7 @@ COMMANDS = {
     "verify": cmd_verify,
     "reindex": cmd_reindex,
     "timestamp": cmd_timestamp,
+    "export": cmd_export,
     "translate": cmd_translate,
 }
 

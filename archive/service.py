@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from archive.blobs import BlobStore
 from archive.domain import Document
+from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
 from archive.notary import Notary
@@ -230,6 +231,14 @@ class Archive:
     def original(self, document: Document) -> Iterator[bytes]:
         """The original's bytes, verified against their SHA-256 while they stream."""
         return self.blobs.open_verified(document.sha256)
+
+    def export(self, document: Document) -> Path:
+        """The document's evidence package, a zipped BagIt bag in the home's tmp folder: the caller
+        moves or removes it. Raises OriginalUnavailable when the original is missing or altered."""
+        return build_package(
+            document, self.store, self.blobs, self.settings.home / "tmp",
+            tsa_ca_file=self.settings.tsa_ca_file,
+        )
 
     def verify(self) -> VerifyReport:
         """Every blob re-hashed and the chain of custody checked (see archive/verify.py)."""

@@ -68,5 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(links.router)
+    from search_api.routers import evidence
+
+    evidence.install(app)
     pages.install(app)
     return app

@@ -1,0 +1,59 @@
+"""A document's evidence package (a zipped BagIt bag) and its citation."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
+
+from archive.domain import Document
+from archive.evidence import OriginalUnavailable
+from archive.service import Archive
+from search_api.deps import archive
+from search_api.problems import Problem, problem_response
+
+router = APIRouter(prefix="/api/documents", tags=["evidence"])
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+
+    @app.exception_handler(Problem)
+    async def _problem(_request: Request, problem: Problem) -> JSONResponse:
+        return problem_response(problem)
+
+
+def found(archive: Archive, document_id: str) -> Document:
+    document = archive.document(document_id)
+    if document is None:
+        raise Problem(404, "Not found", f"No document {document_id!r} in this archive.")
+    return document
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+@router.get(
+    "/{document_id}/evidence",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/zip": {}}}, 404: {}, 500: {}},
+)
+def evidence(document_id: str, archive: Annotated[Archive, Depends(archive)]) -> FileResponse:
+    """The original, its text, metadata, custody entries and timestamp tokens as a BagIt bag."""
+    document = found(archive, document_id)
+    try:
+        package = archive.export(document)
+    except OriginalUnavailable as error:
+        raise Problem(
+            500, "Original unavailable", f"{error}; restore it from a backup before exporting."
+        ) from None
+    return FileResponse(
+        package, media_type="application/zip", filename=package.name,
+        background=BackgroundTask(_remove, package),
+    )
