@@ -5,6 +5,7 @@ data/text.txt            the text extracted from it
 data/metadata.json       the document's record as the archive holds it
 data/custody.json        the document's custody entries, each with its hash and the previous entry's hash
 data/timestamps/         RFC 3161 tokens (*.tsr) of the original and of a custody head that covers them
+data/citation.txt, citation.json   how to cite it, as a sentence and as CSL-JSON
 data/README.txt          how to check all of it without the archive
 
 The bag's manifests (SHA-256 and SHA-512) let `bagit.py --validate` or `sha256sum -c` show that nothing
@@ -27,6 +28,7 @@ from typing import Any
 import bagit
 
 from archive.blobs import BlobStore
+from archive.citation import Citation
 from archive.custody import CustodyEntry
 from archive.domain import Document
 from archive.store import DocumentStore, StoredTimestamp
@@ -62,6 +64,7 @@ def build_package(
     work_dir: Path,
     *,
     tsa_ca_file: Path | None = None,
+    citation: Citation | None = None,
     extra_files: Callable[[Path], None] | None = None,
 ) -> Path:
     """Writes the zipped bag into `work_dir` and returns its path (the caller removes it)."""
@@ -72,6 +75,9 @@ def build_package(
     folder = Path(tempfile.mkdtemp(prefix=f"bag-{document.id}-", dir=work_dir))
     try:
         _write_payload(folder, document, store, blobs, tsa_ca_file)
+        if citation is not None:
+            (folder / "citation.txt").write_text(citation.text() + "\n", "utf-8")
+            _write_json(folder / "citation.json", [citation.csl()])
         if extra_files:
             extra_files(folder)
         bagit.make_bag(str(folder), _bag_info(document), checksums=CHECKSUMS)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.blobs import BlobStore
+from archive.citation import Citation, cite
 from archive.domain import Document
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
@@ -107,7 +108,8 @@ class Archive:
     def capture(self, url: str, request: IngestRequest) -> IngestResult:
         try:
             return self._stamped(capture_link(
-                self.ingestor, url, request, public_only=not self.settings.capture_private_addresses
+                self.ingestor, url, request, public_only=not self.settings.capture_private_addresses,
+                secret_params=self.settings.secret_params,
             ))
         finally:
             self._finish_writes()
@@ -232,12 +234,16 @@ class Archive:
         """The original's bytes, verified against their SHA-256 while they stream."""
         return self.blobs.open_verified(document.sha256)
 
+    def citation(self, document: Document) -> Citation:
+        """With the permalink under the configured public base URL (ARCHIVE_PUBLIC_URL)."""
+        return cite(document, self.settings.public_url)
+
     def export(self, document: Document) -> Path:
         """The document's evidence package, a zipped BagIt bag in the home's tmp folder: the caller
         moves or removes it. Raises OriginalUnavailable when the original is missing or altered."""
         return build_package(
             document, self.store, self.blobs, self.settings.home / "tmp",
-            tsa_ca_file=self.settings.tsa_ca_file,
+            tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document),
         )
 
     def verify(self) -> VerifyReport:

@@ -76,7 +76,9 @@ def test_the_package_over_http(client: TestClient, tsa: LocalTSA, tmp_path: Path
 
     custody = json.loads((data / "custody.json").read_text())
     actions = [(e["action"], e["status"], e["actor"]) for e in custody["entries"]]
-    assert actions == [("ingest", "created", "asel"), ("timestamp", None, ""), ("ingest", "duplicate", "asel")]
+    assert actions == [
+        ("ingest", "created", "asel"), ("timestamp", None, ""), ("ingest", "duplicate", "asel")
+    ]
     for entry in custody["entries"]:  # each entry's hash, recomputed from the package alone
         assert entry_hash({k: v for k, v in entry.items() if k != "hash"}) == entry["hash"]
 

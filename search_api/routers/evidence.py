@@ -1,4 +1,4 @@
-"""A document's evidence package (a zipped BagIt bag) and its citation."""
+"""A document's evidence package (a zipped BagIt bag) and its citation (text and CSL-JSON)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,23 @@ def found(archive: Archive, document_id: str) -> Document:
 def _remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
+
+
+@router.get("/{document_id}/citation", responses={404: {}})
+def citation(
+    document_id: str, archive: Annotated[Archive, Depends(archive)], format: str = "json"
+) -> JSONResponse:
+    """`{"text": ..., "csl": [...]}`; with `format=csl` the CSL-JSON file reference managers import."""
+    cited = archive.citation(found(archive, document_id))
+    if format == "csl":
+        return JSONResponse([cited.csl()], media_type=CSL_MEDIA_TYPE, headers={
+            "Content-Disposition": f'attachment; filename="{document_id}.csl.json"'})
+    if format != "json":
+        raise Problem(400, "Unknown format", f"format must be json or csl, not {format!r}.")
+    return JSONResponse(cited.as_json())
 
 
 @router.get(
