@@ -205,6 +205,11 @@ class BlobStore:
 
     # --- housekeeping -------------------------------------------------------------------------
 
+    def ping(self) -> None:
+        """Raises unless the blob folder is there and writable."""
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise OSError(f"the blob folder {self.root} is missing or not writable")
+
     def clean_temp(self, older_than_s: float = 3600) -> int:
         """Removes leftovers of interrupted writes older than `older_than_s`; returns how many.
 

@@ -14,12 +14,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from archive.domain import Kind, Provenance
-from archive.evidence import OriginalUnavailable
-from archive.index import BackendUnavailable
-from archive.service import Archive
+from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
+from archive.service import Archive, BackendUnavailable, IngestRequest, OriginalUnavailable
 from archive.settings import BACKENDS, Settings, load_settings
 from archive.translation import install_model
-from ingest.pipeline import IngestRequest, walk
 
 _MARK = re.compile(r"</?mark>")
 
@@ -66,8 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--offset", type=int, default=0)
-    search.add_argument("--lang", action="append", choices=["en", "ru", "kk", "mixed"])
+    search.add_argument("--lang", action="append", choices=DOCUMENT_LANGUAGES)
     search.add_argument("--kind", action="append", choices=[k.value for k in Kind])
+    search.add_argument(
+        "--exact", action="store_true", help="only the typed form: no transliteration, endings or near keys"
+    )
     search.add_argument("--json", action="store_true")
 
     verify = commands.add_parser(
@@ -111,7 +112,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _progress(paths: list[Path], enabled: bool) -> tuple[list[Path], tqdm]:
-    files = list(walk(paths))
+    files = Archive.files(paths)
     return files, tqdm(total=len(files), unit="file", disable=not enabled, file=sys.stderr)
 
 
@@ -146,9 +147,14 @@ def cmd_capture(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
-    result = archive.search(
-        args.query, limit=args.limit, offset=args.offset, languages=args.lang or (), kinds=args.kind or ()
-    )
+    try:
+        request = SearchRequest.create(
+            args.query, args.limit, args.offset, args.lang or (), args.kind or (), args.exact
+        )
+    except InvalidSearch as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 2
+    result = archive.search(request)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
         return 0
@@ -228,9 +234,13 @@ def cmd_translate(archive: Archive, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from search_api.app import create_app
+    from web.app import create_app  # the core imports the HTTP faces only to serve them
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    app = create_app(settings)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"The archive is on http://{host}:{args.port} (data in {settings.home}); Ctrl+C stops it.",
+          flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

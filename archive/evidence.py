@@ -53,10 +53,6 @@ timestamps/ RFC 3161 tokens. Each is over a SHA-256 named in timestamps/timestam
 """
 
 
-class OriginalUnavailable(Exception):
-    """The original is missing or altered: a package would not be evidence."""
-
-
 def build_package(
     document: Document,
     store: DocumentStore,
@@ -67,10 +63,10 @@ def build_package(
     citation: Citation | None = None,
     extra_files: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Writes the zipped bag into `work_dir` and returns its path (the caller removes it)."""
-    state = blobs.check(document.sha256)
-    if state != "ok":
-        raise OriginalUnavailable(f"the original of {document.id} is {state}; run `archive verify`")
+    """Writes the zipped bag into `work_dir` and returns its path (the caller removes it).
+
+    The original is verified while it is copied (BlobCorrupted, BlobMissing): the caller checks it first.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"bag-{document.id}-", dir=work_dir))
     try:

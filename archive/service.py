@@ -1,8 +1,11 @@
-"""The one service layer: the command line, the JSON API and the web pages all call these methods."""
+"""The one service layer: the command line, the JSON API and the web pages call these methods and
+nothing below them (store, blobs, index), so that every rule about documents is enforced in one place.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,27 +13,50 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.blobs import BlobStore
+from archive.catch_up import PendingCatchUp
 from archive.citation import Citation, cite
 from archive.domain import Document
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
 from archive.notary import Notary
+from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
 from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
 from archive.search.planner import plan
+from archive.search.request import SearchRequest
 from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
-from ingest.capture_pipeline import capture_link
-from ingest.pipeline import Ingestor, IngestRequest, IngestResult, walk
+from ingest.files import walk
+
+__all__ = [  # what the faces use: this module is all they import of the archive's workings
+    "Archive",
+    "BackendUnavailable",
+    "Citation",
+    "IngestRequest",
+    "IngestResult",
+    "OriginalUnavailable",
+    "SearchHit",
+    "SearchResult",
+    "VerifyReport",
+]
 
 log = logging.getLogger(__name__)
 
 INDEX_BATCH = 200
-MAX_LIMIT = 200
+NO_WORDS = "The query has no words to search for."
+
+
+class OriginalUnavailable(RuntimeError):
+    """The original of a known document is missing or does not match its SHA-256."""
+
+    def __init__(self, document: Document, state: str) -> None:
+        super().__init__(f"The original is {state}: run `archive verify` and restore it from a backup.")
+        self.document = document
+        self.state = state
 
 
 @dataclass
@@ -65,22 +91,37 @@ class SearchResult:
 
 
 class Archive:
-    """Store of record, blob store and index backend, opened from settings."""
+    """Store of record, blob store and index backend, opened from settings.
+
+    Writes (ingest, capture, reindex) take one lock, so that a process writes one document at a time
+    and the order original → row → index holds; reads take none.
+    """
 
     def __init__(self, settings: Settings):
         self.settings = settings
         settings.home.mkdir(parents=True, exist_ok=True)
         self.store = DocumentStore(settings.sqlalchemy_url)
         self.blobs = BlobStore(settings.blob_dir)
+        removed = self.blobs.clean_temp()
+        if removed:
+            log.info("removed %d temporary files left by interrupted writes", removed)
         self.translator = QueryTranslator(settings.translation_dir)
         self._to_index: list[Document] = []
+        self._writes = threading.RLock()
+        self._catch_up = PendingCatchUp(self.catch_up_pending, settings.index_retry_seconds)
 
     @cached_property
     def backend(self) -> IndexBackend:
         return open_backend(self.settings)
 
+    def start_background(self) -> None:
+        """For a long-running process: index pending documents by itself once the index is back."""
+        self._catch_up.start()
+
     def close(self) -> None:
-        self.flush_index()
+        self._catch_up.stop()
+        with self._writes:
+            self.flush_index()
         if "backend" in self.__dict__:
             self.backend.close()
         self.store.close()
@@ -91,28 +132,44 @@ class Archive:
     def ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index)
 
+    @staticmethod
+    def files(paths: Iterable[Path]) -> list[Path]:
+        """The files `ingest_paths` would take from these paths, folders walked, in its order."""
+        return list(walk(paths))
+
     def ingest_paths(self, paths: Iterable[Path], request: IngestRequest) -> Iterator[IngestResult]:
         """Ingests files and folders one file at a time; indexes in batches."""
         try:
             for path in walk(paths):
-                yield self._stamped(self.ingestor.ingest_path(path, request))
+                with self._writes:
+                    result = self._stamped(self.ingestor.ingest_path(path, request))
+                yield result
         finally:
-            self._finish_writes()
+            with self._writes:
+                self._finish_writes()
 
     def ingest_upload(self, stream: BinaryIO, filename: str, request: IngestRequest) -> IngestResult:
-        try:
-            return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
-        finally:
-            self._finish_writes()
+        with self._writes:
+            try:
+                return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
+            finally:
+                self._finish_writes()
+
+    @property
+    def _capture_limits(self) -> CaptureLimits:
+        return CaptureLimits(
+            timeout_seconds=self.settings.capture_timeout_seconds,
+            max_bytes=self.settings.capture_max_bytes,
+            public_only=not self.settings.capture_private_addresses,
+            secret_params=self.settings.secret_params,
+        )
 
     def capture(self, url: str, request: IngestRequest) -> IngestResult:
-        try:
-            return self._stamped(capture_link(
-                self.ingestor, url, request, public_only=not self.settings.capture_private_addresses,
-                secret_params=self.settings.secret_params,
-            ))
-        finally:
-            self._finish_writes()
+        with self._writes:
+            try:
+                return self._stamped(self.ingestor.capture(url, request, self._capture_limits))
+            finally:
+                self._finish_writes()
 
     # --- trusted timestamps -------------------------------------------------------------------
 
@@ -132,7 +189,8 @@ class Archive:
 
     def timestamp_pending(self) -> tuple[int, int]:
         """Stamps originals left without a token (the authority was down) and the log's head."""
-        return self.notary.catch_up()
+        with self._writes:
+            return self.notary.catch_up()
 
     # --- indexing -----------------------------------------------------------------------------
 
@@ -159,13 +217,37 @@ class Archive:
 
     def reindex(self, pending_only: bool = False) -> int:
         """Rebuilds the index from the store of record (or catches up the pending documents)."""
-        if pending_only:
-            count = 0
-            for document in self.store.iter_documents(only_pending=True):
-                self._queue_for_index(document)
-                count += 1
-            self.flush_index()
-            return count
+        with self._writes:
+            return self._catch_up_pending() if pending_only else self._rebuild()
+
+    def pending_count(self) -> int:
+        """Documents kept in the store that the index does not hold yet."""
+        return self.store.pending_count()
+
+    def catch_up_pending(self) -> int:
+        """Indexes the pending documents if the index is reachable; returns how many were tried."""
+        if not self.pending_count() or not self._index_reachable():
+            return 0
+        tried = self.reindex(pending_only=True)
+        log.info("caught up %d pending documents, %d still pending", tried, self.pending_count())
+        return tried
+
+    def _index_reachable(self) -> bool:
+        try:
+            self.backend.count()
+        except BackendUnavailable:
+            return False
+        return True
+
+    def _catch_up_pending(self) -> int:
+        count = 0
+        for document in self.store.iter_documents(only_pending=True):
+            self._queue_for_index(document)
+            count += 1
+        self.flush_index()
+        return count
+
+    def _rebuild(self) -> int:
         seen: set[str] = set()
 
         def documents() -> Iterator[IndexDocument]:
@@ -186,23 +268,18 @@ class Archive:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def search(
-        self,
-        query: str,
-        limit: int = 10,
-        offset: int = 0,
-        languages: Iterable[str] = (),
-        kinds: Iterable[str] = (),
-    ) -> SearchResult:
-        limit = max(0, min(limit, MAX_LIMIT))
-        parsed = parse_query(query)
+    def search(self, request: SearchRequest | str, **options: object) -> SearchResult:
+        """Searches with a `SearchRequest`, or with a query and the options of `SearchRequest.create`."""
+        if isinstance(request, str):
+            request = SearchRequest.create(request, **options)  # type: ignore[arg-type]
+        parsed = parse_query(request.query)
         text = parsed.positive_text
         translations = self.translator.translate(text, query_language(text)) if text else []
         query_plan = plan(parsed, translations)
         if query_plan.query is None:
-            return SearchResult(query, 0, message="The query has no words to search for.")
-        filters = Filters(tuple(languages), tuple(str(k) for k in kinds))
-        page = self.backend.search(query_plan.query, filters, limit, max(0, offset))
+            return SearchResult(request.query, 0, message=NO_WORDS)
+        filters = Filters(request.languages, request.kinds)
+        page = self.backend.search(query_plan.query, filters, request.limit, request.offset)
         documents = self.store.get_many([h.id for h in page.hits])
         hits = []
         explainer = Explainer(query_plan)
@@ -225,14 +302,41 @@ class Archive:
                     ingested_at=document.ingested_at.isoformat(),
                 )
             )
-        return SearchResult(query, page.total, hits)
+        return SearchResult(request.query, page.total, hits)
+
+    def facets(self) -> dict[str, dict[str, int]]:
+        """Documents by kind and by language, over the whole archive."""
+        return self.store.facets()
 
     def document(self, document_id: str) -> Document | None:
         return self.store.get(document_id)
 
-    def original(self, document: Document) -> Iterator[bytes]:
-        """The original's bytes, verified against their SHA-256 while they stream."""
-        return self.blobs.open_verified(document.sha256)
+    def open_original(self, document_id: str) -> tuple[Document, Iterator[bytes]] | None:
+        """A document and its original's bytes, checked against their SHA-256 before the first byte is
+        handed out and verified again while they stream; None for an unknown id. Raises
+        `OriginalUnavailable` when the original is missing or altered."""
+        document = self.document(document_id)
+        if document is None:
+            return None
+        state = self.blobs.check(document.sha256)
+        if state != "ok":
+            raise OriginalUnavailable(document, state)
+        return document, self.blobs.open_verified(document.sha256)
+
+    def readiness(self) -> dict[str, str]:
+        """Whether each part answers: "ok", or the reason it does not."""
+        checks = {"store": self.store.ping, "blobs": self.blobs.ping, "index": self.backend.count}
+        answers: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                check()
+            except Exception as error:  # any failure of a part is what readiness reports, not raises
+                answers[name] = f"unavailable: {error}"
+            else:
+                answers[name] = "ok"
+        return answers
+
+    # --- evidence -----------------------------------------------------------------------------
 
     def citation(self, document: Document) -> Citation:
         """With the permalink under the configured public base URL (ARCHIVE_PUBLIC_URL)."""
@@ -240,14 +344,17 @@ class Archive:
 
     def export(self, document: Document) -> Path:
         """The document's evidence package, a zipped BagIt bag in the home's tmp folder: the caller
-        moves or removes it. Raises OriginalUnavailable when the original is missing or altered."""
+        moves or removes it. Raises `OriginalUnavailable` when the original is missing or altered."""
+        state = self.blobs.check(document.sha256)
+        if state != "ok":
+            raise OriginalUnavailable(document, state)
         return build_package(
             document, self.store, self.blobs, self.settings.home / "tmp",
             tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document),
         )
 
     def verify(self) -> VerifyReport:
-        """Every blob re-hashed and the chain of custody checked (see archive/verify.py)."""
+        """Every blob re-hashed, every timestamp token and the chain of custody checked."""
         report = VerifyReport(checked=0)
         verify_blobs(self.store, self.blobs, report)
         anchors = verify_timestamps(self.store, self.notary, report)

@@ -19,7 +19,9 @@ class Settings:
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index: str = "archive"  # the alias searched; versioned indices sit behind it
     database_url: str | None = None  # default: SQLite in the home directory
-    max_upload_bytes: int = 2 * 1024**3
+    max_upload_bytes: int = 2 * 1024**3  # an upload or a file over this fails, and nothing of it is kept
+    capture_timeout_seconds: float = 20.0  # a whole capture, every redirect hop included
+    capture_max_bytes: int = 50 * 1024**2  # a captured response body over this fails the capture
     # Link capture may reach loopback and private addresses: right for one researcher's machine;
     # a shared deployment sets ARCHIVE_CAPTURE_PRIVATE=deny so users cannot probe its network.
     capture_private_addresses: bool = True
@@ -60,12 +62,28 @@ def load_settings(**overrides: object) -> Settings:
         elasticsearch_index=env.get("ARCHIVE_ES_INDEX", "archive"),
         database_url=env.get("ARCHIVE_DATABASE_URL") or None,
         capture_private_addresses=_allowed(env, "ARCHIVE_CAPTURE_PRIVATE"),
-        index_retry_seconds=float(env.get("ARCHIVE_INDEX_RETRY_SECONDS") or 60),
+        index_retry_seconds=_number(env, "ARCHIVE_INDEX_RETRY_SECONDS", 60.0),
+        max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
+        capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),
+        capture_max_bytes=int(_number(env, "ARCHIVE_CAPTURE_MAX_MB", 50) * 1024**2),
         **_evidence_settings(env),
     ).with_overrides(**overrides)
     if settings.backend not in BACKENDS:
         raise ValueError(f"unknown backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
     return replace(settings, home=Path(settings.home).expanduser().resolve())
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name) or ""
+    if not value.strip():
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, not {value!r}")
+    return number
 
 
 def _allowed(env: Mapping[str, str], name: str) -> bool:

@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.analysis import name_key, tokenize
+from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
-from ingest.pipeline import IngestRequest
 from scripts.corpus_gen import documents, queries
 
 

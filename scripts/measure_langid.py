@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/measure_langid.py [--shared /work/shared]
 
-Detectors: langdetect; lingua restricted to en/ru/kk (high and low accuracy mode); the letter rule
-alone (Kazakh letter → kk, else Cyrillic → ru, else en); ``ingest.langid.detect_language`` (rules +
-lingua); and ``ingest.langid.detect_document`` for whole documents.
+Detectors: langdetect (`pip install '.[measure]'`); lingua restricted to en/ru/kk (high and low
+accuracy mode); the letter rule alone (Kazakh letter → kk, else Cyrillic → ru, else en);
+``ingest.langid.detect_language`` (rules + lingua); and ``ingest.langid.detect_document`` for whole
+documents.
 """
 
 from __future__ import annotations

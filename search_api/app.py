@@ -1,42 +1,32 @@
-"""The FastAPI application: the JSON API under /api and the web pages, over one `Archive`."""
+"""The FastAPI application of the JSON API under /api, over one `Archive` (the pages add themselves
+to it in `web.app`)."""
 
 from __future__ import annotations
 
-import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from archive.index import BackendUnavailable
-from archive.service import Archive
+from archive.search.request import InvalidSearch
+from archive.service import Archive, BackendUnavailable
 from archive.settings import Settings, load_settings
-from search_api.catch_up import PendingCatchUp
 from search_api.limits import BodySizeLimit
+from search_api.problems import Problem, problem_response
+from search_api.routers import documents, evidence, health, links, search
 
 UPLOAD_OVERHEAD = 1024 * 1024  # room for the multipart envelope and form fields around the file
 
 
-class ArchiveHolder:
-    """The application's archive, and a lock that keeps writes (ingest, capture) one at a time."""
-
-    def __init__(self, settings: Settings):
-        self.archive = Archive(settings)
-        self.write_lock = threading.Lock()
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_api(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    holder = ArchiveHolder(settings)
-
-    catch_up = PendingCatchUp(holder.archive, holder.write_lock, settings.index_retry_seconds)
+    archive = Archive(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        catch_up.start()
+        archive.start_background()
         yield
-        catch_up.stop()
-        holder.archive.close()
+        archive.close()
 
     app = FastAPI(
         title="Evidence archive",
@@ -44,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         description="Search and keep evidence in English, Russian and Kazakh.",
     )
-    app.state.holder = holder
+    app.state.archive = archive
 
     app.add_middleware(
         BodySizeLimit,
@@ -62,14 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             },
         )
 
-    from search_api.routers import documents, links, search
-    from web import pages
+    @app.exception_handler(InvalidSearch)
+    async def invalid_search(_request: Request, error: InvalidSearch) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": str(error)})
 
-    app.include_router(search.router)
-    app.include_router(documents.router)
-    app.include_router(links.router)
-    from search_api.routers import evidence
+    @app.exception_handler(Problem)
+    async def problem(_request: Request, error: Problem) -> JSONResponse:
+        return problem_response(error)
 
-    evidence.install(app)
-    pages.install(app)
+    for module in (search, documents, links, health, evidence):
+        app.include_router(module.router)
     return app

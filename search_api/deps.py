@@ -1,16 +1,16 @@
-"""Request-scoped access to the application's archive."""
+"""The one way the API and the pages reach the archive: `Archive`, the service, and nothing below it."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from archive.service import Archive
-from search_api.app import ArchiveHolder
 
 
-def holder(request: Request) -> ArchiveHolder:
-    return request.app.state.holder
+def get_archive(request: Request) -> Archive:
+    return request.app.state.archive
 
 
-def archive(request: Request) -> Archive:
-    return holder(request).archive
+ArchiveDep = Annotated[Archive, Depends(get_archive)]

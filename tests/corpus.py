@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.domain import Kind
+from archive.pipeline import IngestRequest
 from archive.service import Archive
-from ingest.pipeline import IngestRequest
 
 DOCUMENTS: dict[str, tuple[str, str]] = {
     "en-mamay": (

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from archive.settings import load_settings
-from search_api.app import create_app
 from tests.http_fixture import LocalServer, closed_port
+from web.app import create_app
 
 ARTICLE = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
 <title>Суд оштрафовал журналиста</title><meta property="og:site_name" content="Local News">

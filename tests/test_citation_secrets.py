@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 
 from archive.citation import cite
 from archive.domain import Document, Kind, Provenance
+from archive.service import IngestRequest
 from archive.settings import load_settings
 from ingest.capture.urls import redact_text, redact_url
-from ingest.pipeline import IngestRequest
-from search_api.app import create_app
 from tests.http_fixture import LocalServer
+from web.app import create_app
 
 PUBLIC = "https://archive.example.org"
 PAGE = """<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Суд оштрафовал журналиста</title>
@@ -95,7 +95,7 @@ def test_a_password_in_a_link_is_never_stored_or_shown(client: TestClient, tmp_p
         failed = client.post("/api/links", json={"url": f"{base}/missing?token={token}"})
         assert server.requests[0].headers.get("authorization", "").startswith("Basic ")  # used to fetch
     assert created.status_code == 201 and failed.status_code == 422
-    archive = client.app.state.holder.archive
+    archive = client.app.state.archive
     document = archive.document(created.json()["id"])
     shown = [created.text, failed.text, client.get(f"/api/documents/{document.id}").text,
              client.get(f"/d/{document.id}").text, json.dumps(archive.citation(document).as_json())]
@@ -111,7 +111,7 @@ def test_a_password_in_a_link_is_never_stored_or_shown(client: TestClient, tmp_p
 
 
 def test_a_file_ingest_keeps_its_provenance_as_given(client: TestClient) -> None:
-    archive = client.app.state.holder.archive
+    archive = client.app.state.archive
     request = IngestRequest(provenance=Provenance("field notes", "dana", ""))
     result = archive.ingest_upload(io.BytesIO("Отчёт о пикете в Таразе.".encode()), "r.txt", request)
     assert cite(archive.document(result.id), PUBLIC).url is None

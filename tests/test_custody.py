@@ -10,10 +10,9 @@ import pytest
 from alembic import command
 
 from archive.custody import GENESIS, check_chain
-from archive.service import Archive
+from archive.service import Archive, IngestRequest
 from archive.settings import load_settings
 from archive.store import DocumentStore
-from ingest.pipeline import IngestRequest
 from tests.test_store import alembic_config, make_doc, sqlite_url
 
 

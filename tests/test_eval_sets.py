@@ -13,13 +13,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
+from archive.pipeline import IngestRequest
 from archive.service import Archive
-from ingest.pipeline import IngestRequest
 from tests.conftest import SHARED
+from tests.needs import needs
 
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside the repository")
+pytestmark = needs(SHARED.exists(), "../shared beside the repository")
 
 HAYSTACK = 400
 DEV_TARGETS = {

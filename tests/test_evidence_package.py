@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from archive.cli import main
 from archive.custody import entry_hash
 from archive.settings import load_settings
-from search_api.app import create_app
 from tests.tsa_fixture import LocalTSA
+from web.app import create_app
 
 BAGIT = str(Path(sys.executable).parent / "bagit.py")
 TEXT = "Решение суда по делу № 2-145/2024 об административном аресте активиста в Алматы.".encode()

@@ -22,6 +22,7 @@ from tests.fixtures.make_fixtures import (
     minimal_pdf,
     with_leading_entry,
 )
+from tests.needs import missing_part, needs
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DEV_EVAL = SHARED / "dev-eval"
@@ -59,7 +60,7 @@ def test_html_keeps_article_drops_furniture(tmp_path: Path) -> None:
     assert result.title == "Activist detained after picket"
     assert result.metadata["publisher"] == "The Example Herald"
     assert result.metadata["published_date"].startswith("2021-03-04")
-    assert result.metadata["url"] == "https://herald.example/news/2021/03/04/story"
+    assert result.metadata["canonical_url"] == "https://herald.example/news/2021/03/04/story"
     assert "\n\n" in result.text
 
 
@@ -94,7 +95,7 @@ def _dev_eval_pages() -> list[Path]:
     return sorted((DEV_EVAL / "docs").glob("*.html")) if DEV_EVAL.exists() else []
 
 
-@pytest.mark.skipif(not DEV_EVAL.exists(), reason=f"shared dev-eval set not found at {DEV_EVAL}")
+@needs(DEV_EVAL.exists(), f"the shared dev-eval set at {DEV_EVAL}")
 @pytest.mark.parametrize("path", _dev_eval_pages(), ids=lambda p: p.name)
 def test_dev_eval_html_article_kept_furniture_dropped(path: Path) -> None:
     result = extract(path)
@@ -127,7 +128,7 @@ def test_pdf_cyrillic_text_layer(tmp_path: Path) -> None:
     try:
         data = fpdf_pdf([RU, KK, EN], title="Мониторинг судебных процессов", author="Бюро")
     except FileNotFoundError as missing:
-        pytest.skip(f"no Cyrillic font: {missing}")
+        pytest.skip(missing_part(f"a Cyrillic font (apt-get install fonts-dejavu-core): {missing}"))
     result = extract(write(tmp_path, "report.bin", data))
     assert result.media_type == PDF
     text = squash(result.text)
@@ -240,7 +241,7 @@ def test_markdown_sniffed_without_md_name() -> None:
     assert sniff(b"Just a sentence - with a dash.\n", "notes.txt") == PLAIN
 
 
-@pytest.mark.skipif(not DEV_EVAL.exists(), reason=f"shared dev-eval set not found at {DEV_EVAL}")
+@needs(DEV_EVAL.exists(), f"the shared dev-eval set at {DEV_EVAL}")
 def test_dev_eval_text_documents_read_as_utf8() -> None:
     for path in sorted((DEV_EVAL / "docs").glob("*.txt")):
         result = extract(path)

@@ -10,6 +10,7 @@ import pytest
 from archive.domain import MIXED, UNKNOWN, LanguageSpan
 from ingest.extract import extract
 from ingest.langid import detect_document, detect_language, lingua_language
+from tests.needs import needs
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 LANGID = SHARED / "real-eval" / "langid" / "texts.jsonl"
@@ -30,7 +31,7 @@ def _dev_eval_documents() -> list[dict]:
     return json.loads(manifest.read_text(encoding="utf-8"))["documents"] if manifest.exists() else []
 
 
-@pytest.mark.skipif(not LANGID.exists(), reason=f"real-eval langid set not found at {LANGID}")
+@needs(LANGID.exists(), f"the real-eval langid set at {LANGID}")
 def test_real_eval_accuracy() -> None:
     rows = [json.loads(line) for line in LANGID.read_text(encoding="utf-8").splitlines() if line.strip()]
     by_language: dict[str, list[bool]] = {}
@@ -42,7 +43,7 @@ def test_real_eval_accuracy() -> None:
         assert sum(results) / len(results) >= 0.98, language
 
 
-@pytest.mark.skipif(not DEV_EVAL.exists(), reason=f"shared dev-eval set not found at {DEV_EVAL}")
+@needs(DEV_EVAL.exists(), f"the shared dev-eval set at {DEV_EVAL}")
 @pytest.mark.parametrize("document", _dev_eval_documents(), ids=lambda d: Path(d["file"]).name)
 def test_dev_eval_document_language(document: dict) -> None:
     text = extract(DEV_EVAL / document["file"]).text

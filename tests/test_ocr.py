@@ -13,10 +13,11 @@ from PIL import Image
 from ingest.extract import extract
 from ingest.extract.ocr import tesseract_languages
 from tests.fixtures.scans import FONT, pdf, picture, scanned_page
+from tests.needs import needs
 
 pytestmark = [
-    pytest.mark.skipif(tesseract_languages() is None, reason="tesseract is missing (.ci/run installs it)"),
-    pytest.mark.skipif(not FONT.exists(), reason="the DejaVu font is not installed (.ci/run installs it)"),
+    needs(tesseract_languages() is not None, "Tesseract (apt-get install tesseract-ocr-kaz tesseract-ocr-rus)"),
+    needs(FONT.exists(), "the DejaVu font (apt-get install fonts-dejavu-core)"),
 ]
 
 RULING = [
@@ -66,7 +67,7 @@ def test_a_blank_scan_is_refused_with_the_reason(tmp_path):
 
 
 def test_a_scanned_ruling_is_archived_and_found_by_name(archive, tmp_path):
-    from ingest.pipeline import IngestRequest
+    from archive.pipeline import IngestRequest
 
     path = tmp_path / "scan.pdf"
     path.write_bytes(pdf([scanned_page(RULING)]))
@@ -80,7 +81,7 @@ def test_the_permalink_page_says_which_pages_were_read_by_ocr(tmp_path):
     from fastapi.testclient import TestClient
 
     from archive.settings import load_settings
-    from search_api.app import create_app
+    from web.app import create_app
 
     scan = pdf(["A typed covering letter about the attached ruling.", scanned_page(RULING)])
     with TestClient(create_app(load_settings(home=tmp_path / "home"))) as client:

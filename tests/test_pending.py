@@ -8,14 +8,14 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
+from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
-from ingest.pipeline import IngestRequest
-from search_api.app import create_app
 from tests.corpus import DOCUMENTS, write_corpus
 from tests.es_fixture import drop_test_indices
 from tests.es_proxy import FaultyProxy
 from tests.http_fixture import closed_port
+from web.app import create_app
 
 pytestmark = pytest.mark.elasticsearch
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import threading
 
+from archive.pipeline import IngestRequest
 from archive.service import Archive
-from ingest.pipeline import IngestRequest
 
 
 def test_documents_stored_during_a_reindex_reach_the_new_index(archive, settings, tmp_path):

@@ -93,7 +93,7 @@ def test_hits_explain_why_they_matched_in_the_original_script(archive, corpus):
 def test_snippet_is_escaped(archive, tmp_path):
     path = tmp_path / "x.txt"
     path.write_text("The <script>alert(1)</script> tag and Mamay's statement about the court.", "utf-8")
-    list(archive.ingest_paths([path], request=__import__("ingest.pipeline").pipeline.IngestRequest()))
+    list(archive.ingest_paths([path], request=__import__("archive.pipeline").pipeline.IngestRequest()))
     (hit,) = archive.search("Mamay").hits
     assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
 

@@ -6,12 +6,13 @@ import json
 
 import pytest
 
+from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
-from ingest.pipeline import IngestRequest
 from tests.conftest import SHARED
+from tests.needs import needs
 
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside the repository")
+pytestmark = needs(SHARED.exists(), "../shared beside the repository")
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from archive.domain import Provenance
-from archive.service import Archive
+from archive.service import Archive, IngestRequest
 from archive.settings import load_settings
 from archive.timestamps import TimestampClient, check_token, load_certificates, request_der
-from ingest.pipeline import IngestRequest
 from tests.http_fixture import closed_port
 from tests.tsa_fixture import LocalTSA
 

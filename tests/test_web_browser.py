@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from archive.pipeline import IngestRequest
 from archive.settings import load_settings
-from ingest.pipeline import IngestRequest
-from search_api.app import create_app
 from tests.browser import CHROMIUM, launch, serve
+from tests.needs import needs
+from web.app import create_app
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+    needs(CHROMIUM.exists(), f"Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -34,7 +35,7 @@ DOCUMENTS = {
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(load_settings(home=tmp_path_factory.mktemp("archive")))
-    archive = app.state.holder.archive
+    archive = app.state.archive
     for name, text in DOCUMENTS.items():
         archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest())
     with serve(app) as url:

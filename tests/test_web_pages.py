@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 
 from archive.domain import Document, Kind, LanguageSpan, Provenance
 from archive.index import BackendUnavailable
+from archive.pipeline import IngestRequest
 from archive.settings import load_settings
-from ingest.pipeline import IngestRequest
-from search_api.app import create_app
+from web.app import create_app
 from web.document_page import metadata_rows, paragraphs
 from web.i18n import LANGUAGES, catalog, parse_accept_language, translator
 
@@ -138,7 +138,7 @@ def test_pagination(client: TestClient) -> None:
 
 
 def test_unavailable_index_shows_a_friendly_message(client: TestClient, monkeypatch) -> None:
-    archive = client.app.state.holder.archive
+    archive = client.app.state.archive
 
     def down(*_args, **_kwargs):
         raise BackendUnavailable("connection refused")
@@ -210,7 +210,7 @@ def test_media_metadata_links_only_web_addresses() -> None:
 
 
 def test_media_permalink_shows_link_metadata(client: TestClient) -> None:
-    archive = client.app.state.holder.archive
+    archive = client.app.state.archive
     request = IngestRequest(kind=Kind.MEDIA, provenance=Provenance("https://example.org/news"),
                             metadata={"url": "https://example.org/news", "publisher": "Example News",
                                       "captured_at": "2024-03-01T04:00:00+00:00", "http_status": 200})

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
 from archive.domain import LANGUAGES, Document, Kind
-from archive.service import Archive
+from search_api.deps import ArchiveDep
 from web.render import render, utc_iso
 
 router = APIRouter(include_in_schema=False)
@@ -81,8 +81,7 @@ def metadata_rows(document: Document) -> list[Row]:
 
 
 @router.get("/d/{document_id}", response_class=HTMLResponse)
-def permalink(document_id: str, request: Request) -> HTMLResponse:
-    archive: Archive = request.app.state.holder.archive
+def permalink(document_id: str, request: Request, archive: ArchiveDep) -> HTMLResponse:
     document = archive.document(document_id)
     if document is None:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": document_id}, 404)

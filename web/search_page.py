@@ -8,25 +8,21 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
-from archive.domain import MIXED, Kind
-from archive.index import BackendUnavailable
-from archive.service import Archive, SearchResult
+from archive.search.request import DOCUMENT_LANGUAGES, KINDS, MAX_OFFSET, SearchRequest
+from archive.service import NO_WORDS, Archive, BackendUnavailable, SearchResult
+from search_api.deps import ArchiveDep
 from web.render import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 10
-MAX_OFFSET = 10_000
-MAX_QUERY = 2000
-KINDS = tuple(kind.value for kind in Kind)
-DOCUMENT_LANGUAGES = ("en", "ru", "kk", MIXED)
 # The service explains an unrunnable query in English; known explanations are shown translated.
-MESSAGE_KEYS = {"The query has no words to search for.": "search.no_words"}
+MESSAGE_KEYS = {NO_WORDS: "search.no_words"}
 
 
 def _offset(raw: str | None) -> int:
     try:
-        return min(max(int(raw or 0), 0), MAX_OFFSET)
+        return int(raw or 0)
     except ValueError:
         return 0
 
@@ -35,20 +31,35 @@ def _offset(raw: str | None) -> int:
 class SearchForm:
     """What the reader asked for, read leniently from the query string (a bad value is ignored)."""
 
-    q: str = ""
-    languages: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    offset: int = 0
+    search: SearchRequest
 
     @classmethod
     def from_request(cls, request: Request) -> SearchForm:
         params = request.query_params
-        return cls(
-            q=params.get("q", "")[:MAX_QUERY],
-            languages=tuple(v for v in params.getlist("language") if v in DOCUMENT_LANGUAGES),
-            kinds=tuple(v for v in params.getlist("kind") if v in KINDS),
+        return cls(SearchRequest.create(
+            params.get("q", ""),
+            limit=PAGE_SIZE,
             offset=_offset(params.get("offset")),
-        )
+            languages=params.getlist("language"),
+            kinds=params.getlist("kind"),
+            lenient=True,
+        ))
+
+    @property
+    def q(self) -> str:
+        return self.search.query
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.search.languages
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.search.kinds
+
+    @property
+    def offset(self) -> int:
+        return self.search.offset
 
     def url(self, offset: int) -> str:
         """The `/search` URL of another page of the same results."""
@@ -70,11 +81,10 @@ class Outcome:
 
 
 def run(archive: Archive, form: SearchForm) -> Outcome:
-    if not form.q.strip():
+    if not form.q:
         return Outcome()
     try:
-        return Outcome(archive.search(form.q, limit=PAGE_SIZE, offset=form.offset,
-                                      languages=form.languages, kinds=form.kinds))
+        return Outcome(archive.search(form.search))
     except BackendUnavailable:
         return Outcome(unavailable=True)
 
@@ -97,24 +107,23 @@ def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
     }
 
 
-def _page(request: Request) -> HTMLResponse:
-    archive: Archive = request.app.state.holder.archive
+def _page(request: Request, archive: Archive) -> HTMLResponse:
     form = SearchForm.from_request(request)
     outcome = run(archive, form)
     context = _context(request, form, outcome)
     if is_htmx(request) and request.url.path == "/search":
         return render(request, "_results.html", {**context, "fragment": True}, outcome.status)
-    facets = archive.store.facets()
+    facets = archive.facets()
     context |= {"facets": facets, "archive_total": sum(facets.get("kind", {}).values()), "fragment": False}
     return render(request, "search.html", context, outcome.status)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    return _page(request)
+def home(request: Request, archive: ArchiveDep) -> HTMLResponse:
+    return _page(request, archive)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request) -> HTMLResponse:
+def search(request: Request, archive: ArchiveDep) -> HTMLResponse:
     """The results fragment for htmx; the whole search page for anyone else (links, no JavaScript)."""
-    return _page(request)
+    return _page(request, archive)

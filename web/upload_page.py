@@ -8,14 +8,14 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import HTMLResponse
 
 from archive.domain import Kind, Provenance
-from ingest.pipeline import IngestRequest, IngestResult
-from search_api.app import ArchiveHolder
+from archive.search.request import KINDS
+from archive.service import IngestRequest, IngestResult
+from search_api.deps import ArchiveDep
 from search_api.routers.documents import STATUS_CODES
 from web.render import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
-KINDS = tuple(kind.value for kind in Kind)
 UPLOAD_FIELDS = ("kind", "title", "source", "ingested_by", "note")
 LINK_FIELDS = ("url", "title", "ingested_by", "note")
 
@@ -40,6 +40,7 @@ def upload_page(request: Request) -> HTMLResponse:
 @router.post("/upload", response_class=HTMLResponse)
 def upload(
     request: Request,
+    archive: ArchiveDep,
     file: Annotated[UploadFile | None, File()] = None,
     kind: Annotated[str, Form()] = "",
     title: Annotated[str, Form(max_length=500)] = "",
@@ -47,7 +48,6 @@ def upload(
     ingested_by: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> HTMLResponse:
-    holder: ArchiveHolder = request.app.state.holder
     values = {"kind": kind, "title": title, "source": source, "ingested_by": ingested_by, "note": note}
     if file is None or not file.filename:
         return _answer(request, None, "file", values, problem="upload.no_file")
@@ -55,25 +55,23 @@ def upload(
         return _answer(request, None, "file", values, problem="upload.bad_kind")
     ingest = IngestRequest(kind=Kind(kind) if kind else None, title=title.strip() or None,
                            provenance=Provenance(source.strip(), ingested_by.strip(), note.strip()))
-    with holder.write_lock:
-        result = holder.archive.ingest_upload(file.file, file.filename, ingest)
+    result = archive.ingest_upload(file.file, file.filename, ingest)
     return _answer(request, result, "file", values)
 
 
 @router.post("/upload/link", response_class=HTMLResponse)
 def capture(
     request: Request,
+    archive: ArchiveDep,
     url: Annotated[str, Form(max_length=4000)] = "",
     title: Annotated[str, Form(max_length=500)] = "",
     ingested_by: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> HTMLResponse:
-    holder: ArchiveHolder = request.app.state.holder
     values = {"url": url, "title": title, "ingested_by": ingested_by, "note": note}
     if not url.strip():
         return _answer(request, None, "link", values, problem="capture.no_url")
     ingest = IngestRequest(title=title.strip() or None,
                            provenance=Provenance("", ingested_by.strip(), note.strip()))
-    with holder.write_lock:
-        result = holder.archive.capture(url.strip(), ingest)
+    result = archive.capture(url.strip(), ingest)
     return _answer(request, result, "link", values)

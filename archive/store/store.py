@@ -395,6 +395,11 @@ class DocumentStore:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
+    def ping(self) -> None:
+        """Raises unless the database answers a query."""
+        with self._engine.connect() as conn:
+            conn.execute(select(1))
+
     def close(self) -> None:
         self._engine.dispose()
 

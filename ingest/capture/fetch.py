@@ -11,8 +11,7 @@ import httpx
 
 from ingest.capture.addresses import check_host, check_peer
 from ingest.capture.errors import CaptureError
-from ingest.capture.htmlmeta import empty_metadata, parse_metadata
-from ingest.capture.mediatype import HTML_TYPES, parse_content_type, resolve_media_type
+from ingest.capture.mediatype import parse_content_type, resolve_media_type
 from ingest.capture.page import CapturedPage
 from ingest.capture.urls import validate_url
 
@@ -31,7 +30,7 @@ def capture(
     user_agent: str = DEFAULT_USER_AGENT,
     public_only: bool = False,
 ) -> CapturedPage:
-    """Fetch ``url`` and return its snapshot with metadata; raise ``CaptureError`` on any failure.
+    """Fetch ``url`` and return its snapshot; raise ``CaptureError`` on any failure.
 
     ``timeout`` bounds the whole capture (every redirect hop, connecting and reading the body), checked
     between network operations, so it can be overrun by at most one stalled operation (itself bounded by the
@@ -69,21 +68,16 @@ def capture(
 
     declared, charset = parse_content_type(response.headers.get("content-type"))
     media_type = resolve_media_type(declared, content)
-    final_url = str(response.url)
-    if media_type in HTML_TYPES:
-        metadata = parse_metadata(content, final_url, charset)
-    else:
-        metadata = empty_metadata(final_url)
     return CapturedPage(
         requested_url=requested,
-        final_url=final_url,
+        final_url=str(response.url),
         status=response.status_code,
         content=content,
         media_type=media_type,
         headers={name: response.headers[name] for name in KEPT_HEADERS if name in response.headers},
         captured_at=captured_at,
         redirects=redirects,
-        metadata=metadata,
+        charset=charset,
     )
 
 

@@ -23,7 +23,7 @@ class CapturedPage:
     headers: dict[str, str]  # lower-case names; only the ones worth keeping as evidence
     captured_at: datetime  # UTC, when the final response's headers arrived
     redirects: list[str] = field(default_factory=list)  # URLs that answered with a redirect, in order
-    metadata: dict = field(default_factory=dict)
+    charset: str | None = None  # as the Content-Type header declared it; extraction weighs it
 
     @property
     def sha256(self) -> str:

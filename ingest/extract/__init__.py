@@ -51,11 +51,19 @@ def _refuse_binary(name: str, head: bytes) -> IngestError:
     )
 
 
-def extract(path: Path, media_type: str | None = None, *, name: str | None = None) -> Extracted:
+def extract(
+    path: Path,
+    media_type: str | None = None,
+    *,
+    name: str | None = None,
+    charset: str | None = None,
+    url: str | None = None,
+) -> Extracted:
     """Extract a document from a file on disk.
 
     ``media_type`` overrides sniffing when the caller knows it. ``name`` is the original file name when
     ``path`` is not (a blob named by its hash): it only tells Markdown from plain text and words messages.
+    A captured page also brings the ``charset`` its server declared and the ``url`` it was served from.
     """
     path = Path(path)
     name = name or path.name
@@ -75,7 +83,7 @@ def extract(path: Path, media_type: str | None = None, *, name: str | None = Non
         return extract_docx(path)
     if media_type == HTML:
         _size_limit(size, limits.MAX_HTML_FILE_BYTES, "HTML page")
-        return extract_html(path.read_bytes())
+        return extract_html(path.read_bytes(), url=url, charset=charset)
     if media_type in (PLAIN, MARKDOWN):
         return extract_text(path, media_type)
     if media_type == BINARY:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import codecs
 import re
-from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
-from ingest import encoding
 from ingest.errors import IngestError
+from ingest.extract.charset import decode_html
 from ingest.extract.cleanup import clean_text, join_paragraphs
+from ingest.extract.htmlmeta import parse_metadata
 from ingest.extract.result import Extracted
 from ingest.sniff import HTML
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _DROP_TAGS = (
     "script",
@@ -50,82 +48,24 @@ _TRAFILATURA_OPTIONS = {
 }
 
 
-def decode_html(data: bytes, charset: str | None = None) -> tuple[str, str]:
-    """The page as text and the encoding used: BOM, then the declared charset (HTTP header, then <meta>)
-    when the bytes agree with it, then detection."""
-    found = encoding.bom_encoding(data)
-    if found:
-        name, size = found
-        return data[size:].decode(name, errors="replace"), name
-    declared = [charset] if charset else []
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        declared.append(match.group(1).decode("ascii"))
-    for name in declared:
-        try:
-            codec = codecs.lookup(name).name
-        except LookupError:
-            continue
-        if codec in ("utf-16", "utf-16-le", "utf-16-be"):
-            continue  # a <meta> read as ASCII cannot be UTF-16; let detection decide
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            continue
-    decoded = encoding.detect(data)
-    return decoded.text, decoded.encoding
-
-
-def _meta(tree: lxml.html.HtmlElement, *keys: str) -> str | None:
-    for key in keys:
-        for attr in ("property", "name", "itemprop"):
-            for value in tree.xpath(f"//meta[@{attr}=$key]/@content", key=key):
-                value = clean_text(value)
-                if value:
-                    return value
-    return None
-
-
 def _first_text(tree: lxml.html.HtmlElement, xpath: str) -> str | None:
     for element in tree.xpath(xpath):
-        text = clean_text(element.text_content() if hasattr(element, "text_content") else str(element))
+        text = clean_text(element.text_content())
         if text:
             return text
     return None
 
 
 def _page_metadata(tree: lxml.html.HtmlElement, html: str, url: str | None) -> tuple[str | None, dict]:
+    """The title, and the page's metadata in the keys of ``htmlmeta.METADATA_KEYS`` that it states."""
+    head = parse_metadata(html, url)
     found = trafilatura.extract_metadata(html, default_url=url)
-    info = found.as_dict() if found else {}
-    # trafilatura's title already prefers og:title and strips the site name from <title>
-    title = (
-        info.get("title")
-        or _meta(tree, "og:title", "twitter:title")
-        or _first_text(tree, "//title")
-        or _first_text(tree, "//h1")
-    )
-    metadata: dict = {}
-    publisher = _meta(tree, "og:site_name", "application-name") or info.get("sitename")
-    if publisher:
-        metadata["publisher"] = publisher
-    published = _meta(tree, "article:published_time", "datePublished", "date", "dc.date", "pubdate")
-    if published or info.get("date"):
-        metadata["published_date"] = published or info.get("date")
-    author = _meta(tree, "author", "article:author", "dc.creator")
-    if author:
-        metadata["author"] = author
-    description = _meta(tree, "description", "og:description")
-    if description:
-        metadata["description"] = description
-    canonical = _first_text(tree, "//link[@rel='canonical']/@href") or _meta(tree, "og:url")
-    if canonical:
-        metadata["url"] = urljoin(url, canonical) if url else canonical
-    elif url:
-        metadata["url"] = url
-    lang = _first_text(tree, "/html/@lang")
-    if lang:
-        metadata["declared_language"] = lang
-    return title, metadata
+    # trafilatura's title strips the site name from <title>; the head's tags come next, then the first <h1>
+    title = (found.title if found else None) or head.pop("title") or _first_text(tree, "//h1")
+    head.pop("title", None)
+    if not head["published_date"] and found and found.date:
+        head["published_date"] = found.date
+    return title, {key: value for key, value in head.items() if value}
 
 
 def body_text(tree: lxml.html.HtmlElement) -> str:

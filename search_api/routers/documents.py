@@ -6,14 +6,12 @@ import base64
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from archive.domain import Document, Kind, Provenance
-from archive.service import Archive
-from ingest.pipeline import IngestRequest, IngestResult
-from search_api.app import ArchiveHolder
-from search_api.deps import archive, holder
+from archive.domain import Kind, Provenance
+from archive.service import IngestRequest, IngestResult, OriginalUnavailable
+from search_api.deps import ArchiveDep
 from search_api.serialize import document_json
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
@@ -34,7 +32,7 @@ def ingest_response(result: IngestResult) -> JSONResponse:
     },
 )
 def upload(
-    holder: Annotated[ArchiveHolder, Depends(holder)],
+    archive: ArchiveDep,
     file: Annotated[UploadFile, File()],
     kind: Annotated[Kind | None, Form()] = None,
     title: Annotated[str | None, Form(max_length=500)] = None,
@@ -43,32 +41,32 @@ def upload(
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> JSONResponse:
     ingest = IngestRequest(kind=kind, title=title or None, provenance=Provenance(source, ingested_by, note))
-    with holder.write_lock:
-        result = holder.archive.ingest_upload(file.file, file.filename or "upload", ingest)
+    result = archive.ingest_upload(file.file, file.filename or "upload", ingest)
     return ingest_response(result)
 
 
-def _found(archive: Archive, document_id: str) -> Document:
-    document = archive.document(document_id)
-    if document is None:
-        raise HTTPException(404, f"No document {document_id!r} in this archive.")
-    return document
+def _not_found(document_id: str) -> HTTPException:
+    return HTTPException(404, f"No document {document_id!r} in this archive.")
 
 
 @router.get("/{document_id}")
-def read(document_id: str, archive: Annotated[Archive, Depends(archive)]) -> dict:
-    return document_json(_found(archive, document_id))
+def read(document_id: str, archive: ArchiveDep) -> dict:
+    document = archive.document(document_id)
+    if document is None:
+        raise _not_found(document_id)
+    return document_json(document)
 
 
 @router.get("/{document_id}/original", response_class=StreamingResponse)
-def original(document_id: str, archive: Annotated[Archive, Depends(archive)]) -> StreamingResponse:
+def original(document_id: str, archive: ArchiveDep) -> StreamingResponse:
     """The exact bytes that were archived, checked against their SHA-256 before they are sent."""
-    document = _found(archive, document_id)
-    state = archive.blobs.check(document.sha256)
-    if state != "ok":
-        raise HTTPException(
-            500, f"The original is {state}: run `archive verify` and restore it from a backup."
-        )
+    try:
+        found = archive.open_original(document_id)
+    except OriginalUnavailable as error:
+        raise HTTPException(500, str(error)) from error
+    if found is None:
+        raise _not_found(document_id)
+    document, chunks = found
     digest = base64.b64encode(bytes.fromhex(document.sha256)).decode()
     headers = {
         "X-Content-SHA256": document.sha256,
@@ -76,4 +74,4 @@ def original(document_id: str, archive: Annotated[Archive, Depends(archive)]) ->
         "Content-Length": str(document.size),
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.original_name)}",
     }
-    return StreamingResponse(archive.original(document), media_type=document.media_type, headers=headers)
+    return StreamingResponse(chunks, media_type=document.media_type, headers=headers)

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from archive.domain import Document
-from archive.evidence import OriginalUnavailable
-from archive.service import Archive
-from search_api.deps import archive
-from search_api.problems import Problem, problem_response
+from archive.service import Archive, OriginalUnavailable
+from search_api.deps import ArchiveDep
+from search_api.problems import Problem
 
 router = APIRouter(prefix="/api/documents", tags=["evidence"])
-
-
-def install(app: FastAPI) -> None:
-    app.include_router(router)
-
-    @app.exception_handler(Problem)
-    async def _problem(_request: Request, problem: Problem) -> JSONResponse:
-        return problem_response(problem)
 
 
 def found(archive: Archive, document_id: str) -> Document:
@@ -44,7 +34,7 @@ CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 
 @router.get("/{document_id}/citation", responses={404: {}})
 def citation(
-    document_id: str, archive: Annotated[Archive, Depends(archive)], format: str = "json"
+    document_id: str, archive: ArchiveDep, format: str = "json"
 ) -> JSONResponse:
     """`{"text": ..., "csl": [...]}`; with `format=csl` the CSL-JSON file reference managers import."""
     cited = archive.citation(found(archive, document_id))
@@ -61,14 +51,14 @@ def citation(
     response_class=FileResponse,
     responses={200: {"content": {"application/zip": {}}}, 404: {}, 500: {}},
 )
-def evidence(document_id: str, archive: Annotated[Archive, Depends(archive)]) -> FileResponse:
+def evidence(document_id: str, archive: ArchiveDep) -> FileResponse:
     """The original, its text, metadata, custody entries and timestamp tokens as a BagIt bag."""
     document = found(archive, document_id)
     try:
         package = archive.export(document)
     except OriginalUnavailable as error:
         raise Problem(
-            500, "Original unavailable", f"{error}; restore it from a backup before exporting."
+            500, "Original unavailable", f"{error} No evidence package is made of it meanwhile."
         ) from None
     return FileResponse(
         package, media_type="application/zip", filename=package.name,

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from archive.domain import Provenance
-from ingest.pipeline import IngestRequest
-from search_api.app import ArchiveHolder
-from search_api.deps import holder
+from archive.service import IngestRequest
+from search_api.deps import ArchiveDep
 from search_api.routers.documents import ingest_response
 
 router = APIRouter(prefix="/api/links", tags=["links"])
@@ -25,8 +22,6 @@ class LinkRequest(BaseModel):
 
 
 @router.post("", status_code=201)
-def capture(link: LinkRequest, holder: Annotated[ArchiveHolder, Depends(holder)]) -> JSONResponse:
+def capture(link: LinkRequest, archive: ArchiveDep) -> JSONResponse:
     request = IngestRequest(title=link.title, provenance=Provenance("", link.ingested_by, link.note))
-    with holder.write_lock:
-        result = holder.archive.capture(link.url, request)
-    return ingest_response(result)
+    return ingest_response(archive.capture(link.url, request))

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from archive.service import Archive
-from search_api.deps import archive
+from archive.search.request import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, SearchRequest
+from search_api.deps import ArchiveDep
 
 router = APIRouter(prefix="/api", tags=["search"])
+QUERY_HELP = 'words, "phrases", -exclusions, OR'
 
 
-@router.get("/search")
+
+@router.get("/search", responses={422: {"description": "an unknown language or kind"}})
 def search(
-    archive: Annotated[Archive, Depends(archive)],
-    q: Annotated[str, Query(max_length=2000, description='words, "phrases", -exclusions, OR')] = "",
-    limit: Annotated[int, Query(ge=0, le=200)] = 10,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    archive: ArchiveDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=QUERY_HELP)] = "",
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     lang: Annotated[list[str] | None, Query(description="en, ru, kk or mixed; repeatable")] = None,
     kind: Annotated[list[str] | None, Query(description="report, ruling or media; repeatable")] = None,
+    exact: Annotated[bool, Query(description="only the typed form: no transliteration or endings")] = False,
 ) -> dict:
-    return archive.search(q, limit=limit, offset=offset, languages=lang or (), kinds=kind or ()).as_json()
+    request = SearchRequest.create(q, limit, offset, lang or (), kind or (), exact)
+    return archive.search(request).as_json()

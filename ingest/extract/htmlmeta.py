@@ -6,10 +6,10 @@ import json
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from ingest.capture.charset import decode_html
-
-METADATA_KEYS = ("title", "publisher", "published_date", "canonical_url", "description", "author", "language")
-_PARSE_BYTES = 2 * 1024 * 1024  # metadata lives near the top; do not walk a 50 MB page
+METADATA_KEYS = (
+    "title", "publisher", "published_date", "canonical_url", "description", "author", "declared_language",
+)  # fmt: skip
+_PARSE_CHARS = 2 * 1024 * 1024  # metadata lives near the top; do not walk a 50 MB page
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                   "opinionnewsarticle", "backgroundnewsarticle", "report", "webpage", "scholarlyarticle"}
 _DATE_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate",
@@ -17,24 +17,17 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
               "date", "parsely-pub-date", "sailthru.date")
 
 
-def empty_metadata(final_url: str) -> dict:
-    """Metadata for a document that is not HTML: only the publisher host is known."""
-    metadata: dict = dict.fromkeys(METADATA_KEYS)
-    metadata["publisher"] = host_of(final_url)
-    return metadata
-
-
-def host_of(url: str) -> str | None:
-    host = urlsplit(url).hostname
+def host_of(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
 
 
-def parse_metadata(data: bytes, final_url: str, header_charset: str | None = None) -> dict:
-    """Metadata with all ``METADATA_KEYS`` (None when absent) plus the ``encoding`` used to read the page."""
-    text, encoding = decode_html(data[:_PARSE_BYTES], header_charset)
+def parse_metadata(html: str, url: str | None = None) -> dict:
+    """Every key of ``METADATA_KEYS``, None when the page does not say; ``url`` resolves a relative
+    canonical link and names the publisher when the page does not."""
     parser = _HeadParser()
     try:
-        parser.feed(text)
+        parser.feed(html[:_PARSE_CHARS])
         parser.close()
     except AssertionError:  # html.parser gives up on some broken markup; keep what was read
         pass
@@ -47,14 +40,13 @@ def parse_metadata(data: bytes, final_url: str, header_charset: str | None = Non
     authors = _names(ld.get("author"))
     return {
         "title": first("og:title", "twitter:title") or parser.title or _clean(ld.get("headline")),
-        "publisher": first("og:site_name") or _clean(_names(ld.get("publisher"))) or host_of(final_url),
+        "publisher": first("og:site_name") or _clean(_names(ld.get("publisher"))) or host_of(url),
         "published_date": first(*_DATE_META) or _clean(ld.get("datePublished")),
-        "canonical_url": urljoin(final_url, canonical) if canonical else None,
+        "canonical_url": urljoin(url or "", canonical) if canonical else None,
         "description": first("description", "og:description", "twitter:description")
         or _clean(ld.get("description")),
         "author": first("author", "article:author", "dc.creator") or _clean(authors),
-        "language": parser.lang or first("content-language", "language", "dc.language"),
-        "encoding": encoding,
+        "declared_language": parser.lang or first("content-language", "language", "dc.language"),
     }
 
 

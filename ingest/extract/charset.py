@@ -1,4 +1,4 @@
-"""Decoding HTML bytes to text for metadata parsing.
+"""Decoding an HTML page's bytes to text: the one decoder of pages, uploaded or captured.
 
 Order follows browsers: byte-order mark, then the HTTP charset, then a ``<meta>`` declaration, then a guess.
 A declared charset that does not fit the bytes is skipped: servers in the region often announce UTF-8 for
@@ -40,7 +40,7 @@ def meta_charset(data: bytes) -> str | None:
 
 
 def decode_html(data: bytes, header_charset: str | None = None) -> tuple[str, str]:
-    """Decode ``data`` (possibly a prefix cut mid-character) and return ``(text, encoding)``."""
+    """``(text, encoding)`` of a page; ``header_charset`` is the one its HTTP response declared."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode(data[len(bom):], encoding, "replace"), encoding
@@ -49,10 +49,9 @@ def decode_html(data: bytes, header_charset: str | None = None) -> tuple[str, st
         text = _decode(data, encoding, "replace")
         if text.count("\ufffd") <= len(data) * _TOLERATED_ERRORS:
             return text, encoding
-    guess = detect(data, final=False)
+    guess = detect(data)
     return guess.text, guess.encoding
 
 
 def _decode(data: bytes, encoding: str, errors: str) -> str:
-    # Incremental decoding tolerates a multi-byte character cut off at the end of a prefix.
-    return codecs.getincrementaldecoder(encoding)(errors=errors).decode(data, final=False)
+    return codecs.decode(data, encoding, errors)

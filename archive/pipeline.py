@@ -1,4 +1,6 @@
-"""From a file, an upload or a captured page to a stored, indexed document.
+"""From a file, an upload or a captured link to a stored, indexed document.
+
+`ingest` turns bytes into an extracted, prepared document; this module keeps what it is given.
 
 Order matters for never losing anything: the original goes to the blob store first (write-once,
 fsynced), then its document row, then the index. A crash between steps leaves a state that a rerun
@@ -10,8 +12,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -19,12 +21,14 @@ from typing import BinaryIO
 from archive.blobs import BlobStore, BlobTooLarge
 from archive.domain import Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
+from ingest.capture import CapturedPage, CaptureError, capture
+from ingest.capture.mediatype import HTML_TYPES
+from ingest.capture.urls import redact_text, redact_url
 from ingest.errors import IngestError
-from ingest.extract import Extracted, extract
-from ingest.kind import guess_kind, ruling_metadata
-from ingest.langid import detect_document
-
-TITLE_MAX = 200
+from ingest.extract import extract
+from ingest.extract.htmlmeta import host_of
+from ingest.prepare import Prepared, prepare
+from ingest.sniff import HTML
 
 
 @dataclass
@@ -50,15 +54,12 @@ class IngestRequest:
     metadata: dict | None = None
 
 
-def _title(request: IngestRequest, extracted: Extracted, name: str) -> str:
-    if request.title:
-        return request.title.strip()[:TITLE_MAX]
-    if extracted.title and extracted.title.strip():
-        return " ".join(extracted.title.split())[:TITLE_MAX]
-    for line in extracted.text.splitlines():
-        if line.strip():
-            return " ".join(line.split())[:TITLE_MAX]
-    return name
+@dataclass(frozen=True)
+class CaptureLimits:
+    timeout_seconds: float
+    max_bytes: int
+    public_only: bool  # refuse loopback, private and link-local addresses
+    secret_params: tuple[str, ...] = ()  # query parameters whose values never leave the fetch
 
 
 class Ingestor:
@@ -91,8 +92,14 @@ class Ingestor:
             return self.failed(name, error)
 
     def ingest_stream(
-        self, stream: BinaryIO, filename: str, request: IngestRequest, label: str | None = None
+        self,
+        stream: BinaryIO,
+        filename: str,
+        request: IngestRequest,
+        label: str | None = None,
+        page: CapturedPage | None = None,
     ) -> IngestResult:
+        """Keeps the original, then its document; ``page`` is the capture the bytes came from, if any."""
         label = label or filename
         first = stream.read(1)
         if not first:
@@ -107,40 +114,83 @@ class Ingestor:
         actor = request.provenance.ingested_by
         if existing is not None:
             return self._duplicate(label, existing, actor)
+        hints = _extraction_hints(page)
         try:
-            extracted = extract(self.blobs.path_of(blob.sha256), name=filename)
+            extracted = extract(self.blobs.path_of(blob.sha256), name=filename, **hints)
+            prepared = prepare(extracted, filename, request.kind, request.title)
         except IngestError as error:
             return self.failed(label, error, blob.sha256, actor)
-        return self._store(label, filename, blob.sha256, blob.size, extracted, request)
+        metadata = {**prepared.metadata, **(request.metadata or {})}
+        if page is not None:  # a file served on the web was published by its host, unless it says otherwise
+            metadata.setdefault("publisher", host_of(page.final_url))
+        return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request.provenance)
+
+    def capture(self, url: str, request: IngestRequest, limits: CaptureLimits) -> IngestResult:
+        """A media link: the page as served is the original, the capture is its provenance.
+
+        Credentials in the link and secret query parameters are used to fetch, then removed from the
+        page's URLs and from error messages before anything is kept or shown.
+        """
+        secrets = limits.secret_params
+        label = redact_url(url.strip(), secrets)
+        try:
+            page = capture(
+                url,
+                timeout=limits.timeout_seconds,
+                max_bytes=limits.max_bytes,
+                public_only=limits.public_only,
+            )
+        except CaptureError as error:
+            safe = IngestError(error.code, redact_text(str(error), secrets))
+            return self.failed(label, safe, actor=request.provenance.ingested_by)
+        page = replace(
+            page,
+            requested_url=redact_url(page.requested_url, secrets),
+            final_url=redact_url(page.final_url, secrets),
+            redirects=[redact_url(hop, secrets) for hop in page.redirects],
+        )
+        provenance = request.provenance
+        if not provenance.source:
+            provenance = Provenance(page.requested_url, provenance.ingested_by, provenance.note)
+        link_request = IngestRequest(
+            kind=request.kind or Kind.MEDIA,
+            title=request.title,
+            provenance=provenance,
+            metadata={**_capture_metadata(page), **(request.metadata or {})},
+        )
+        return self.ingest_stream(
+            io.BytesIO(page.content), _file_name(page.final_url), link_request, label=label, page=page
+        )
 
     def _store(
-        self, label: str, filename: str, sha256: str, size: int, extracted: Extracted, request: IngestRequest
+        self,
+        label: str,
+        filename: str,
+        sha256: str,
+        size: int,
+        prepared: Prepared,
+        metadata: dict,
+        provenance: Provenance,
     ) -> IngestResult:
-        language, spans = detect_document(extracted.text)
-        kind = request.kind or guess_kind(extracted.text)
-        metadata = dict(extracted.metadata)
-        if kind == Kind.RULING:
-            metadata = {**ruling_metadata(extracted.text), **metadata}
-        metadata.update(request.metadata or {})
         document = Document(
             id=new_document_id(),
-            kind=kind,
-            title=_title(request, extracted, filename),
-            language=language,
-            text=extracted.text,
+            kind=prepared.kind,
+            title=prepared.title,
+            language=prepared.language,
+            text=prepared.text,
             sha256=sha256,
             size=size,
-            media_type=extracted.media_type,
+            media_type=prepared.media_type,
             original_name=filename,
             ingested_at=datetime.now(UTC),
-            provenance=request.provenance,
-            spans=spans,
+            provenance=provenance,
+            spans=prepared.spans,
             metadata=metadata,
         )
         try:
             document = self.store.add(document, event_file=label)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
-            return self._duplicate(label, duplicate.existing, request.provenance.ingested_by)
+            return self._duplicate(label, duplicate.existing, provenance.ingested_by)
         self.on_created(document)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title
@@ -187,24 +237,26 @@ class _Prefixed(io.RawIOBase):
         return self.rest.read(size)
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files of the given paths, folders recursively in a stable order; missing paths pass through
-    so that they are reported as failures rather than skipped."""
-    for path in paths:
-        if not path.is_dir():
-            yield path
-            continue
-        yield from _walk_folder(path)
+def _extraction_hints(page: CapturedPage | None) -> dict:
+    """What a capture knows that the bytes alone may not tell: the server's charset and the page's URL.
+    A declared HTML type is trusted; any other declaration is left for the bytes to confirm."""
+    if page is None:
+        return {}
+    media_type = HTML if page.media_type in HTML_TYPES else None
+    return {"media_type": media_type, "charset": page.charset, "url": page.final_url}
 
 
-def _walk_folder(folder: Path) -> Iterator[Path]:
-    unreadable: list[Path] = []
+def _capture_metadata(page: CapturedPage) -> dict:
+    return {
+        "url": page.requested_url,
+        "final_url": page.final_url,
+        "http_status": page.status,
+        "redirects": page.redirects,
+        "response_headers": page.headers,
+        "captured_at": page.captured_at.isoformat(),
+    }
 
-    def note(error: OSError) -> None:
-        unreadable.append(Path(error.filename))
 
-    for root, folders, files in os.walk(folder, onerror=note):
-        folders.sort()
-        for name in sorted(files):
-            yield Path(root) / name
-    yield from unreadable  # reported as failures by ingest_path, never skipped silently
+def _file_name(url: str) -> str:
+    tail = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return tail or "index.html"
