@@ -6,6 +6,7 @@ import argparse
 import html
 import json
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from tqdm import tqdm
 
 from archive.domain import Kind, Provenance
 from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
-from archive.service import Archive, BackendUnavailable, IngestRequest
+from archive.service import Archive, BackendUnavailable, IngestRequest, OriginalUnavailable
 from archive.settings import BACKENDS, Settings, load_settings
 from archive.translation import install_model
 
@@ -70,8 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--json", action="store_true")
 
-    verify = commands.add_parser("verify", parents=[common], help="re-hash every original")
+    verify = commands.add_parser(
+        "verify", parents=[common], help="re-hash every blob, check the custody log and timestamps"
+    )
     verify.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export", parents=[common], help="a document's evidence package (BagIt zip)")
+    export.add_argument("id")
+    export.add_argument("-o", "--output", type=Path, help="where to write it (default evidence-ID.zip)")
+
+    commands.add_parser(
+        "timestamp", parents=[common], help="trusted timestamps for originals still without one, and the log"
+    )
 
     reindex = commands.add_parser("reindex", parents=[common], help="rebuild the index from the store")
     reindex.add_argument("--pending", action="store_true", help="only index what is not indexed yet")
@@ -162,16 +173,45 @@ def cmd_verify(archive: Archive, args: argparse.Namespace) -> int:
     report = archive.verify()
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
-    else:
-        print(
-            f"checked {report.checked} originals: "
-            f"{len(report.missing)} missing, {len(report.altered)} altered"
-        )
-        for entry in report.missing:
-            print(f"missing  {entry['id']}  {entry['sha256']}  {entry['path']}")
-        for entry in report.altered:
-            print(f"altered  {entry['id']}  {entry['sha256']}  {entry['path']}")
+        return 0 if report.ok else 1
+    print(f"checked {report.checked} blobs: {len(report.missing)} missing, {len(report.altered)} altered")
+    for state, entries in (("missing", report.missing), ("altered", report.altered)):
+        for entry in entries:
+            owner = entry["id"] or f"custody entry {entry.get('custody_seq', '-')}"
+            print(f"{state}  {owner}  {entry['sha256']}  {entry['path']}")
+    chain = report.custody
+    print(f"checked {chain.checked} custody entries: " + ("chain intact" if chain.ok else "chain BROKEN"))
+    if chain.broken:
+        print(f"broken   entry {chain.broken.seq}: {chain.broken.message}")
+    print(f"checked {report.timestamps_checked} timestamp tokens: {len(report.timestamps)} invalid")
+    for token in report.timestamps:
+        print(f"invalid  timestamp {token['id']}: {token['problem']}")
     return 0 if report.ok else 1
+
+
+def cmd_export(archive: Archive, args: argparse.Namespace) -> int:
+    document = archive.document(args.id)
+    if document is None:
+        print(f"archive: no document {args.id!r} in this archive", file=sys.stderr)
+        return 1
+    try:
+        package = archive.export(document)
+    except OriginalUnavailable as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 1
+    target = args.output or Path(package.name)
+    shutil.move(package, target)
+    print(target)
+    return 0
+
+
+def cmd_timestamp(archive: Archive, args: argparse.Namespace) -> int:
+    if not archive.notary.enabled:
+        print("archive: no time-stamping authority configured (set ARCHIVE_TSA_URL)", file=sys.stderr)
+        return 2
+    stamped, missing = archive.timestamp_pending()
+    print(f"timestamped {stamped} originals and the custody log's head; {missing} still without a token")
+    return 1 if missing else 0
 
 
 def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
@@ -210,6 +250,8 @@ COMMANDS = {
     "search": cmd_search,
     "verify": cmd_verify,
     "reindex": cmd_reindex,
+    "timestamp": cmd_timestamp,
+    "export": cmd_export,
     "translate": cmd_translate,
 }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -23,6 +23,7 @@ from archive.domain import Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from ingest.capture import CapturedPage, CaptureError, capture
 from ingest.capture.mediatype import HTML_TYPES
+from ingest.capture.urls import redact_text, redact_url
 from ingest.errors import IngestError
 from ingest.extract import extract
 from ingest.extract.htmlmeta import host_of
@@ -58,6 +59,7 @@ class CaptureLimits:
     timeout_seconds: float
     max_bytes: int
     public_only: bool  # refuse loopback, private and link-local addresses
+    secret_params: tuple[str, ...] = ()  # query parameters whose values never leave the fetch
 
 
 class Ingestor:
@@ -109,21 +111,28 @@ class Ingestor:
             return self.failed(label, IngestError("too_large", f"larger than the {limit_mb} MB limit"))
         # A blob new to the store cannot have a document yet (a race is caught when the row is added).
         existing = None if blob.created else self.store.get_by_sha256(blob.sha256)
+        actor = request.provenance.ingested_by
         if existing is not None:
-            return self._duplicate(label, existing)
+            return self._duplicate(label, existing, actor)
         hints = _extraction_hints(page)
         try:
             extracted = extract(self.blobs.path_of(blob.sha256), name=filename, **hints)
             prepared = prepare(extracted, filename, request.kind, request.title)
         except IngestError as error:
-            return self.failed(label, error, blob.sha256)
+            return self.failed(label, error, blob.sha256, actor)
         metadata = {**prepared.metadata, **(request.metadata or {})}
         if page is not None:  # a file served on the web was published by its host, unless it says otherwise
             metadata.setdefault("publisher", host_of(page.final_url))
         return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request.provenance)
 
     def capture(self, url: str, request: IngestRequest, limits: CaptureLimits) -> IngestResult:
-        """A media link: the page as served is the original, the capture is its provenance."""
+        """A media link: the page as served is the original, the capture is its provenance.
+
+        Credentials in the link and secret query parameters are used to fetch, then removed from the
+        page's URLs and from error messages before anything is kept or shown.
+        """
+        secrets = limits.secret_params
+        label = redact_url(url.strip(), secrets)
         try:
             page = capture(
                 url,
@@ -132,7 +141,14 @@ class Ingestor:
                 public_only=limits.public_only,
             )
         except CaptureError as error:
-            return self.failed(url, error)
+            safe = IngestError(error.code, redact_text(str(error), secrets))
+            return self.failed(label, safe, actor=request.provenance.ingested_by)
+        page = replace(
+            page,
+            requested_url=redact_url(page.requested_url, secrets),
+            final_url=redact_url(page.final_url, secrets),
+            redirects=[redact_url(hop, secrets) for hop in page.redirects],
+        )
         provenance = request.provenance
         if not provenance.source:
             provenance = Provenance(page.requested_url, provenance.ingested_by, provenance.note)
@@ -143,7 +159,7 @@ class Ingestor:
             metadata={**_capture_metadata(page), **(request.metadata or {})},
         )
         return self.ingest_stream(
-            io.BytesIO(page.content), _file_name(page.final_url), link_request, label=url, page=page
+            io.BytesIO(page.content), _file_name(page.final_url), link_request, label=label, page=page
         )
 
     def _store(
@@ -174,15 +190,15 @@ class Ingestor:
         try:
             document = self.store.add(document, event_file=label)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
-            return self._duplicate(label, duplicate.existing)
+            return self._duplicate(label, duplicate.existing, provenance.ingested_by)
         self.on_created(document)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title
         )
 
-    def _duplicate(self, label: str, existing: Document) -> IngestResult:
+    def _duplicate(self, label: str, existing: Document, actor: str = "") -> IngestResult:
         self.store.record_event(
-            sha256=existing.sha256, file=label, status="duplicate", document_id=existing.id
+            sha256=existing.sha256, file=label, status="duplicate", document_id=existing.id, actor=actor
         )
         if not existing.indexed:
             self.on_created(existing)
@@ -196,9 +212,11 @@ class Ingestor:
             existing.title,
         )
 
-    def failed(self, label: str, error: IngestError, sha256: str | None = None) -> IngestResult:
+    def failed(
+        self, label: str, error: IngestError, sha256: str | None = None, actor: str = ""
+    ) -> IngestResult:
         message = str(error)
-        self.store.record_event(sha256=sha256, file=label, status="failed", error=message)
+        self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor)
         return IngestResult(label, "failed", None, sha256, error=message)
 
 

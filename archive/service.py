@@ -14,9 +14,12 @@ from typing import BinaryIO
 
 from archive.blobs import BlobStore
 from archive.catch_up import PendingCatchUp
+from archive.citation import Citation, cite
 from archive.domain import Document
+from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
+from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
 from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
@@ -26,11 +29,13 @@ from archive.search.request import SearchRequest
 from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
+from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
 from ingest.files import walk
 
 __all__ = [  # what the faces use: this module is all they import of the archive's workings
     "Archive",
     "BackendUnavailable",
+    "Citation",
     "IngestRequest",
     "IngestResult",
     "OriginalUnavailable",
@@ -85,20 +90,6 @@ class SearchResult:
         return answer
 
 
-@dataclass
-class VerifyReport:
-    checked: int
-    missing: list[dict] = field(default_factory=list)
-    altered: list[dict] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing and not self.altered
-
-    def as_json(self) -> dict:
-        return {"checked": self.checked, "ok": self.ok, "missing": self.missing, "altered": self.altered}
-
-
 class Archive:
     """Store of record, blob store and index backend, opened from settings.
 
@@ -151,18 +142,18 @@ class Archive:
         try:
             for path in walk(paths):
                 with self._writes:
-                    result = self.ingestor.ingest_path(path, request)
+                    result = self._stamped(self.ingestor.ingest_path(path, request))
                 yield result
         finally:
             with self._writes:
-                self.flush_index()
+                self._finish_writes()
 
     def ingest_upload(self, stream: BinaryIO, filename: str, request: IngestRequest) -> IngestResult:
         with self._writes:
             try:
-                return self.ingestor.ingest_stream(stream, filename, request)
+                return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
             finally:
-                self.flush_index()
+                self._finish_writes()
 
     @property
     def _capture_limits(self) -> CaptureLimits:
@@ -170,14 +161,36 @@ class Archive:
             timeout_seconds=self.settings.capture_timeout_seconds,
             max_bytes=self.settings.capture_max_bytes,
             public_only=not self.settings.capture_private_addresses,
+            secret_params=self.settings.secret_params,
         )
 
     def capture(self, url: str, request: IngestRequest) -> IngestResult:
         with self._writes:
             try:
-                return self.ingestor.capture(url, request, self._capture_limits)
+                return self._stamped(self.ingestor.capture(url, request, self._capture_limits))
             finally:
-                self.flush_index()
+                self._finish_writes()
+
+    # --- trusted timestamps -------------------------------------------------------------------
+
+    @cached_property
+    def notary(self) -> Notary:
+        return Notary(self.store, self.settings)
+
+    def _stamped(self, result: IngestResult) -> IngestResult:
+        """A new original gets its trusted timestamp as soon as it is stored."""
+        if result.status == "created" and result.id and result.sha256:
+            self.notary.stamp_original(result.id, result.sha256)
+        return result
+
+    def _finish_writes(self) -> None:
+        self.flush_index()
+        self.notary.stamp_head()
+
+    def timestamp_pending(self) -> tuple[int, int]:
+        """Stamps originals left without a token (the authority was down) and the log's head."""
+        with self._writes:
+            return self.notary.catch_up()
 
     # --- indexing -----------------------------------------------------------------------------
 
@@ -323,12 +336,27 @@ class Archive:
                 answers[name] = "ok"
         return answers
 
+    # --- evidence -----------------------------------------------------------------------------
+
+    def citation(self, document: Document) -> Citation:
+        """With the permalink under the configured public base URL (ARCHIVE_PUBLIC_URL)."""
+        return cite(document, self.settings.public_url)
+
+    def export(self, document: Document) -> Path:
+        """The document's evidence package, a zipped BagIt bag in the home's tmp folder: the caller
+        moves or removes it. Raises `OriginalUnavailable` when the original is missing or altered."""
+        state = self.blobs.check(document.sha256)
+        if state != "ok":
+            raise OriginalUnavailable(document, state)
+        return build_package(
+            document, self.store, self.blobs, self.settings.home / "tmp",
+            tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document),
+        )
+
     def verify(self) -> VerifyReport:
+        """Every blob re-hashed, every timestamp token and the chain of custody checked."""
         report = VerifyReport(checked=0)
-        for document_id, sha256 in self.store.iter_shas():
-            report.checked += 1
-            state = self.blobs.check(sha256)
-            if state != "ok":
-                entry = {"id": document_id, "sha256": sha256, "path": str(self.blobs.path_of(sha256))}
-                (report.missing if state == "missing" else report.altered).append(entry)
+        verify_blobs(self.store, self.blobs, report)
+        anchors = verify_timestamps(self.store, self.notary, report)
+        verify_custody(self.store, anchors, report)
         return report

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 BACKENDS = ("embedded", "elasticsearch")
+SECRET_PARAMS = ("token", "access_token", "api_key", "apikey", "key", "sig", "signature", "auth", "password",
+                 "session", "sessionid", "x-amz-signature", "x-amz-credential", "x-amz-security-token")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,12 @@ class Settings:
     # a shared deployment sets ARCHIVE_CAPTURE_PRIVATE=deny so users cannot probe its network.
     capture_private_addresses: bool = True
     index_retry_seconds: float = 60.0  # the server retries documents the index missed; 0: never
+    # Evidence (issue 9): trusted timestamps, permalinks, secrets kept out of what is stored.
+    tsa_url: str | None = None  # RFC 3161 time-stamping authority; none: no trusted timestamps
+    tsa_ca_file: Path | None = None  # PEM roots (and intermediates) the TSA's tokens are checked against
+    tsa_head_seconds: float = 3600.0  # how often at most the custody log's head is timestamped
+    public_url: str | None = None  # base of permalinks in citations, e.g. https://archive.example.org
+    secret_params: tuple[str, ...] = SECRET_PARAMS  # query parameters removed from captured URLs
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -58,6 +66,7 @@ def load_settings(**overrides: object) -> Settings:
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),
         capture_max_bytes=int(_number(env, "ARCHIVE_CAPTURE_MAX_MB", 50) * 1024**2),
+        **_evidence_settings(env),
     ).with_overrides(**overrides)
     if settings.backend not in BACKENDS:
         raise ValueError(f"unknown backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
@@ -83,3 +92,15 @@ def _allowed(env: Mapping[str, str], name: str) -> bool:
     if choice not in ("allow", "deny"):
         raise ValueError(f"{name} must be allow or deny, not {value!r}")
     return choice == "allow"
+
+
+def _evidence_settings(env: Mapping[str, str]) -> dict[str, object]:
+    params = env.get("ARCHIVE_SECRET_PARAMS")
+    return {
+        "tsa_url": env.get("ARCHIVE_TSA_URL") or None,
+        "tsa_ca_file": Path(env["ARCHIVE_TSA_CA_FILE"]) if env.get("ARCHIVE_TSA_CA_FILE") else None,
+        "tsa_head_seconds": float(env.get("ARCHIVE_TSA_HEAD_SECONDS") or 3600),
+        "public_url": (env.get("ARCHIVE_PUBLIC_URL") or "").rstrip("/") or None,
+        "secret_params": SECRET_PARAMS if params is None else
+        tuple(p.strip().lower() for p in params.split(",") if p.strip()),
+    }

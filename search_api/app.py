@@ -12,7 +12,8 @@ from archive.search.request import InvalidSearch
 from archive.service import Archive, BackendUnavailable
 from archive.settings import Settings, load_settings
 from search_api.limits import BodySizeLimit
-from search_api.routers import documents, health, links, search
+from search_api.problems import Problem, problem_response
+from search_api.routers import documents, evidence, health, links, search
 
 UPLOAD_OVERHEAD = 1024 * 1024  # room for the multipart envelope and form fields around the file
 
@@ -55,6 +56,10 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     async def invalid_search(_request: Request, error: InvalidSearch) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(error)})
 
-    for module in (search, documents, links, health):
+    @app.exception_handler(Problem)
+    async def problem(_request: Request, error: Problem) -> JSONResponse:
+        return problem_response(error)
+
+    for module in (search, documents, links, health, evidence):
         app.include_router(module.router)
     return app

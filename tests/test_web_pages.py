@@ -179,8 +179,9 @@ def test_permalink_page(client: TestClient) -> None:
     assert f'href="/api/documents/{doc}/original"' in html
     assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", html)
     assert '<p lang="ru">' in html and '<h1 lang="ru">' in html
-    assert f"SHA-256 {record['sha256']}, permalink http://testserver/d/{doc}" in html
-    assert "Archived copy of “Задержание Жанболата Мамая”" in html
+    assert f"SHA-256 {record['sha256']}. /d/{doc}." in html  # no public URL set: never the Host header
+    assert "“Задержание Жанболата Мамая”. file “mamai-ru.txt”. archived " in html
+    assert f'href="/api/documents/{doc}/evidence"' in html
     original = client.get(f"/api/documents/{doc}/original")
     assert original.content == RU_TEXT.encode()
 
@@ -217,7 +218,7 @@ def test_media_permalink_shows_link_metadata(client: TestClient) -> None:
     html = client.get(f"/d/{result.id}").text
     assert '<a href="https://example.org/news" rel="noopener noreferrer nofollow">' in html
     assert "Example News" in html and "HTTP status" in html
-    assert "(https://example.org/news), captured 2024-03-01T04:00:00Z" in html
+    assert "Example News. https://example.org/news. archived 2024-03-01T04:00:00Z" in html
 
 
 def test_paragraphs_follow_language_spans() -> None:

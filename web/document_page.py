@@ -85,7 +85,7 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep) -> HTMLRe
     document = archive.document(document_id)
     if document is None:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": document_id}, 404)
-    permalink_url = str(request.url_for("permalink", document_id=document.id))
+    cited = archive.citation(document)  # the permalink from ARCHIVE_PUBLIC_URL, never the Host header
     return render(request, "document.html", {
         "document": document,
         "doc_lang": html_lang(document.language),
@@ -93,7 +93,6 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep) -> HTMLRe
         "spans": span_summary(document),
         "metadata": metadata_rows(document),
         "ocr": document.metadata.get("ocr"),
-        "permalink_url": permalink_url,
-        "captured_at": utc_iso(str(document.metadata.get("captured_at") or ""))
-        or utc_iso(document.ingested_at),
+        "permalink_url": cited.permalink,
+        "cited": cited,
     })

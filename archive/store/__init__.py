@@ -5,7 +5,10 @@ from archive.store.store import (
     DuplicateDocument,
     IngestEvent,
     SchemaTooNew,
+    StoredTimestamp,
     new_document_id,
 )
 
-__all__ = ["DocumentStore", "DuplicateDocument", "IngestEvent", "SchemaTooNew", "new_document_id"]
+__all__ = [
+    "DocumentStore", "DuplicateDocument", "IngestEvent", "SchemaTooNew", "StoredTimestamp", "new_document_id"
+]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -21,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-EVENT_STATUSES = ("created", "duplicate", "failed")
+EVENT_STATUSES = ("created", "duplicate", "failed")  # of ingest and capture entries
 
 
 class PortableJSON(TypeDecorator[Any]):
@@ -99,21 +100,53 @@ class DocumentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class IngestEventRow(Base):
-    """One row per ingest attempt, whatever its outcome: the audit trail that keeps failures visible."""
+class CustodyRow(Base):
+    """One entry of the chain of custody (archive/custody.py), append-only: triggers refuse UPDATE and DELETE.
 
-    __tablename__ = "ingest_events"
+    `seq` is given by the store, one more than the last entry, so a gap means a deleted entry.
+    """
+
+    __tablename__ = "custody_log"
     __table_args__ = (
-        CheckConstraint("status IN ('created', 'duplicate', 'failed')", name="ck_ingest_events_status"),
-        Index("ix_ingest_events_document_id", "document_id"),
-        Index("ix_ingest_events_sha256", "sha256"),
-        Index("ix_ingest_events_status_at", "status", "at"),
+        CheckConstraint(
+            "status IS NULL OR status IN ('created', 'duplicate', 'failed')", name="ck_custody_log_status"
+        ),
+        UniqueConstraint("hash", name="uq_custody_log_hash"),
+        Index("ix_custody_log_document_id", "document_id"),
+        Index("ix_custody_log_sha256", "sha256"),
+        Index("ix_custody_log_action_status", "action", "status"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str | None] = mapped_column(String(16))
+    document_id: Mapped[str | None] = mapped_column(String(32))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class TimestampRow(Base):
+    """An RFC 3161 token over a SHA-256 the archive holds (archive/timestamps.py); append-only."""
+
+    __tablename__ = "timestamps"
+    __table_args__ = (
+        CheckConstraint("subject IN ('original', 'custody_head')", name="ck_timestamps_subject"),
+        Index("ix_timestamps_sha256", "sha256"),
+        Index("ix_timestamps_document_id", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str | None] = mapped_column(String(32))
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    file: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16))
-    error: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    subject: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str] = mapped_column(String(64))  # the digest stamped: an original's, or the head's hash
+    document_id: Mapped[str | None] = mapped_column(String(32))
+    custody_seq: Mapped[int | None] = mapped_column(Integer)  # the head entry stamped
+    tsa_url: Mapped[str] = mapped_column(Text)
+    gen_time: Mapped[datetime] = mapped_column(UTCDateTime)  # the authority's time, read from the token
+    token: Mapped[bytes] = mapped_column(LargeBinary)  # the TimeStampResp, DER

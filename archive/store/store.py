@@ -1,4 +1,4 @@
-"""The store of record: every document's metadata and extracted text, and the audit trail of ingests.
+"""The store of record: every document's metadata and extracted text, and the chain of custody.
 
 SQLite by default (WAL, busy timeout, write transactions taken with BEGIN IMMEDIATE so that several
 ingesting processes queue up instead of failing); any other SQLAlchemy URL (PostgreSQL) works unchanged.
@@ -6,6 +6,7 @@ ingesting processes queue up instead of failing); any other SQLAlchemy URL (Post
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -23,13 +24,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
 from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance
-from archive.store.models import EVENT_STATUSES, DocumentRow, IngestEventRow
+from archive.store.models import CustodyRow, DocumentRow, TimestampRow
 
-SCHEMA_HEAD = "0001"  # the newest revision in migrations/versions; a test keeps the two in step
+SCHEMA_HEAD = "0003"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 CHUNK = 500  # ids per IN (...) clause
+CUSTODY_LOCK = 7263512002  # PostgreSQL advisory lock taken to append to the chain, one writer at a time
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case: sorts like its values
@@ -47,12 +50,27 @@ class SchemaTooNew(RuntimeError):
 
 @dataclass(frozen=True)
 class IngestEvent:
+    """An ingest or capture attempt as the audit trail showed it: a view of one custody entry."""
+
     id: int
     sha256: str | None
     file: str
     status: str
     document_id: str | None
     error: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StoredTimestamp:
+    id: int
+    subject: str  # "original" or "custody_head"
+    sha256: str  # the digest the token is over
+    document_id: str | None
+    custody_seq: int | None
+    tsa_url: str
+    gen_time: datetime
+    token: bytes
     at: datetime
 
 
@@ -86,7 +104,8 @@ class DocumentStore:
     def add(self, doc: Document, event_file: str | None = None) -> Document:
         """Stores a new document (an empty id gets a fresh one) and returns it as stored.
 
-        With `event_file`, the "created" ingest event is written in the same transaction.
+        With `event_file`, the "created" custody entry is written in the same transaction, naming the
+        provenance's "ingested by" as its actor.
         Raises DuplicateDocument carrying the existing document when its original is already archived,
         also when another thread or process stored it a moment earlier.
         """
@@ -101,8 +120,11 @@ class DocumentStore:
                 now = _now()
                 session.add(_to_row(doc, now))
                 if event_file is not None:
-                    session.add(IngestEventRow(sha256=doc.sha256, file=event_file, status="created",
-                                               document_id=doc.id, error=None, at=now))
+                    session.flush()  # the document row first: a duplicate fails before the chain grows
+                    _append(session, CustodyEntry(
+                        seq=0, at=now, action="ingest", actor=doc.provenance.ingested_by, status="created",
+                        document_id=doc.id, sha256=doc.sha256, subject=event_file,
+                    ))
         except IntegrityError:
             existing = self.get_by_sha256(doc.sha256)
             if existing is None:
@@ -214,7 +236,9 @@ class DocumentStore:
                         result[name][value] += n
         return {name: dict(counter.most_common()) for name, counter in result.items()}
 
-    # --- audit trail --------------------------------------------------------------------------
+    # --- chain of custody ---------------------------------------------------------------------
+    # The custody log is the one record of what happened to originals and documents; the ingest audit
+    # trail of old (`record_event`, `events`) is the view of its ingest and capture entries.
 
     def record_event(
         self,
@@ -224,33 +248,150 @@ class DocumentStore:
         status: str,
         document_id: str | None = None,
         error: str | None = None,
-    ) -> None:
-        if status not in EVENT_STATUSES:
-            raise ValueError(f"unknown ingest status {status!r}: choose one of {', '.join(EVENT_STATUSES)}")
-        row = IngestEventRow(
-            sha256=sha256, file=file, status=status, document_id=document_id, error=error, at=_now()
+        action: str = "ingest",
+        actor: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> CustodyEntry:
+        """An ingest (or capture, retry) attempt, whatever its outcome, as a custody entry."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown ingest status {status!r}: choose one of {', '.join(STATUSES)}")
+        return self.append_custody(
+            action, actor=actor, status=status, document_id=document_id, sha256=sha256, subject=file,
+            error=error, details=details,
+        )
+
+    def append_custody(
+        self,
+        action: str,
+        *,
+        actor: str = "",
+        status: str | None = None,
+        document_id: str | None = None,
+        sha256: str | None = None,
+        subject: str = "",
+        error: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> CustodyEntry:
+        """Adds an entry at the end of the chain and returns it with its sequence number and hash."""
+        entry = CustodyEntry(
+            seq=0, at=_now(), action=action, actor=actor, status=status, document_id=document_id,
+            sha256=sha256, subject=subject, error=error, details=details or {},
+        )
+        with Session(self._writer) as session, session.begin():
+            return _append(session, entry)
+
+    def events(self, status: str | None = None, limit: int = 100) -> list[IngestEvent]:
+        """The most recent ingest and capture attempts, newest first."""
+        stmt = (
+            select(CustodyRow)
+            .where(CustodyRow.status.is_not(None))
+            .order_by(CustodyRow.seq.desc())
+            .limit(limit)
+        )
+        if status is not None:
+            stmt = stmt.where(CustodyRow.status == status)
+        with Session(self._engine) as session:
+            return [
+                IngestEvent(r.seq, r.sha256, r.subject, r.status or "", r.document_id, r.error, r.at)
+                for r in session.scalars(stmt)
+            ]
+
+    def iter_custody(self, batch_size: int = 2000) -> Iterator[CustodyEntry]:
+        """The whole chain in order, read in batches."""
+        last = 0
+        while True:
+            stmt = select(CustodyRow).where(CustodyRow.seq > last).order_by(CustodyRow.seq).limit(batch_size)
+            with Session(self._engine) as session:
+                batch = [_to_entry(row) for row in session.scalars(stmt)]
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].seq
+
+    def custody_of(self, document_id: str) -> list[CustodyEntry]:
+        """The entries about one document, oldest first."""
+        stmt = select(CustodyRow).where(CustodyRow.document_id == document_id).order_by(CustodyRow.seq)
+        with Session(self._engine) as session:
+            return [_to_entry(row) for row in session.scalars(stmt)]
+
+    def custody_entries(self, seqs: Sequence[int]) -> dict[int, CustodyEntry]:
+        found: dict[int, CustodyEntry] = {}
+        with Session(self._engine) as session:
+            for start in range(0, len(seqs), CHUNK):
+                part = list(seqs[start : start + CHUNK])
+                for row in session.scalars(select(CustodyRow).where(CustodyRow.seq.in_(part))):
+                    found[row.seq] = _to_entry(row)
+        return found
+
+    def custody_head(self) -> CustodyEntry | None:
+        with Session(self._engine) as session:
+            row = session.scalars(select(CustodyRow).order_by(CustodyRow.seq.desc()).limit(1)).first()
+            return _to_entry(row) if row else None
+
+    def custody_shas(self) -> Iterator[tuple[int, str]]:
+        """(seq, sha256) of the entries that name a blob: originals of failed ingests included."""
+        stmt = select(CustodyRow.seq, CustodyRow.sha256).where(CustodyRow.sha256.is_not(None))
+        with self._engine.connect() as conn:
+            yield from ((row.seq, row.sha256) for row in conn.execute(stmt.order_by(CustodyRow.seq)))
+
+    # --- trusted timestamps -------------------------------------------------------------------
+
+    def add_timestamp(
+        self,
+        subject: str,
+        sha256: str,
+        token: bytes,
+        gen_time: datetime,
+        tsa_url: str,
+        *,
+        document_id: str | None = None,
+        custody_seq: int | None = None,
+    ) -> StoredTimestamp:
+        """Keeps a token and, in the same transaction, a custody entry saying it was obtained."""
+        now = _now()
+        row = TimestampRow(
+            at=now, subject=subject, sha256=sha256, document_id=document_id, custody_seq=custody_seq,
+            tsa_url=tsa_url, gen_time=gen_time, token=token,
         )
         with Session(self._writer) as session, session.begin():
             session.add(row)
+            session.flush()
+            # An entry's sha256 names a blob; a head's hash is not one, so it goes in the details.
+            _append(session, CustodyEntry(
+                seq=0, at=now, action="timestamp", document_id=document_id,
+                sha256=sha256 if subject == "original" else None, subject=tsa_url, details={
+                    "timestamp_id": row.id, "of": subject, "custody_seq": custody_seq, "digest": sha256,
+                    "gen_time": gen_time.isoformat(), "token_sha256": hashlib.sha256(token).hexdigest(),
+                },
+            ))
+            return _to_timestamp(row)
 
-    def events(self, status: str | None = None, limit: int = 100) -> list[IngestEvent]:
-        """The most recent ingest attempts, newest first."""
-        stmt = select(IngestEventRow).order_by(IngestEventRow.id.desc()).limit(limit)
-        if status is not None:
-            stmt = stmt.where(IngestEventRow.status == status)
+    def timestamps(self, document_id: str | None = None, subject: str | None = None) -> list[StoredTimestamp]:
+        stmt = select(TimestampRow).order_by(TimestampRow.id)
+        if document_id is not None:
+            stmt = stmt.where(TimestampRow.document_id == document_id)
+        if subject is not None:
+            stmt = stmt.where(TimestampRow.subject == subject)
         with Session(self._engine) as session:
-            return [
-                IngestEvent(
-                    id=r.id,
-                    sha256=r.sha256,
-                    file=r.file,
-                    status=r.status,
-                    document_id=r.document_id,
-                    error=r.error,
-                    at=r.at,
-                )
-                for r in session.scalars(stmt)
-            ]
+            return [_to_timestamp(row) for row in session.scalars(stmt)]
+
+    def latest_head_timestamp(self) -> StoredTimestamp | None:
+        stmt = (
+            select(TimestampRow)
+            .where(TimestampRow.subject == "custody_head")
+            .order_by(TimestampRow.id.desc())
+            .limit(1)
+        )
+        with Session(self._engine) as session:
+            row = session.scalars(stmt).first()
+            return _to_timestamp(row) if row else None
+
+    def unstamped_documents(self) -> list[tuple[str, str]]:
+        """(id, sha256) of the documents whose original has no token yet."""
+        stamped = select(TimestampRow.sha256).where(TimestampRow.subject == "original")
+        stmt = select(DocumentRow.id, DocumentRow.sha256).where(DocumentRow.sha256.not_in(stamped))
+        with self._engine.connect() as conn:
+            return [(row.id, row.sha256) for row in conn.execute(stmt.order_by(DocumentRow.id))]
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -363,6 +504,44 @@ def _now() -> datetime:
 def _chunks(items: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
+
+
+def _append(session: Session, entry: CustodyEntry) -> CustodyEntry:
+    """Links `entry` to the current head inside the caller's write transaction (the write lock on SQLite,
+    an advisory lock on PostgreSQL), so two writers never take the same place in the chain."""
+    if entry.action not in ACTIONS:
+        raise ValueError(f"unknown custody action {entry.action!r}: choose one of {', '.join(ACTIONS)}")
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CUSTODY_LOCK)))
+    last = select(CustodyRow.seq, CustodyRow.hash).order_by(CustodyRow.seq.desc()).limit(1)
+    head = session.execute(last).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    # Details as JSON gives them back (dates as ISO strings), so that the hash is of what is read later.
+    details = json.loads(_json_dumps(entry.details))
+    linked = replace(entry, seq=seq, prev_hash=prev_hash, details=details)
+    linked = replace(linked, hash=linked.computed_hash())
+    session.add(CustodyRow(
+        seq=linked.seq, at=linked.at, action=linked.action, actor=linked.actor, status=linked.status,
+        document_id=linked.document_id, sha256=linked.sha256, subject=linked.subject, error=linked.error,
+        details=linked.details, prev_hash=linked.prev_hash, hash=linked.hash,
+    ))
+    return linked
+
+
+def _to_entry(row: CustodyRow) -> CustodyEntry:
+    return CustodyEntry(
+        seq=row.seq, at=row.at, action=row.action, actor=row.actor, status=row.status,
+        document_id=row.document_id, sha256=row.sha256, subject=row.subject, error=row.error,
+        details=dict(row.details), prev_hash=row.prev_hash, hash=row.hash,
+    )
+
+
+def _to_timestamp(row: TimestampRow) -> StoredTimestamp:
+    return StoredTimestamp(
+        id=row.id, subject=row.subject, sha256=row.sha256, document_id=row.document_id,
+        custody_seq=row.custody_seq, tsa_url=row.tsa_url, gen_time=row.gen_time, token=bytes(row.token),
+        at=row.at,
+    )
 
 
 def _to_row(doc: Document, now: datetime) -> DocumentRow:

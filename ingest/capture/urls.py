@@ -1,10 +1,12 @@
-"""Validation of submitted links: absolute http(s) URLs with a well-formed host."""
+"""Submitted links: validation (absolute http(s) URLs with a well-formed host) and redaction of the
+secrets they may carry (a user and password, tokens in the query) before anything is kept or shown."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -60,3 +62,46 @@ def _valid_host(host: str) -> bool:
     if not name or len(name) > 253:
         return False
     return all(_LABEL.match(label) for label in name.split("."))
+
+
+_URL_IN_TEXT = re.compile(r"""https?://[^\s'"<>]+""", re.IGNORECASE)
+REDACTED = "REDACTED"
+
+
+def redact_url(url: str, secret_params: Iterable[str] = ()) -> str:
+    """The URL without user and password, and with the values of secret query parameters replaced.
+
+    The parameter stays (with the value REDACTED) so a reader sees that the link carried a secret;
+    names are compared without regard to case. Anything unparsable is returned with only its
+    userinfo cut, so a malformed URL cannot smuggle a password through.
+    """
+    secret = {name.lower() for name in secret_params}
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return re.sub(r"//[^/@\s]*@", "//", url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    query = parts.query
+    if query and secret:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(name.lower() in secret for name, _ in pairs):
+            query = urlencode([(n, REDACTED if n.lower() in secret else v) for n, v in pairs], safe="/:")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_text(text: str, secret_params: Iterable[str] = ()) -> str:
+    """Every URL in a message (an error, a log line) redacted."""
+    params = tuple(secret_params)
+    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0), params), text)
+
+
+def redact_value(value: object, secret_params: Iterable[str] = ()) -> object:
+    """URLs redacted inside metadata values: strings, lists and dicts of them."""
+    params = tuple(secret_params)
+    if isinstance(value, str):
+        return redact_text(value, params)
+    if isinstance(value, list):
+        return [redact_value(item, params) for item in value]
+    if isinstance(value, dict):
+        return {key: redact_value(item, params) for key, item in value.items()}
+    return value
