@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.blobs import BlobStore, BlobTooLarge
-from archive.domain import Document, Kind, Provenance
+from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from ingest.capture import CapturedPage, CaptureError, capture
 from ingest.capture.mediatype import HTML_TYPES
@@ -52,6 +52,7 @@ class IngestRequest:
     title: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
     metadata: dict | None = None
+    access: AccessLevel = AccessLevel.PUBLIC
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Ingestor:
         metadata = {**prepared.metadata, **(request.metadata or {})}
         if page is not None:  # a file served on the web was published by its host, unless it says otherwise
             metadata.setdefault("publisher", host_of(page.final_url))
-        return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request.provenance)
+        return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request)
 
     def capture(self, url: str, request: IngestRequest, limits: CaptureLimits) -> IngestResult:
         """A media link: the page as served is the original, the capture is its provenance.
@@ -152,9 +153,9 @@ class Ingestor:
         provenance = request.provenance
         if not provenance.source:
             provenance = Provenance(page.requested_url, provenance.ingested_by, provenance.note)
-        link_request = IngestRequest(
+        link_request = replace(
+            request,
             kind=request.kind or Kind.MEDIA,
-            title=request.title,
             provenance=provenance,
             metadata={**_capture_metadata(page), **(request.metadata or {})},
         )
@@ -170,8 +171,9 @@ class Ingestor:
         size: int,
         prepared: Prepared,
         metadata: dict,
-        provenance: Provenance,
+        request: IngestRequest,
     ) -> IngestResult:
+        provenance = request.provenance
         document = Document(
             id=new_document_id(),
             kind=prepared.kind,
@@ -186,6 +188,7 @@ class Ingestor:
             provenance=provenance,
             spans=prepared.spans,
             metadata=metadata,
+            access=request.access,
         )
         try:
             document = self.store.add(document, event_file=label)
