@@ -32,10 +32,14 @@ DOCUMENTS = {
 }
 
 
+ARCHIVIST, PASSWORD = "alice", "a long enough test password"
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(load_settings(home=tmp_path_factory.mktemp("archive")))
     archive = app.state.archive
+    archive.accounts.add_user(ARCHIVIST, "archivist", PASSWORD)
     for name, text in DOCUMENTS.items():
         archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest())
     with serve(app) as url:
@@ -53,8 +57,19 @@ def browser() -> Iterator:
 @pytest.fixture
 def page(browser, base_url: str) -> Iterator:
     context = browser.new_context(base_url=base_url, locale="en-GB", viewport={"width": 1200, "height": 900})
-    yield context.new_page()
+    page = context.new_page()
+    sign_in(page)
+    yield page
     context.close()
+
+
+def sign_in(page) -> None:
+    """As an archivist would: the sign-in page, then back where they were."""
+    page.goto("/login?next=/")
+    page.fill("#name", ARCHIVIST)
+    page.fill("#password", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url("**/")
 
 
 def mark_document(page) -> None:
