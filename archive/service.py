@@ -65,7 +65,11 @@ class OriginalUnavailable(RuntimeError):
     """The original of a known document is missing or does not match its SHA-256."""
 
     def __init__(self, document: Document, state: str) -> None:
-        super().__init__(f"The original is {state}: run `archive verify` and restore it from a backup.")
+        if state == "purged":
+            message = "The original was purged by an admin; the custody log keeps its hash and the reason."
+        else:
+            message = f"The original is {state}: run `archive verify` and restore it from a backup."
+        super().__init__(message)
         self.document = document
         self.state = state
 
@@ -345,10 +349,15 @@ class Archive:
         document = self.document(document_id, viewer)
         if document is None:
             return None
+        self._check_original(document)
+        return document, self.blobs.open_verified(document.sha256)
+
+    def _check_original(self, document: Document) -> None:
         state = self.blobs.check(document.sha256)
+        if state == "missing" and document.sha256 in self.store.purged_shas():
+            state = "purged"
         if state != "ok":
             raise OriginalUnavailable(document, state)
-        return document, self.blobs.open_verified(document.sha256)
 
     def readiness(self) -> dict[str, str]:
         """Whether each part answers: "ok", or the reason it does not."""
@@ -387,6 +396,27 @@ class Archive:
             self._finish_writes()
             return edited
 
+    def purge(self, document_id: str, reason: str, by: Principal = SYSTEM) -> Document | None:
+        """Deletes a document's original for good: for what must not be kept at all (a court order,
+        a person's safety). The record stays, withdrawn; the custody log keeps the hash, who and why."""
+        if not by.is_admin:
+            raise NotAllowed("Only admins may purge an original.")
+        if not reason.strip():
+            raise InvalidChange("purging an original needs a reason")
+        with self._writes:
+            document = self.store.get(document_id)
+            if document is None:
+                return None
+            self.store.append_custody(
+                "delete", actor=by.name, document_id=document.id, sha256=document.sha256,
+                subject=document.title, details={"reason": reason.strip(), "purged": "original"},
+            )
+            self.blobs.purge(document.sha256)
+            purged = self.store.update(replace(document, withdrawn=f"purged: {reason.strip()}"[:500]))
+            self._queue_for_index(purged)
+            self._finish_writes()
+            return purged
+
     # --- evidence -----------------------------------------------------------------------------
 
     def citation(self, document: Document) -> Citation:
@@ -396,9 +426,7 @@ class Archive:
     def export(self, document: Document) -> Path:
         """The document's evidence package, a zipped BagIt bag in the home's tmp folder: the caller
         moves or removes it. Raises `OriginalUnavailable` when the original is missing or altered."""
-        state = self.blobs.check(document.sha256)
-        if state != "ok":
-            raise OriginalUnavailable(document, state)
+        self._check_original(document)
         return build_package(
             document, self.store, self.blobs, self.settings.home / "tmp",
             tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document),

@@ -354,6 +354,12 @@ class DocumentStore:
             row = session.scalars(select(CustodyRow).order_by(CustodyRow.seq.desc()).limit(1)).first()
             return _to_entry(row) if row else None
 
+    def purged_shas(self) -> set[str]:
+        """Blobs an admin purged: their custody entries keep the hash and the reason."""
+        stmt = select(CustodyRow.sha256).where(CustodyRow.action == "delete", CustodyRow.sha256.is_not(None))
+        with self._engine.connect() as conn:
+            return set(conn.scalars(stmt))
+
     def custody_shas(self) -> Iterator[tuple[int, str]]:
         """(seq, sha256) of the entries that name a blob: originals of failed ingests included."""
         stmt = select(CustodyRow.seq, CustodyRow.sha256).where(CustodyRow.sha256.is_not(None))
