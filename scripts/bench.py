@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from archive.accounts import SYSTEM, Principal, Role
 from archive.analysis import name_key, tokenize
 from archive.pipeline import IngestRequest
 from archive.service import Archive
@@ -48,14 +49,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def time_searches(archive: Archive, rounds: int) -> dict[str, float]:
+def time_searches(archive: Archive, rounds: int, viewer: Principal = SYSTEM) -> dict[str, float]:
     latencies = []
     for _ in range(rounds):
         for query in queries():
             start = time.perf_counter()
-            archive.search(query, limit=10)
+            archive.search(query, viewer, limit=10)
             latencies.append((time.perf_counter() - start) * 1000)
     return {"p50": statistics.median(latencies), "p95": percentile(latencies, 0.95), "n": len(latencies)}
+
+
+def researcher(results: list) -> Principal:
+    """A researcher granted every hundredth document: public ones plus a set of grants to filter by."""
+    granted = frozenset(r.id for r in results[::100] if r.id)
+    return Principal("bench-researcher", Role.RESEARCHER, 1, granted)
 
 
 def time_name_keys(folder: Path, limit: int = 300_000) -> tuple[float, float, int]:
@@ -128,6 +135,14 @@ def main() -> int:
             (
                 "search, embedded",
                 f"p50 {embedded['p50']:.1f} ms, p95 {embedded['p95']:.1f} ms ({embedded['n']} queries)",
+            )
+        )
+        filtered = time_searches(archive, args.rounds, researcher(results))
+        rows.append(
+            (
+                "search, embedded, as a researcher (access filtered in the engine)",
+                f"p50 {filtered['p50']:.1f} ms, p95 {filtered['p95']:.1f} ms "
+                f"({filtered['p95'] / embedded['p95']:.2f}x the unfiltered p95)",
             )
         )
         start = time.perf_counter()
