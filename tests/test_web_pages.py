@@ -373,3 +373,21 @@ def test_static_files(client: TestClient) -> None:
     assert htmx.status_code == 200 and "Zero-Clause BSD" in htmx.text[:1000]
     assert client.get("/static/archive.css").status_code == 200
     assert client.get("/static/archive.js").status_code == 200
+
+
+def test_an_archivist_corrects_a_record_in_the_page(client: TestClient) -> None:
+    created = upload(client, "ruling.txt", "QUICK SEARCH\n\nThe court in Oral fined Aigerim Tleuzhan.")
+    doc_id = re.search(r'href="/d/([0-9a-z]+)"', created.text).group(1)
+    form = client.get(f"/d/{doc_id}/edit")
+    assert form.status_code == 200 and 'name="meta.decision_date"' in form.text
+    token = re.search(r'name="csrf_token" value="([^"]*)"', form.text).group(1)
+    fields = {"csrf_token": token, "title": "Oral court fines Aigerim Tleuzhan", "kind": "ruling",
+              "language": "en", "access": "public", "meta.court": "Oral city court",
+              "meta.decision_date": "4 February"}
+    refused = client.post(f"/d/{doc_id}/edit", data=fields)
+    assert refused.status_code == 422 and "YYYY-MM-DD" in refused.text
+    fields["meta.decision_date"] = "2020-02-04"
+    saved = client.post(f"/d/{doc_id}/edit", data=fields, follow_redirects=False)
+    assert saved.status_code == 303
+    page = client.get(f"/d/{doc_id}").text
+    assert "Oral court fines Aigerim Tleuzhan" in page and "Oral city court" in page and "2020-02-04" in page
