@@ -57,3 +57,18 @@ class Document:
     # media: url, publisher, published_date, captured_at
     access: AccessLevel = AccessLevel.PUBLIC
     indexed: bool = False  # False until the active index backend has accepted it
+
+
+@dataclass(frozen=True)
+class DocumentHead:
+    """What a list of search hits shows of a document: its description and the opening of its text."""
+
+    id: str
+    sha256: str
+    title: str
+    kind: Kind
+    language: str
+    original_name: str
+    ingested_at: datetime
+    opening: str  # the text, or its first characters when `cut`
+    cut: bool  # the text goes on after `opening`

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance
+from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSpan, Provenance
 from archive.store.models import EVENT_STATUSES, DocumentRow, IngestEventRow
 
 SCHEMA_HEAD = "0001"  # the newest revision in migrations/versions; a test keeps the two in step
@@ -129,6 +129,23 @@ class DocumentStore:
             for part in _chunks(list(dict.fromkeys(ids))):
                 for row in session.scalars(select(DocumentRow).where(DocumentRow.id.in_(part))):
                     found[row.id] = _to_document(row)
+        return found
+
+    def get_heads(self, ids: Sequence[str], chars: int) -> dict[str, DocumentHead]:
+        """The documents among `ids` with no more than the first `chars` characters of their text, by
+        id: a page of hits without reading long texts, their language spans or their metadata."""
+        row = DocumentRow
+        opening = func.substr(row.text, 1, chars + 1).label("opening")  # one more: does it go on?
+        stmt = select(row.id, row.sha256, row.title, row.kind, row.language, row.original_name,
+                      row.ingested_at, opening)
+        found: dict[str, DocumentHead] = {}
+        with self._engine.connect() as conn:
+            for part in _chunks(list(dict.fromkeys(ids))):
+                for r in conn.execute(stmt.where(row.id.in_(part))):
+                    found[r.id] = DocumentHead(
+                        r.id, r.sha256, r.title, Kind(r.kind), r.language, r.original_name, r.ingested_at,
+                        opening=r.opening[:chars], cut=len(r.opening) > chars,
+                    )
         return found
 
     def iter_documents(self, batch_size: int = 500, only_pending: bool = False) -> Iterator[Document]:
