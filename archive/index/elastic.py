@@ -140,6 +140,7 @@ class ElasticsearchBackend:
             url, request_timeout=request_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
         )
         self.passage_alias = f"{alias}-{PASSAGES}"
+        self._last_held: tuple[frozenset[tuple[str, str]], set[tuple[str, str]]] | None = None
         self._index_name_pattern = re.compile(rf"{re.escape(alias)}-v\d+-\d{{8}}t\d{{6}}\d*(-{PASSAGES})?")
 
     # --- IndexBackend ---
@@ -248,7 +249,8 @@ class ElasticsearchBackend:
         if not ids:
             return {}
         with self._guard("finding passages"):
-            pruned = prune(query, self._held_terms(query, self.passage_alias))
+            held = self._held_by_documents(query) or self._held_terms(query, self.passage_alias)
+            pruned = prune(query, held)
             if pruned is None:
                 return {}
             try:
@@ -352,6 +354,19 @@ class ElasticsearchBackend:
         for field, doc in zip(by_field, answer["docs"], strict=True):
             terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
             held.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+        if alias is None:
+            self._last_held = (frozenset((f, v) for f, values in by_field.items() for v in values), held)
+        return lambda field, value: (field, value) in held
+
+    def _held_by_documents(self, query: Query) -> Callable[[str, str], bool] | None:
+        """What the last search learnt of the main index, if it asked about every term of `query`. No
+        passage holds a term that no document holds, so that answer prunes a passage query too,
+        without another request (it may keep a term no passage holds, which matches nothing)."""
+        if self._last_held is None:
+            return None
+        asked, held = self._last_held
+        if not set(terms_of(query)) <= asked:
+            return None
         return lambda field, value: (field, value) in held
 
     def count(self) -> int:

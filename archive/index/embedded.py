@@ -168,8 +168,17 @@ class EmbeddedBackend:
                     replace: bool) -> int:
         documents, passages = indices
         self._write(documents, docs, self._document, "id" if replace else None)
-        self._write(passages, docs, self._passage_documents, "doc_id" if replace else None)
+        if any(doc.passages for doc in docs) or (replace and self._have_passages(passages, docs)):
+            self._write(passages, docs, self._passage_documents, "doc_id" if replace else None)
         return len(docs)
+
+    @staticmethod
+    def _have_passages(passages: tantivy.Index, docs: list[base.IndexDocument]) -> bool:
+        """Whether any of these documents has passages already (else a batch of short documents
+        leaves the passages index alone: no commit)."""
+        passages.reload()
+        searcher = passages.searcher()
+        return any(searcher.doc_freq("doc_id", doc.id) for doc in docs)
 
     def add(self, docs: Iterable[base.IndexDocument]) -> None:
         self._write_both(self._open_live(), list(docs), replace=True)
