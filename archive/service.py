@@ -23,11 +23,11 @@ from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
 from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
-from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
 from archive.search.planner import plan
 from archive.search.request import SearchRequest
+from archive.search.snippets import explain_hits
 from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
@@ -86,6 +86,8 @@ class SearchHit:
     matched: list[str]
     original_name: str
     ingested_at: str
+    snippet_text: str = ""  # the snippet as plain text; `snippet` is the same as HTML with <mark>s
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet_text
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -306,14 +308,13 @@ class Archive:
             return SearchResult(request.query, 0, message=NO_WORDS)
         filters = Filters(request.languages, request.kinds, viewer.visibility)
         page = self.backend.search(query_plan.query, filters, request.limit, request.offset)
-        documents = self.store.get_many([h.id for h in page.hits])
+        explained = explain_hits(query_plan, [h.id for h in page.hits], self.store, self.backend)
         hits = []
-        explainer = Explainer(query_plan)
         for scored in page.hits:
-            document = documents.get(scored.id)
-            if document is None:  # indexed but gone from the store: the index is derived, the store wins
+            found = explained.get(scored.id)
+            if found is None:  # indexed but gone from the store: the index is derived, the store wins
                 continue
-            why = explainer.explain(document.title, document.text)
+            document, why = found.document, found.explanation
             hits.append(
                 SearchHit(
                     id=document.id,
@@ -326,6 +327,8 @@ class Archive:
                     matched=why.matched,
                     original_name=document.original_name,
                     ingested_at=document.ingested_at.isoformat(),
+                    snippet_text=why.text,
+                    highlights=why.highlights,
                 )
             )
         return SearchResult(request.query, page.total, hits)

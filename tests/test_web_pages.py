@@ -161,6 +161,14 @@ def test_markup_in_titles_is_escaped(client: TestClient) -> None:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_markup_in_snippets_is_escaped_and_matches_marked(client: TestClient) -> None:
+    upload(client, "y.txt", "The <b>bold</b> claim: <script>alert(2)</script> the Uralsk picket.")
+    results = client.get("/search", params={"q": "Uralsk"}).text
+    assert "<script>alert(2)</script>" not in results and "<b>bold</b>" not in results
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in results
+    assert "<mark>Uralsk</mark>" in results
+
+
 # --- permalink --------------------------------------------------------------------------------
 
 
