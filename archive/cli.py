@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from archive import cli_accounts
 from archive.domain import AccessLevel, Kind, Provenance
+from archive.search.explain import mark
 from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
 from archive.service import (
     Archive,
@@ -23,7 +24,6 @@ from archive.service import (
     OriginalUnavailable,
     given_metadata,
 )
-from archive.search.explain import mark
 from archive.settings import BACKENDS, Settings, load_settings
 from archive.translation import install_model
 

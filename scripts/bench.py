@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.analysis import name_key, tokenize
 from archive.accounts import SYSTEM, Principal, Role
+from archive.analysis import name_key, tokenize
 from archive.service import Archive, IngestRequest
 from archive.settings import Settings, load_settings
 from scripts.corpus_gen import documents, long_report, queries

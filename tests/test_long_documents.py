@@ -11,8 +11,7 @@ import pytest
 
 from archive.search import explain
 from archive.search.indexing import LONG_TEXT, to_index_document
-from archive.service import Archive, SearchHit
-from ingest.pipeline import IngestRequest
+from archive.service import Archive, IngestRequest, SearchHit
 from scripts.corpus_gen import long_report
 from tests.conftest import make_settings
 from tests.es_fixture import drop_test_indices

@@ -267,7 +267,8 @@ class EmbeddedBackend:
     # --- query translation ----------------------------------------------------------------------
 
     def _with_filters(self, query: tantivy.Query, filters: base.Filters) -> tantivy.Query:
-        limited = _within(query, self.schema, [(base.LANGUAGE, filters.languages), (base.KIND, filters.kinds)])
+        allowed = [(base.LANGUAGE, filters.languages), (base.KIND, filters.kinds)]
+        limited = _within(query, self.schema, allowed)
         if filters.visible is None:
             return limited
         visible = tantivy.Query.const_score_query(self._visible(filters.visible), 0.0)
