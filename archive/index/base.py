@@ -17,10 +17,11 @@ WORDS = "words"  # folded surface forms, in their own script
 STEMS = "stems"  # language stems
 KEYS = "keys"  # name keys: script-independent, case endings reduced
 ALIASES = "aliases"  # alias-group ids of places and organisations (`@oskemen`)
+NAMES = "names"  # name keys of the words that may be names (not ordinary words): near keys meet these
 TITLE_WORDS = "title_words"
 TITLE_STEMS = "title_stems"
 TITLE_KEYS = "title_keys"
-ANALYSED_FIELDS = (WORDS, STEMS, KEYS, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
+ANALYSED_FIELDS = (WORDS, STEMS, KEYS, NAMES, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
 
 # Keyword fields used for filters.
 KIND = "kind"
@@ -87,7 +88,16 @@ class Bool:
     boost: float = 1.0
 
 
-Query = Term | Phrase | AnyOf | Bool
+@dataclass(frozen=True)
+class Constant:
+    """Matches where `query` matches, with the fixed score `score` (no term statistics): a tier of
+    the ranking that document length and term frequency cannot reorder."""
+
+    query: Query
+    score: float
+
+
+Query = Term | Phrase | AnyOf | Bool | Constant
 
 
 @dataclass(frozen=True)

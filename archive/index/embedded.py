@@ -20,7 +20,7 @@ import tantivy
 from archive.index import base
 from archive.index.prune import prune
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WRITER_HEAP = 64_000_000
 BATCH = 500
 LOCK_WAIT_S = 60.0
@@ -197,6 +197,8 @@ class EmbeddedBackend:
                 parts += [(tantivy.Occur.Should, self._compile(c)) for c in should]
                 parts += [(tantivy.Occur.MustNot, self._compile(c)) for c in must_not]
                 query = tantivy.Query.boolean_query(parts)
+            case base.Constant(inner, score):
+                return tantivy.Query.const_score_query(self._compile(inner), score)
             case _:
                 raise TypeError(f"unknown query node {node!r}")
         return query if boost == 1.0 else tantivy.Query.boost_query(query, boost)
