@@ -12,6 +12,7 @@ from archive.analysis.normalize import fold
 from archive.analysis.similarity import neighbours
 from archive.analysis.stopwords import is_stopword
 from archive.analysis.tokenize import Token, tokenize
+from archive.analysis.vocabulary import is_dictionary_word, name_candidates
 
 __all__ = [
     "AliasMatch",
@@ -20,7 +21,9 @@ __all__ = [
     "expand_glossary",
     "find_aliases",
     "fold",
+    "is_dictionary_word",
     "is_stopword",
+    "name_candidates",
     "name_key",
     "neighbours",
     "tokenize",

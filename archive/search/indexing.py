@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.analysis import Token, find_aliases, tokenize
+from archive.analysis import Token, find_aliases, name_candidates, tokenize
 from archive.domain import Document
 from archive.index import base
 
@@ -22,6 +22,11 @@ def _stems(tokens: list[Token]) -> str:
     return " ".join(index_stem(t) or "_" for t in tokens)
 
 
+def _names(tokens: list[Token]) -> str:
+    """The keys of the words that may be names, "_" for the others: near keys meet only these."""
+    return " ".join(t.key if keep else "_" for t, keep in zip(tokens, name_candidates(tokens), strict=True))
+
+
 def analysed_fields(title: str, text: str) -> dict[str, str]:
     """One term a token in WORDS, STEMS and KEYS, so that positions line up across the three."""
     body = tokenize(text)
@@ -31,6 +36,7 @@ def analysed_fields(title: str, text: str) -> dict[str, str]:
         base.WORDS: _terms(body, "word"),
         base.STEMS: _stems(body),
         base.KEYS: _terms(body, "key"),
+        base.NAMES: _names(body),
         base.ALIASES: " ".join(sorted(groups)),
         base.TITLE_WORDS: _terms(head, "word"),
         base.TITLE_STEMS: _stems(head),
