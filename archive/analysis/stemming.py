@@ -3,7 +3,8 @@
 A word with a letter only Kazakh has (ә ғ қ ң ө ұ ү һ і) is stemmed as Kazakh; other Cyrillic words
 as Russian; Latin words as English. Stems stay in their own script. Kazakh has no ready analyser on
 the registries, so `kazakh_stem` strips case, possessive, plural and the commonest verb endings by
-rule, longest first, keeping a stem of at least two letters with a vowel.
+rule, longest first, keeping a stem of at least three letters with a vowel: a shorter one is
+another word as often as the same one (`аш` would join `аштық` "hunger" and `ашқан` "opened").
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ _VERBAL = ("у", "Yп", "п", "Gан", "Qан", "гAн", "кAн", "YлдY", "л�
            "Aтын", "йтын", "мAQ", "уы", "луY", "Yну", "Yнду", "Yлу", "ушY", "шY", "лYQ", "дYQ", "тYQ")
 _SUFFIXES = frozenset(_variants(*_CASES, *_POSSESSIVE, *_PLURAL, *_VERBAL))
 _SIZES = sorted({len(s) for s in _SUFFIXES}, reverse=True)
+MIN_KAZAKH_STEM = 3
 
 
 def _strip_one(word: str) -> str | None:
-    """The word without its longest suffix that leaves two letters with a vowel."""
+    """The word without its longest suffix that leaves MIN_KAZAKH_STEM letters with a vowel."""
     for size in _SIZES:
-        if size < len(word) - 1 and word[-size:] in _SUFFIXES and not _KK_VOWELS.isdisjoint(word[:-size]):
-            return word[:-size]
+        stem = word[:-size]
+        if len(stem) >= MIN_KAZAKH_STEM and word[-size:] in _SUFFIXES and not _KK_VOWELS.isdisjoint(stem):
+            return stem
     return None
 
 
