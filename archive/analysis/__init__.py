@@ -5,7 +5,7 @@ marks places and organisations whose names differ entirely between languages; `e
 adds the equivalents of the field's terms in the other two languages.
 """
 
-from archive.analysis.aliases import AliasMatch, find_aliases
+from archive.analysis.aliases import AliasMatch, find_aliases, find_near_aliases
 from archive.analysis.glossary import GlossaryExpansion, expand_glossary
 from archive.analysis.keys import name_key, unstripped_key
 from archive.analysis.normalize import fold
@@ -20,6 +20,7 @@ __all__ = [
     "Token",
     "expand_glossary",
     "find_aliases",
+    "find_near_aliases",
     "fold",
     "is_dictionary_word",
     "is_stopword",

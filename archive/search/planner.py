@@ -31,6 +31,7 @@ from archive.analysis import (
     Token,
     expand_glossary,
     find_aliases,
+    find_near_aliases,
     is_dictionary_word,
     is_stopword,
     neighbours,
@@ -131,13 +132,11 @@ def _held_forms(token: Token) -> tuple[Query, ...]:
     return tuple(forms)
 
 
-def _tiered(held: tuple[Query, ...], near: dict[str, float]) -> Query:
-    """The two tiers: the fixed HELD score plus term statistics for the word itself, else a fixed
-    score for a near spelling found among the document's possible names."""
+def _tiered(held: tuple[Query, ...], near: list[Query]) -> Query:
+    """The two tiers: the fixed HELD score plus term statistics for the word itself, else the fixed
+    score of the likeliest near spelling found among the document's possible names (`near`)."""
     itself = Bool(should=(Constant(AnyOf(held), HELD), AnyOf(held, STATISTICS)))
-    if not near:
-        return itself
-    return AnyOf((itself, *(Constant(Term(NAMES, key), NEAR * weight) for key, weight in near.items())))
+    return AnyOf((itself, *near)) if near else itself
 
 
 def _equivalent(tokens: list[Token]) -> Query:
@@ -166,8 +165,11 @@ class _Concepts:
     A single-word term adds its equivalents to that word; a term of several words is kept whole
     (`phrases`), so that one of its words alone never brings its equivalents."""
 
-    def __init__(self, expansions: list[GlossaryExpansion]):
+    def __init__(self, expansions: list[GlossaryExpansion], text: str = ""):
         self.extra: dict[str, list[Query]] = {}
+        self.aliases: dict[str, list[Query]] = {}  # word → its alias groups, held like the word
+        self.near_aliases: dict[str, dict[str, float]] = {}
+        self._add_aliases(text)
         self.phrases: dict[tuple[str, ...], list[Query]] = {}
         self.labelled: list[tuple[str, list[Token]]] = []
         for expansion in expansions:
@@ -181,12 +183,29 @@ class _Concepts:
             elif source:
                 self.phrases.setdefault(source, []).append(_equivalent(tokens))
 
+    def _add_aliases(self, text: str) -> None:
+        """A word inside a place's or organisation's name also holds by any other name of it."""
+        tokens = tokenize(text)
+        for match in find_aliases(tokens):
+            for token in tokens[match.start : match.end]:
+                self.aliases.setdefault(token.word, []).append(Term(ALIASES, match.group, ALIAS))
+        for token in tokens:
+            if token.word not in self.aliases:
+                near = find_near_aliases([token])
+                if near:
+                    self.near_aliases[token.word] = near
+
     def of(self, token: Token) -> Query:
         extra = self.extra.get(token.word, [])
-        held = (*_held_forms(token), *extra)
+        held = (*_held_forms(token), *extra, *self.aliases.get(token.word, ()))
         if extra or is_dictionary_word(token.word):
             return AnyOf(held)  # a word of the field or of the language: ranked by term statistics
-        return _tiered(held, near_keys(token))
+        near = [Constant(Term(NAMES, key), NEAR * weight) for key, weight in near_keys(token).items()]
+        near += [
+            Constant(Term(ALIASES, group), NEAR * weight)
+            for group, weight in self.near_aliases.get(token.word, {}).items()
+        ]
+        return _tiered(held, near)
 
     def phrase(self, tokens: list[Token]) -> Query:
         """The words together and in order, in any spelling or case form, or an equivalent."""
@@ -199,7 +218,7 @@ class _Concepts:
         )
         if all(map(_stem_usable, tokens)):
             held += (Phrase(STEMS, tuple(t.stem for t in tokens), 0, PHRASE / 2),)
-        return AnyOf(held) if equivalents else _tiered(held, {})
+        return AnyOf(held) if equivalents else _tiered(held, [])
 
     def _inside(self, words: tuple[str, ...]) -> list[Query]:
         """Equivalents of the glossary terms these words spell, and of the multi-word terms inside
@@ -275,25 +294,38 @@ def _translations(translations: Iterable[Translation]) -> tuple[list[Query], lis
 
 
 def _glossary_terms(groups: list[list[tuple[Clause, list[Token]]]], concepts: _Concepts) -> list[list[int]]:
-    """Runs of plain one-word groups that spell a multi-word glossary term: each becomes one concept."""
-    runs: list[list[int]] = []
+    """Runs of plain one-word groups that spell a multi-word glossary term (function words between
+    them included): each run becomes one concept."""
     if not concepts.phrases:
-        return runs
-    plain = [
-        i
-        for i, group in enumerate(groups)
-        if len(group) == 1 and not group[0][0].phrase and not group[0][0].excluded and len(group[0][1]) == 1
-    ]
+        return []
+
+    def plain_word(i: int) -> str | None:
+        group = groups[i]
+        if len(group) != 1 or group[0][0].phrase or group[0][0].excluded or len(group[0][1]) != 1:
+            return None
+        return group[0][1][0].word
+
+    def run_at(start: int, term: tuple[str, ...]) -> list[int] | None:
+        run: list[int] = []
+        matched = 0
+        i = start
+        while matched < len(term) and i < len(groups):
+            word = plain_word(i)
+            if word is None or (word != term[matched] and not (matched and is_stopword(word))):
+                return None
+            run.append(i)
+            matched += word == term[matched]
+            i += 1
+        return run if matched == len(term) else None
+
     terms = sorted(concepts.phrases, key=len, reverse=True)
+    runs: list[list[int]] = []
     position = 0
-    while position < len(plain):
-        for term in terms:
-            run = plain[position : position + len(term)]
-            adjacent = len(run) == len(term) and run == list(range(run[0], run[0] + len(run)))
-            if adjacent and tuple(groups[i][0][1][0].word for i in run) == term:
-                runs.append(run)
-                position += len(term)
-                break
+    while position < len(groups):
+        run = next((r for r in (run_at(position, term) for term in terms) if r), None)
+        if run:
+            runs.append(run)
+            position = run[-1] + 1
         else:
             position += 1
     return runs
@@ -301,7 +333,7 @@ def _glossary_terms(groups: list[list[tuple[Clause, list[Token]]]], concepts: _C
 
 def plan(parsed: ParsedQuery, translations: Iterable[Translation] = (), *, exact: bool = False) -> QueryPlan:
     positive_text = parsed.positive_text
-    concepts = _Concepts([] if exact else expand_glossary(positive_text))
+    concepts = _Concepts([], "") if exact else _Concepts(expand_glossary(positive_text), positive_text)
     builder = _Builder(concepts, exact)
     analysed = [[(c, [t for t in tokenize(c.text) if t.key]) for c in g.alternatives] for g in parsed.groups]
     has_strong = any(not _is_weak(t) for g in analysed for c, ts in g if not c.excluded for t in ts)
@@ -345,7 +377,6 @@ def plan(parsed: ParsedQuery, translations: Iterable[Translation] = (), *, exact
     if exact:
         query = _combine(must, should, must_not)
         return QueryPlan(query, positive, [], exact=True)
-    should += [Term(ALIASES, m.group, ALIAS) for m in find_aliases(tokenize(positive_text))]
     translated, translation_labels = _translations(translations)
     should += translated
     return QueryPlan(_combine(must, should, must_not), positive, concepts.labelled + translation_labels)
