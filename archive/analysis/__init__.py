@@ -7,7 +7,7 @@ adds the equivalents of the field's terms in the other two languages.
 
 from archive.analysis.aliases import AliasMatch, find_aliases, find_near_aliases
 from archive.analysis.glossary import GlossaryExpansion, expand_glossary
-from archive.analysis.keys import name_key, unstripped_key
+from archive.analysis.keys import name_key, reading_keys, unstripped_key
 from archive.analysis.normalize import fold
 from archive.analysis.similarity import neighbours
 from archive.analysis.stopwords import is_stopword
@@ -27,6 +27,7 @@ __all__ = [
     "name_candidates",
     "name_key",
     "neighbours",
+    "reading_keys",
     "tokenize",
     "unstripped_key",
 ]

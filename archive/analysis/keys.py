@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from archive.analysis.inflection import strip_endings
 from archive.analysis.normalize import fold
-from archive.analysis.skeleton import skeleton
+from archive.analysis.skeleton import latin_readings, skeleton
 
 _SYMBOLS = frozenset("abcdefghijklmnopqrstuvwxyzäoöuūüeıìiğŋšžčx")
 _GLIDE_BEFORE_VOWEL = re.compile("j(?=[aäoöuūüeıìi])")
@@ -60,3 +60,15 @@ def unstripped_key(word: str) -> str:
     (a misspelt `Kurmanty` is not the accusative of `Kurmant`), so near matches start from both."""
     skel = _skeleton_of(word)
     return fold_skeleton(skel) if skel else ""
+
+
+@lru_cache(maxsize=200_000)
+def reading_keys(word: str) -> tuple[str, ...]:
+    """Keys of the other readings of a Latin word (`skeleton.latin_readings`: Kuznecov is also
+    Kuznetsov, Jurij also Yuriy), without its own key; () for a Cyrillic word."""
+    if word.isascii() and not any(ch in word for ch in "cxjyoi"):
+        return ()
+    own = name_key(word)
+    keys = dict.fromkeys(fold_skeleton(strip_endings(s)) for s in latin_readings(fold(word)) if s)
+    keys.pop(own, None)
+    return tuple(keys)

@@ -18,10 +18,11 @@ STEMS = "stems"  # language stems
 KEYS = "keys"  # name keys: script-independent, case endings reduced
 ALIASES = "aliases"  # alias-group ids of places and organisations (`@oskemen`)
 NAMES = "names"  # name keys of the words that may be names (not ordinary words): near keys meet these
+READINGS = "readings"  # keys of other romanisations of Latin names (Kuznecov: kuznetsov), any number
 TITLE_WORDS = "title_words"
 TITLE_STEMS = "title_stems"
 TITLE_KEYS = "title_keys"
-ANALYSED_FIELDS = (WORDS, STEMS, KEYS, NAMES, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
+ANALYSED_FIELDS = (WORDS, STEMS, KEYS, NAMES, READINGS, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
 
 # Keyword fields used for filters.
 KIND = "kind"

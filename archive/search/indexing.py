@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.analysis import Token, find_aliases, name_candidates, tokenize
+from archive.analysis import Token, find_aliases, name_candidates, reading_keys, tokenize
 from archive.domain import Document
 from archive.index import base
 
@@ -22,9 +22,14 @@ def _stems(tokens: list[Token]) -> str:
     return " ".join(index_stem(t) or "_" for t in tokens)
 
 
-def _names(tokens: list[Token]) -> str:
-    """The keys of the words that may be names, "_" for the others: near keys meet only these."""
-    return " ".join(t.key if keep else "_" for t, keep in zip(tokens, name_candidates(tokens), strict=True))
+def _names(tokens: list[Token]) -> tuple[str, str]:
+    """The keys of the words that may be names ("_" for the others: near keys meet only these), and
+    the keys of the other romanisations of those written in Latin letters."""
+    candidates = name_candidates(tokens)
+    names = " ".join(t.key if keep else "_" for t, keep in zip(tokens, candidates, strict=True))
+    kept = (t for t, keep in zip(tokens, candidates, strict=True) if keep)
+    readings = dict.fromkeys(key for t in kept for key in reading_keys(t.word))
+    return names, " ".join(readings)
 
 
 def analysed_fields(title: str, text: str) -> dict[str, str]:
@@ -32,11 +37,13 @@ def analysed_fields(title: str, text: str) -> dict[str, str]:
     body = tokenize(text)
     head = tokenize(title)
     groups = {m.group for m in find_aliases(body)} | {m.group for m in find_aliases(head)}
+    names, readings = _names(body)
     return {
         base.WORDS: _terms(body, "word"),
         base.STEMS: _stems(body),
         base.KEYS: _terms(body, "key"),
-        base.NAMES: _names(body),
+        base.NAMES: names,
+        base.READINGS: readings,
         base.ALIASES: " ".join(sorted(groups)),
         base.TITLE_WORDS: _terms(head, "word"),
         base.TITLE_STEMS: _stems(head),

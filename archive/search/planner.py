@@ -35,6 +35,7 @@ from archive.analysis import (
     is_dictionary_word,
     is_stopword,
     neighbours,
+    reading_keys,
     tokenize,
     unstripped_key,
 )
@@ -43,6 +44,7 @@ from archive.index.base import (
     ALIASES,
     KEYS,
     NAMES,
+    READINGS,
     STEMS,
     TITLE_KEYS,
     TITLE_WORDS,
@@ -126,6 +128,10 @@ def _stem_usable(token: Token) -> bool:
 
 def _held_forms(token: Token) -> tuple[Query, ...]:
     forms: list[Query] = [Term(WORDS, token.word, EXACT), Term(KEYS, token.key, KEY)]
+    # every romanisation: the other readings of a Latin word, and the words so read in documents
+    readings = reading_keys(token.word)
+    forms += [Term(KEYS, key, KEY) for key in readings]
+    forms += [Term(READINGS, key, KEY) for key in (token.key, *readings)]
     if _stem_usable(token):
         forms.append(Term(STEMS, token.stem, STEM))
     forms += [Term(TITLE_WORDS, token.word, TITLE), Term(TITLE_KEYS, token.key, TITLE)]
