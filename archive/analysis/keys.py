@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 from archive.analysis.inflection import strip_endings
-from archive.analysis.normalize import fold
+from archive.analysis.normalize import fold, without_possessive
 from archive.analysis.skeleton import latin_readings, skeleton
 
 _SYMBOLS = frozenset("abcdefghijklmnopqrstuvwxyzäoöuūüeıìiğŋšžčx")
@@ -39,10 +39,7 @@ def fold_skeleton(skel: str) -> str:
 
 
 def _skeleton_of(word: str) -> str:
-    folded = fold(word)
-    if folded.endswith("'s"):
-        folded = folded[:-2]  # English possessive
-    skel = skeleton(folded)
+    skel = skeleton(without_possessive(fold(word)))
     if not _SYMBOLS.issuperset(skel):
         skel = "".join(ch for ch in skel if ch in _SYMBOLS)
     return skel

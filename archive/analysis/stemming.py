@@ -13,29 +13,23 @@ from functools import lru_cache
 
 import Stemmer
 
-from archive.analysis.normalize import has_kazakh_letters, is_cyrillic
+from archive.analysis.kazakh import cyrillic_case_endings, harmonic, has_kazakh_letters
+from archive.analysis.normalize import is_cyrillic, without_possessive
 
 _ENGLISH = Stemmer.Stemmer("english")
 _RUSSIAN = Stemmer.Stemmer("russian")
 
 _KK_VOWELS = frozenset("аәеиоөуұүыіэюя")
 
-
-def _variants(*templates: str) -> list[str]:
-    """Back and front forms: A → а/е, Y → ы/і, G → ғ/г, Q → қ/к."""
-    out = []
-    for table in (str.maketrans("AYGQ", "аығқ"), str.maketrans("AYGQ", "еігк")):
-        out += [t.translate(table) for t in templates]
-    return out
-
-
-_CASES = ("нYң", "дYң", "тYң", "нY", "дY", "тY", "Gа", "Qа", "гA", "кA", "нA", "дA", "тA", "ндA",
-          "дAн", "тAн", "нAн", "мен", "бен", "пен", "менен", "дAGY", "тAGY", "ндAGY", "нікі", "дікі", "тікі")
+# Beside the case endings of names (`kazakh.py`), common nouns and verbs take these.
+_CASES = ("нA", "ндA", "нікі", "дікі", "тікі")
 _POSSESSIVE = ("Yм", "Yң", "Yңыз", "Yмыз", "мYз", "сY", "Y", "лAрY", "дAрY", "тAрY")
 _PLURAL = ("лAр", "дAр", "тAр")
 _VERBAL = ("у", "Yп", "п", "Gан", "Qан", "гAн", "кAн", "YлдY", "лдY", "YлGан", "лGан", "йдY", "AдY",
            "Aтын", "йтын", "мAQ", "уы", "луY", "Yну", "Yнду", "Yлу", "ушY", "шY", "лYQ", "дYQ", "тYQ")
-_SUFFIXES = frozenset(_variants(*_CASES, *_POSSESSIVE, *_PLURAL, *_VERBAL))
+_SUFFIXES = cyrillic_case_endings() | frozenset(
+    harmonic(*_CASES, *_POSSESSIVE, *_PLURAL, *_VERBAL, cyrillic=True)
+)
 _SIZES = sorted({len(s) for s in _SUFFIXES}, reverse=True)
 MIN_KAZAKH_STEM = 3
 
@@ -67,6 +61,4 @@ def stem(word: str) -> str:
         return word
     if is_cyrillic(word):
         return kazakh_stem(word) if has_kazakh_letters(word) else _RUSSIAN.stemWord(word)
-    if word.endswith("'s"):
-        word = word[:-2]
-    return _ENGLISH.stemWord(word)
+    return _ENGLISH.stemWord(without_possessive(word))

@@ -19,7 +19,8 @@ from functools import cache, lru_cache
 
 import pymorphy3
 
-from archive.analysis.normalize import has_kazakh_letters, is_cyrillic
+from archive.analysis.kazakh import has_kazakh_letters
+from archive.analysis.normalize import is_cyrillic
 from archive.analysis.stopwords import is_stopword
 from archive.analysis.tokenize import Token
 

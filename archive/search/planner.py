@@ -39,7 +39,8 @@ from archive.analysis import (
     tokenize,
     unstripped_key,
 )
-from archive.analysis.normalize import has_kazakh_letters, is_cyrillic
+from archive.analysis.kazakh import has_kazakh_letters
+from archive.analysis.normalize import is_cyrillic
 from archive.index.base import (
     ALIASES,
     KEYS,
