@@ -63,8 +63,6 @@ def unstripped_key(word: str) -> str:
 def reading_keys(word: str) -> tuple[str, ...]:
     """Keys of the other readings of a Latin word (`skeleton.latin_readings`: Kuznecov is also
     Kuznetsov, Jurij also Yuriy), without its own key; () for a Cyrillic word."""
-    if word.isascii() and not any(ch in word for ch in "cxjyoi"):
-        return ()
     own = name_key(word)
     keys = dict.fromkeys(fold_skeleton(strip_endings(s)) for s in latin_readings(fold(word)) if s)
     keys.pop(own, None)

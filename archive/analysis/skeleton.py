@@ -137,7 +137,8 @@ def _latin(word: str) -> str:
 # (GOST 7.79 B) or tc (GOST R 52535.1-2006 passports); х as x between vowels (GOST 7.79 B, scientific:
 # Mixail); й as j (ISO 9, scientific, UNGEGN: Jurij, Majorov); ё as yo, jo, io or ë after a consonant
 # (BGN/PCGN, scientific, informal: Fyodorov, Semjonov), which Russian writes е; я and ю as ia and iu
-# after a consonant (ICAO, ALA-LC); ы as y' (GOST 7.79 B); щ as sc (informal).
+# after a consonant (ICAO, ALA-LC); ы as y' (GOST 7.79 B); щ as sc (informal); and Kazakh ң as ng
+# before a consonant or at the end (BGN/PCGN 1979).
 _READINGS = (
     (re.compile(r"tc(?!h)|cz|c(?![hkz])"), "ts"),
     (re.compile(r"(?<=[aeiouy])x(?=[aeiouy])"), "kh"),
@@ -147,6 +148,7 @@ _READINGS = (
     (re.compile(r"(?<=[^aeiouy'])i(?=[aueo])"), "y"),  # ICAO, ALA-LC я ю as ia iu (Tatiana, Viacheslav)
     (re.compile(r"y'"), "y"),  # GOST 7.79 B ы (Kazakh 2017 reads y' as у)
     (re.compile(r"sc(?!h)"), "shch"),
+    (re.compile(r"ng(?![aeiouyäöüūı])"), "ñ"),  # BGN/PCGN Kazakh ң (Toqaevtyng)
 )
 
 
