@@ -1,6 +1,7 @@
 """The name key: one ASCII string per word, the same for every spelling, script and case form of a name.
 
-Steps: fold the word (`normalize.fold`), romanise it to the rich skeleton (`skeleton.py`), strip
+Steps: fold the word (`normalize.fold`; a declined Russian place name to its dictionary form,
+`russian.place_lemma`), romanise it to the rich skeleton (`skeleton.py`), strip
 case endings (`inflection.py`), then fold the skeleton to the key:
 
 * a glide before a vowel disappears (ya/ia/я → a, ye/е → e, yu/ю → u), elsewhere it is i;
@@ -18,7 +19,9 @@ import re
 from functools import lru_cache
 
 from archive.analysis.inflection import strip_endings
-from archive.analysis.normalize import fold, without_possessive
+from archive.analysis.kazakh import has_kazakh_letters
+from archive.analysis.normalize import fold, is_cyrillic, without_possessive
+from archive.analysis.russian import place_lemma
 from archive.analysis.skeleton import latin_readings, skeleton
 
 _SYMBOLS = frozenset("abcdefghijklmnopqrstuvwxyzäoöuūüeıìiğŋšžčx")
@@ -39,7 +42,10 @@ def fold_skeleton(skel: str) -> str:
 
 
 def _skeleton_of(word: str) -> str:
-    skel = skeleton(without_possessive(fold(word)))
+    folded = without_possessive(fold(word))
+    if is_cyrillic(folded) and not has_kazakh_letters(folded):
+        folded = place_lemma(folded)  # Канады → канада, as the Kazakh Канадада strips to
+    skel = skeleton(folded)
     if not _SYMBOLS.issuperset(skel):
         skel = "".join(ch for ch in skel if ch in _SYMBOLS)
     return skel

@@ -15,22 +15,13 @@ A word that is both (Мороз, Роза) stays a possible name.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache, lru_cache
-
-import pymorphy3
+from functools import lru_cache
 
 from archive.analysis.kazakh import has_kazakh_letters
 from archive.analysis.normalize import is_cyrillic
+from archive.analysis.russian import is_common_word
 from archive.analysis.stopwords import is_stopword
 from archive.analysis.tokenize import Token
-
-# pymorphy3 grammemes of proper names
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init"})
-
-
-@cache
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
 
 
 @lru_cache(maxsize=200_000)
@@ -38,10 +29,7 @@ def is_dictionary_word(word: str) -> bool:
     """True for a folded word a packaged word list knows as an ordinary (not a proper) word."""
     if is_stopword(word):
         return True
-    if not is_cyrillic(word) or has_kazakh_letters(word):
-        return False
-    known = [p for p in _morph().parse(word) if p.is_known]
-    return bool(known) and not any(_NAME_TAGS & p.tag.grammemes for p in known)
+    return is_cyrillic(word) and not has_kazakh_letters(word) and is_common_word(word)
 
 
 def _capitalised(surface: str) -> bool:
