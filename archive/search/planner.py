@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from archive.analysis import (
     GlossaryExpansion,
@@ -127,6 +128,13 @@ def _stem_usable(token: Token) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
+def _near_names(token: Token) -> tuple[Query, ...]:
+    """The near keys as fixed scores among the document words that may be names."""
+    return tuple(Constant(Term(NAMES, key), NEAR * weight) for key, weight in near_keys(token).items())
+
+
+@lru_cache(maxsize=4096)
 def _held_forms(token: Token) -> tuple[Query, ...]:
     forms: list[Query] = [Term(WORDS, token.word, EXACT), Term(KEYS, token.key, KEY)]
     # every romanisation: the other readings of a Latin word, and the words so read in documents
@@ -178,6 +186,7 @@ class _Concepts:
         self.near_aliases: dict[str, dict[str, float]] = {}
         self._add_aliases(text)
         self.phrases: dict[tuple[str, ...], list[Query]] = {}
+        self._built: dict[Token, Query] = {}
         self.labelled: list[tuple[str, list[Token]]] = []
         for expansion in expansions:
             tokens = _significant([t for t in tokenize(expansion.phrase) if t.key])
@@ -203,16 +212,20 @@ class _Concepts:
                     self.near_aliases[token.word] = near
 
     def of(self, token: Token) -> Query:
+        if token not in self._built:
+            self._built[token] = self._concept(token)
+        return self._built[token]
+
+    def _concept(self, token: Token) -> Query:
         extra = self.extra.get(token.word, [])
         held = (*_held_forms(token), *extra, *self.aliases.get(token.word, ()))
         if extra or is_dictionary_word(token.word):
             return AnyOf(held)  # a word of the field or of the language: ranked by term statistics
-        near = [Constant(Term(NAMES, key), NEAR * weight) for key, weight in near_keys(token).items()]
-        near += [
+        near = [
             Constant(Term(ALIASES, group), NEAR * weight)
             for group, weight in self.near_aliases.get(token.word, {}).items()
         ]
-        return _tiered(held, near)
+        return _tiered(held, [*_near_names(token), *near])
 
     def phrase(self, tokens: list[Token]) -> Query:
         """The words together and in order, in any spelling or case form, or an equivalent."""
