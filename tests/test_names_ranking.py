@@ -14,12 +14,11 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from ingest.pipeline import IngestRequest
 
 from archive.index.base import Filters
 from archive.search.parser import parse_query
 from archive.search.planner import plan
-from archive.service import Archive
+from archive.service import Archive, IngestRequest
 from tests.conftest import BACKENDS, REPO, SHARED, make_settings
 from tests.es_fixture import drop_test_indices
 from tests.romanisation import RUSSIAN, romanise

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from archive.analysis import Token, tokenize
 from archive.search.indexing import index_stem
-from archive.search.planner import QueryPlan, near_keys
+from archive.search.planner import QueryPlan, near_keys, stem_usable
 
 SNIPPET_TOKENS = 36
 MAX_MATCHED = 12
@@ -78,7 +78,8 @@ class _Wanted:
         self.by_word.setdefault(token.word, number)
         if exact:
             return
-        self.by_stem.setdefault(token.stem, number)
+        if stem_usable(token):
+            self.by_stem.setdefault(token.stem, number)
         self.by_key.setdefault(token.key, number)
         for key in near:
             self.by_near.setdefault(key, number)

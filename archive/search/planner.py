@@ -118,7 +118,7 @@ def near_keys(token: Token) -> dict[str, float]:
     return {key: weight for key, weight in near.items() if weight >= MIN_NEAR_WEIGHT}
 
 
-def _stem_usable(token: Token) -> bool:
+def stem_usable(token: Token) -> bool:
     """A stem long enough not to be another word; for a Cyrillic word the Russian stemmer knows
     nothing of (a name: Мамаю → мама), the key does the work instead."""
     if len(token.stem) < MIN_STEM and token.stem != token.word:
@@ -141,7 +141,7 @@ def _held_forms(token: Token) -> tuple[Query, ...]:
     readings = reading_keys(token.word)
     forms += [Term(KEYS, key, KEY) for key in readings]
     forms += [Term(READINGS, key, KEY) for key in (token.key, *readings)]
-    if _stem_usable(token):
+    if stem_usable(token):
         forms.append(Term(STEMS, token.stem, STEM))
     forms += [Term(TITLE_WORDS, token.word, TITLE), Term(TITLE_KEYS, token.key, TITLE)]
     return tuple(forms)
@@ -159,7 +159,7 @@ def _equivalent(tokens: list[Token]) -> Query:
     if len(tokens) == 1:
         t = tokens[0]
         forms: tuple[Query, ...] = (Term(KEYS, t.key, GLOSSARY),)
-        if _stem_usable(t):
+        if stem_usable(t):
             forms += (Term(STEMS, t.stem, GLOSSARY),)
         return AnyOf(forms)
     return AnyOf(
@@ -236,7 +236,7 @@ class _Concepts:
             Phrase(KEYS, tuple(t.key for t in tokens), 0, PHRASE / 2),
             *equivalents,
         )
-        if all(map(_stem_usable, tokens)):
+        if all(map(stem_usable, tokens)):
             held += (Phrase(STEMS, tuple(t.stem for t in tokens), 0, PHRASE / 2),)
         return AnyOf(held) if equivalents else _tiered(held, [])
 
