@@ -30,14 +30,17 @@ from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
+from archive.web_capture import WebArchiver
 from ingest.files import walk
 
 __all__ = [  # what the faces use: this module is all they import of the archive's workings
     "Archive",
     "BackendUnavailable",
     "Citation",
+    "Failure",
     "IngestRequest",
     "IngestResult",
+    "NotRetryable",
     "OriginalUnavailable",
     "SearchHit",
     "SearchResult",
@@ -48,6 +51,26 @@ log = logging.getLogger(__name__)
 
 INDEX_BATCH = 200
 NO_WORDS = "The query has no words to search for."
+
+
+CAPTURE_FILES = {"warc": "application/warc", "screenshot": "image/png", "wacz": "application/wacz"}
+
+
+class NotRetryable(ValueError):
+    """The custody entry named is not a failed capture."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    seq: int  # the custody entry of the failed attempt: the ID `archive retry` takes
+    subject: str
+    error: str
+    at: str
+    retried_by: int | None = None
+    retry_status: str | None = None
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
 
 
 class OriginalUnavailable(RuntimeError):
@@ -130,7 +153,13 @@ class Archive:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index)
+        archiver = WebArchiver(
+            self.blobs, screenshots=self.settings.screenshots, browser=self.settings.browser_path,
+            public_only=not self.settings.capture_private_addresses,
+        )
+        return Ingestor(
+            self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index, archiver
+        )
 
     @staticmethod
     def files(paths: Iterable[Path]) -> list[Path]:
@@ -171,6 +200,61 @@ class Archive:
             finally:
                 self._finish_writes()
 
+    def failures(self, limit: int = 100) -> list[Failure]:
+        """Failed ingests and captures, newest first, each with the retry that followed it, if any."""
+        retries = {e.details.get("retry_of"): e for e in self.store.custody_by_action("retry")}
+        found = []
+        for event in self.store.events(status="failed", limit=limit):
+            retried = retries.get(event.id)
+            found.append(Failure(event.id, event.file, event.error or "", event.at.isoformat(),
+                                 retried.seq if retried else None, retried.status if retried else None))
+        return found
+
+    def retry(self, seq: int, request: IngestRequest, url: str | None = None) -> IngestResult:
+        """Runs a failed capture again (`url` may restore credentials the record lost); every attempt is
+        kept as its own custody entry, pointing at the one it retries."""
+        entry = self.store.custody_entries([seq]).get(seq)
+        if entry is None or entry.status != "failed" or entry.action not in ("capture", "retry"):
+            raise NotRetryable(f"custody entry {seq} is not a failed capture")
+        with self._writes:
+            try:
+                result = self.ingestor.capture(url or entry.subject, request, self._capture_limits, seq)
+                return self._stamped(result)
+            finally:
+                self._finish_writes()
+
+    def captures(self, document: Document) -> list[dict]:
+        """Every capture of the document's URL, oldest first: its versions and unchanged re-captures."""
+        url = document.metadata.get("url")
+        entries = self.store.custody_of(document.id)
+        if url:
+            entries += self.store.custody_by_subject(str(url))
+        seen, versions = set(), []
+        for entry in sorted(entries, key=lambda e: e.seq):
+            if entry.action not in ("capture", "retry") or entry.seq in seen or entry.status == "failed":
+                continue
+            seen.add(entry.seq)
+            versions.append({"seq": entry.seq, "at": entry.at.isoformat(), "document_id": entry.document_id,
+                             "status": entry.status, "url": entry.subject, **entry.details})
+        previous = None
+        for version in versions:
+            version["changed"] = previous is not None and version.get("payload_sha256") != previous
+            previous = version.get("payload_sha256")
+        return versions
+
+    def capture_file(self, document: Document, seq: int, kind: str) -> tuple[str, Iterator[bytes]] | None:
+        """The WARC, screenshot or WACZ of one of the document's captures, verified while it streams."""
+        entry = self.store.custody_entries([seq]).get(seq)
+        if entry is None or entry.document_id != document.id or kind not in CAPTURE_FILES:
+            return None
+        sha256 = entry.details.get(f"{kind}_sha256")
+        if not sha256:
+            return None
+        state = self.blobs.check(sha256)
+        if state != "ok":
+            raise OriginalUnavailable(document, state)
+        return CAPTURE_FILES[kind], self.blobs.open_verified(sha256)
+
     # --- trusted timestamps -------------------------------------------------------------------
 
     @cached_property
@@ -181,6 +265,9 @@ class Archive:
         """A new original gets its trusted timestamp as soon as it is stored."""
         if result.status == "created" and result.id and result.sha256:
             self.notary.stamp_original(result.id, result.sha256)
+        warc = (result.capture or {}).get("warc_sha256")
+        if warc and result.id:  # a capture's WARC is an original too, new with every capture
+            self.notary.stamp_original(result.id, warc)
         return result
 
     def _finish_writes(self) -> None:

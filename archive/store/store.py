@@ -314,6 +314,17 @@ class DocumentStore:
         with Session(self._engine) as session:
             return [_to_entry(row) for row in session.scalars(stmt)]
 
+    def custody_by_action(self, action: str) -> list[CustodyEntry]:
+        stmt = select(CustodyRow).where(CustodyRow.action == action).order_by(CustodyRow.seq)
+        with Session(self._engine) as session:
+            return [_to_entry(row) for row in session.scalars(stmt)]
+
+    def custody_by_subject(self, subject: str) -> list[CustodyEntry]:
+        """The entries about one file name or URL, oldest first."""
+        stmt = select(CustodyRow).where(CustodyRow.subject == subject).order_by(CustodyRow.seq)
+        with Session(self._engine) as session:
+            return [_to_entry(row) for row in session.scalars(stmt)]
+
     def custody_entries(self, seqs: Sequence[int]) -> dict[int, CustodyEntry]:
         found: dict[int, CustodyEntry] = {}
         with Session(self._engine) as session:
