@@ -54,6 +54,7 @@ NO_WORDS = "The query has no words to search for."
 
 
 CAPTURE_FILES = {"warc": "application/warc", "screenshot": "image/png", "wacz": "application/wacz"}
+CAPTURE_SUFFIXES = {"warc": ".warc.gz", "screenshot": ".png", "wacz": ".wacz"}
 
 
 class NotRetryable(ValueError):
@@ -241,6 +242,16 @@ class Archive:
             version["changed"] = previous is not None and version.get("payload_sha256") != previous
             previous = version.get("payload_sha256")
         return versions
+
+    def original_state(self, document: Document) -> str:
+        """"ok", "missing" or "altered": what the permalink page must say about the original."""
+        return self.blobs.check(document.sha256)
+
+    def trusted_timestamps(self, document: Document) -> list[dict]:
+        """When an authority vouched for the document's original (and its captures' WARCs)."""
+        return [{"sha256": s.sha256, "gen_time": s.gen_time.isoformat(), "tsa_url": s.tsa_url,
+                 "of_original": s.sha256 == document.sha256}
+                for s in self.store.timestamps(document_id=document.id)]
 
     def capture_file(self, document: Document, seq: int, kind: str) -> tuple[str, Iterator[bytes]] | None:
         """The WARC, screenshot or WACZ of one of the document's captures, verified while it streams."""
@@ -435,9 +446,14 @@ class Archive:
         state = self.blobs.check(document.sha256)
         if state != "ok":
             raise OriginalUnavailable(document, state)
+        attachments = [
+            (f"capture-{c['seq']}{CAPTURE_SUFFIXES[kind]}", c[f"{kind}_sha256"])
+            for c in self.captures(document) if c["document_id"] == document.id
+            for kind in CAPTURE_FILES if c.get(f"{kind}_sha256")
+        ]
         return build_package(
             document, self.store, self.blobs, self.settings.home / "tmp",
-            tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document),
+            tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document), attachments=attachments,
         )
 
     def verify(self) -> VerifyReport:

@@ -4,6 +4,7 @@ versions, failures kept and retried. Peers' tools judge the files."""
 from __future__ import annotations
 
 import gzip
+import io
 import subprocess
 import sys
 import time
@@ -229,3 +230,52 @@ def test_warc_and_original_are_timestamped(tmp_path: Path) -> None:
             assert archive.verify().ok
         finally:
             archive.close()
+
+
+def test_the_package_of_a_capture_holds_its_web_archive(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.test_evidence_package import check_with_peers_tools, unzip
+    from web.app import create_app
+
+    with TestClient(create_app(load_settings(home=tmp_path / "home", screenshots=False))) as client:
+        with LocalServer() as server:
+            created = client.post("/api/links", json={"url": server.route("/en", body=PAGES["/en"],
+                                                                             headers=HTML)}).json()
+        listed = client.get(f"/api/documents/{created['id']}/captures").json()["captures"]
+        assert [c["status"] for c in listed] == ["created"]
+        warc = client.get(f"/api/documents/{created['id']}/captures/{listed[0]['seq']}/warc")
+        assert warc.status_code == 200 and warc.headers["content-type"] == "application/warc"
+        missing = client.get(f"/api/documents/{created['id']}/captures/{listed[0]['seq']}/screenshot")
+        assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+        bag = unzip(client.get(f"/api/documents/{created['id']}/evidence").content, tmp_path / "out")
+    check_with_peers_tools(bag)
+    names = sorted(p.name for p in (bag / "data" / "original").iterdir())
+    assert names == [f"capture-{listed[0]['seq']}.wacz", f"capture-{listed[0]['seq']}.warc.gz", "en"]
+    warcio_check(bag / "data" / "original" / f"capture-{listed[0]['seq']}.warc.gz")
+    wacz_validate(bag / "data" / "original" / f"capture-{listed[0]['seq']}.wacz")
+
+
+@pytest.mark.parametrize(("lang", "altered", "missing"), [
+    ("en", "no longer matches its SHA-256", "is missing from the archive"),
+    ("ru", "больше не совпадает со своим SHA-256", "отсутствует в архиве"),
+    ("kk", "енді өзінің SHA-256", "мұрағатта жоқ"),
+])
+def test_the_permalink_page_tells_when_the_original_is_altered_or_missing(
+    tmp_path: Path, lang: str, altered: str, missing: str
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(load_settings(home=tmp_path / "home", screenshots=False))) as client:
+        archive = client.app.state.archive
+        result = archive.ingest_upload(io.BytesIO(PAGES["/en"]), "page.html", IngestRequest())
+        page = client.get(f"/d/{result.id}?lang={lang}").text
+        assert 'id="original-state"' not in page
+        path = archive.blobs.path_of(result.sha256)
+        path.chmod(0o644)
+        path.write_bytes(PAGES["/en"] + b"<!-- edited -->")
+        assert altered in client.get(f"/d/{result.id}?lang={lang}").text
+        path.unlink()
+        assert missing in client.get(f"/d/{result.id}?lang={lang}").text

@@ -86,6 +86,8 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep) -> HTMLRe
     if document is None:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": document_id}, 404)
     cited = archive.citation(document)  # the permalink from ARCHIVE_PUBLIC_URL, never the Host header
+    captures = archive.captures(document)
+    own_shots = [c for c in captures if c.get("screenshot_sha256") and c["document_id"] == document.id]
     return render(request, "document.html", {
         "document": document,
         "doc_lang": html_lang(document.language),
@@ -95,4 +97,8 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep) -> HTMLRe
         "ocr": document.metadata.get("ocr"),
         "permalink_url": cited.permalink,
         "cited": cited,
+        "original_state": archive.original_state(document),
+        "timestamps": archive.trusted_timestamps(document),
+        "captures": captures,
+        "screenshot": own_shots[-1] if own_shots else None,  # the latest of this version
     })
