@@ -154,7 +154,10 @@ class Ingestor:
             )
         except CaptureError as error:
             safe = IngestError(error.code, redact_text(str(error), secrets))
-            return self.failed(label, safe, actor=request.provenance.ingested_by, action=action,
+            warc = None
+            if self.archiver is not None:
+                warc = self.archiver.keep_failure(error.exchanges, url, lambda u: redact_url(u, secrets))
+            return self.failed(label, safe, warc, actor=request.provenance.ingested_by, action=action,
                                details={**attempt, "code": error.code, "http_status": error.status})
         page = replace(
             page,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from archive.blobs import BlobStore
-from ingest.capture.page import CapturedPage
+from ingest.capture.page import CapturedPage, Exchange
 from ingest.capture.replay import build_wacz
 from ingest.capture.screenshot import take_screenshot
 from ingest.capture.warc import build_warc
@@ -38,13 +38,15 @@ class CaptureFiles:
 
 @dataclass(frozen=True)
 class WebArchiver:
+    """Makes and keeps the files of a capture (see the module's docstring)."""
+
     blobs: BlobStore
     screenshots: bool = True
     browser: str | None = None
     public_only: bool = False
 
     def keep(self, page: CapturedPage, title: str, redact: Callable[[str], str]) -> CaptureFiles:
-        warc = build_warc(page, redact)
+        warc = build_warc(page.exchanges, page.requested_url, redact)
         files = CaptureFiles(self.blobs.put_bytes(warc).sha256)
         if self.screenshots:
             started = time.monotonic()
@@ -63,3 +65,9 @@ class WebArchiver:
             log.warning("no WACZ for %s: %s", page.final_url, error)
             files.missing.append(f"no WACZ: {error}")
         return files
+
+    def keep_failure(
+        self, exchanges: Sequence[Exchange], url: str, redact: Callable[[str], str]
+    ) -> str | None:
+        """The WARC of a failed capture's exchanges (an error page, the redirects before it), if any."""
+        return self.blobs.put_bytes(build_warc(exchanges, url, redact)).sha256 if exchanges else None

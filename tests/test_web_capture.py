@@ -176,6 +176,13 @@ def test_failures_are_records_that_can_be_retried(tmp_path: Path) -> None:
             assert "timed out" in codes["/slow"] and "limit" in codes["/endless"]
             failures = {f.subject.rsplit("/", 1)[-1]: f for f in archive.failures()}
             assert set(failures) == {"404", "500", "slow", "endless"}
+            for status in ("404", "500"):  # the error page is kept as a WARC, the failure's original
+                warc = blob(archive, results[f"/{status}"].sha256)
+                warcio_check(warc)
+                with open(warc, "rb") as stream:
+                    codes_seen = [r.http_headers.get_statuscode() for r in ArchiveIterator(stream)
+                                  if r.rec_type == "response"]
+                assert codes_seen == [status]
             server.route("/404", body=PAGES["/en"], headers=HTML)  # the page is back
             retried = archive.retry(failures["404"].seq, IngestRequest())
             assert retried.status == "created"
@@ -279,3 +286,13 @@ def test_the_permalink_page_tells_when_the_original_is_altered_or_missing(
         assert altered in client.get(f"/d/{result.id}?lang={lang}").text
         path.unlink()
         assert missing in client.get(f"/d/{result.id}?lang={lang}").text
+
+
+def test_verify_finds_a_deleted_screenshot_or_wacz(archive: Archive) -> None:
+    with LocalServer() as server:
+        result = archive.capture(server.route("/en", body=PAGES["/en"], headers=HTML), IngestRequest())
+    assert archive.verify().ok
+    archive.blobs.path_of(result.capture["wacz_sha256"]).unlink()
+    report = archive.verify()
+    assert [(e["sha256"], e["custody_seq"]) for e in report.missing] == [
+        (result.capture["wacz_sha256"], result.capture["custody_seq"])]

@@ -32,6 +32,7 @@ SCHEMA_HEAD = "0003"  # the newest revision in migrations/versions; a test keeps
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 CHUNK = 500  # ids per IN (...) clause
+BLOB_DETAILS = ("warc_sha256", "screenshot_sha256", "wacz_sha256", "payload_sha256")  # blobs in details
 CUSTODY_LOCK = 7263512002  # PostgreSQL advisory lock taken to append to the chain, one writer at a time
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -340,10 +341,15 @@ class DocumentStore:
             return _to_entry(row) if row else None
 
     def custody_shas(self) -> Iterator[tuple[int, str]]:
-        """(seq, sha256) of the entries that name a blob: originals of failed ingests included."""
-        stmt = select(CustodyRow.seq, CustodyRow.sha256).where(CustodyRow.sha256.is_not(None))
-        with self._engine.connect() as conn:
-            yield from ((row.seq, row.sha256) for row in conn.execute(stmt.order_by(CustodyRow.seq)))
+        """(seq, sha256) of every blob the entries name: originals of failed ingests, and the WARC,
+        screenshot and WACZ of captures (named in the details)."""
+        for entry in self.iter_custody():
+            if entry.sha256:
+                yield entry.seq, entry.sha256
+            for key in BLOB_DETAILS:
+                value = entry.details.get(key)
+                if isinstance(value, str) and _SHA256.fullmatch(value):
+                    yield entry.seq, value
 
     # --- trusted timestamps -------------------------------------------------------------------
 

@@ -65,7 +65,11 @@ def capture(
                         current = _next_hop(response, redirects, max_redirects)
                         continue
                     captured_at = at
-                    _check_status(response)
+                    try:
+                        _check_status(response)
+                    except CaptureError as error:  # the error page is kept as evidence of the failure
+                        error.exchanges = [*exchanges, _exchange(response, _read_small(response), at)]
+                        raise
                     raw, content = _read_body(response, max_bytes, deadline, timeout)
                     exchanges.append(_exchange(response, raw, at))
                     break

@@ -9,13 +9,13 @@ sent, and the secrets `redact` removes from every URL.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ingest.capture.page import CapturedPage, Exchange
+from ingest.capture.page import Exchange
 
 SOFTWARE = "evidence-archive (warcio)"
 _DROPPED_REQUEST = {"authorization", "cookie", "proxy-authorization"}
@@ -23,16 +23,18 @@ _DROPPED_REQUEST = {"authorization", "cookie", "proxy-authorization"}
 _DROPPED_RESPONSE = {"transfer-encoding"}
 
 
-def build_warc(page: CapturedPage, redact: Callable[[str], str] = lambda url: url) -> bytes:
-    """The gzipped WARC of the page's exchanges."""
+def build_warc(
+    exchanges: Sequence[Exchange], requested_url: str, redact: Callable[[str], str] = lambda url: url
+) -> bytes:
+    """The gzipped WARC of a capture's exchanges (those of a failed one too: a 404 is evidence)."""
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
-    writer.write_record(writer.create_warcinfo_record(f"capture-{page.sha256[:16]}.warc.gz", {
+    writer.write_record(writer.create_warcinfo_record("capture.warc.gz", {
         "software": SOFTWARE,
         "format": "WARC File Format 1.1",
-        "isPartOf": redact(page.requested_url),
+        "isPartOf": redact(requested_url),
     }))
-    for exchange in page.exchanges:
+    for exchange in exchanges:
         request, response = _records(writer, exchange, redact)
         writer.write_request_response_pair(request, response)
     return out.getvalue()
