@@ -64,11 +64,17 @@ class NotRetryable(ValueError):
 @dataclass(frozen=True)
 class Failure:
     seq: int  # the custody entry of the failed attempt: the ID `archive retry` takes
+    action: str  # "ingest" (a file), "capture" or "retry" (a link)
     subject: str
     error: str
     at: str
     retried_by: int | None = None
     retry_status: str | None = None
+    retry_document: str | None = None
+
+    @property
+    def retryable(self) -> bool:
+        return self.action in ("capture", "retry")
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -207,8 +213,9 @@ class Archive:
         found = []
         for event in self.store.events(status="failed", limit=limit):
             retried = retries.get(event.id)
-            found.append(Failure(event.id, event.file, event.error or "", event.at.isoformat(),
-                                 retried.seq if retried else None, retried.status if retried else None))
+            found.append(Failure(event.id, event.action, event.file, event.error or "", event.at.isoformat(),
+                                 retried.seq if retried else None, retried.status if retried else None,
+                                 retried.document_id if retried else None))
         return found
 
     def retry(self, seq: int, request: IngestRequest, url: str | None = None) -> IngestResult:

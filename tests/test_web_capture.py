@@ -296,3 +296,23 @@ def test_verify_finds_a_deleted_screenshot_or_wacz(archive: Archive) -> None:
     report = archive.verify()
     assert [(e["sha256"], e["custody_seq"]) for e in report.missing] == [
         (result.capture["wacz_sha256"], result.capture["custody_seq"])]
+
+
+def test_the_failures_page_lists_and_retries(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    app = create_app(load_settings(home=tmp_path / "home", screenshots=False))
+    with TestClient(app) as client, LocalServer() as server:
+        url = server.route("/later", status=500, body=b"down")
+        assert client.post("/api/links", json={"url": url}).status_code == 422
+        page = client.get("/failures?lang=kk").text
+        assert "HTTP 500" in page and "Сақтауды қайталау" in page
+        (seq,) = [f["seq"] for f in client.get("/api/failures").json()["failures"]]
+        server.route("/later", body=PAGES["/kk"], headers=HTML)
+        answer = client.post(f"/failures/{seq}/retry?lang=en")
+        assert answer.status_code == 200 and "/d/" in answer.text
+        assert "Retried in entry" in answer.text
+        again = client.post(f"/api/failures/{seq + 100}/retry")
+        assert again.status_code == 404 and again.headers["content-type"] == "application/problem+json"

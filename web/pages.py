@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from web import document_page, search_page, upload_page
+from web import document_page, failures_page, search_page, upload_page
 from web.render import render
 
 STATIC = Path(__file__).parent / "static"
@@ -19,7 +19,7 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Adds the pages, their static files and HTML error pages (the API keeps its JSON errors)."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (search_page, document_page, upload_page):
+    for module in (search_page, document_page, upload_page, failures_page):
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)

@@ -60,6 +60,7 @@ class IngestEvent:
     document_id: str | None
     error: str | None
     at: datetime
+    action: str = "ingest"  # or "capture", "retry"
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,9 @@ class DocumentStore:
             stmt = stmt.where(CustodyRow.status == status)
         with Session(self._engine) as session:
             return [
-                IngestEvent(r.seq, r.sha256, r.subject, r.status or "", r.document_id, r.error, r.at)
+                IngestEvent(
+                    r.seq, r.sha256, r.subject, r.status or "", r.document_id, r.error, r.at, r.action
+                )
                 for r in session.scalars(stmt)
             ]
 

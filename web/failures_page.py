@@ -1,0 +1,28 @@
+"""The failures page: every failed ingest and capture with its reason; a failed capture can be retried."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse
+
+from archive.service import IngestRequest, NotRetryable
+from search_api.deps import ArchiveDep
+from web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/failures", response_class=HTMLResponse)
+def failures_page(request: Request, archive: ArchiveDep) -> HTMLResponse:
+    return render(request, "failures.html", {"failures": archive.failures(), "result": None, "problem": None})
+
+
+@router.post("/failures/{seq}/retry", response_class=HTMLResponse)
+def retry(seq: int, request: Request, archive: ArchiveDep) -> HTMLResponse:
+    try:
+        result = archive.retry(seq, IngestRequest())
+    except NotRetryable:
+        return render(request, "error.html", {"status": 404, "detail": None, "missing_id": str(seq)}, 404)
+    status = 200 if result.status != "failed" else 422
+    context = {"failures": archive.failures(), "result": result, "problem": None}
+    return render(request, "failures.html", context, status, switch_path="/failures")
