@@ -443,6 +443,16 @@ class Archive:
 
     # --- evidence -----------------------------------------------------------------------------
 
+    def record_change(
+        self, document: Document, action: str, actor: str, details: dict, sha256: str | None = None
+    ) -> None:
+        """A custody entry for a change to a document: `action` is "metadata", "access" or "delete",
+        `details` what changed (before and after). For the features that make such changes."""
+        if action not in ("metadata", "access", "delete"):
+            raise ValueError(f"not a change of a document: {action!r}")
+        self.store.append_custody(action, actor=actor, document_id=document.id,
+                                  sha256=sha256 or document.sha256, subject=document.id, details=details)
+
     def citation(self, document: Document) -> Citation:
         """With the permalink under the configured public base URL (ARCHIVE_PUBLIC_URL)."""
         return cite(document, self.settings.public_url)
