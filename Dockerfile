@@ -32,5 +32,7 @@ RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin arch
 USER archive
 VOLUME ["/data"]
 EXPOSE 8000
+# The process answers; /readyz (used by docker-compose.yml) also asks the store, originals and index.
+HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
 CMD ["archive", "serve", "--host", "0.0.0.0", "--port", "8000"]

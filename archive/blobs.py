@@ -109,10 +109,6 @@ class BlobStore:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
 
-    def put_file(self, path: Path, max_bytes: int | None = None) -> StoredBlob:
-        with open(path, "rb") as stream:
-            return self.put_stream(stream, max_bytes=max_bytes)
-
     def put_bytes(self, data: bytes) -> StoredBlob:
         return self.put_stream(io.BytesIO(data))
 

@@ -1,4 +1,4 @@
-"""The `archive` command: a thin layer over `archive.service.Archive` (contracts in DESIGN.md)."""
+"""The `archive` command: a thin layer over `archive.service.Archive` (its contract: docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,23 @@ import json
 import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
-from archive.domain import Kind, Provenance
+from archive import cli_accounts
+from archive.domain import AccessLevel, Kind, Provenance
 from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
 from archive.service import (
     Archive,
     BackendUnavailable,
     IngestRequest,
     IngestResult,
+    InvalidChange,
     NotRetryable,
     OriginalUnavailable,
+    given_metadata,
 )
 from archive.settings import BACKENDS, Settings, load_settings
 from archive.translation import install_model
@@ -59,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--by", default="", help="provenance: who is ingesting them")
     ingest.add_argument("--note", default="")
     ingest.add_argument("--json", action="store_true", help="one JSON object a line per file")
+    ingest.add_argument("--access", choices=[a.value for a in AccessLevel], default=AccessLevel.PUBLIC.value)
+    ingest.add_argument("--court", default="", help="a ruling's court")
+    ingest.add_argument("--case-number", default="")
+    ingest.add_argument("--decision-date", default="", help="YYYY-MM-DD")
+    ingest.add_argument("--articles", default="", help="articles of the codes, comma-separated")
+    ingest.add_argument("--publisher", default="", help="a media item's publisher")
+    ingest.add_argument("--published", default="", help="a media item's publication date, YYYY-MM-DD")
 
     capture = commands.add_parser("capture", parents=[common], help="capture a link as a web archive")
     capture.add_argument("url", nargs="?", help="the link (with --retry: only to give it anew)")
@@ -111,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         "status", parents=[common], help="which language pairs queries are translated between"
     )
 
+    cli_accounts.add_commands(commands, common)
+
     serve = commands.add_parser("serve", parents=[common], help="run the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -131,23 +143,38 @@ def _progress(paths: list[Path], enabled: bool) -> tuple[list[Path], tqdm]:
 
 
 def cmd_ingest(archive: Archive, args: argparse.Namespace) -> int:
+    files, bar = _progress(args.paths, sys.stderr.isatty())
+    try:
+        metadata = given_metadata({
+            "court": args.court, "case_number": args.case_number, "decision_date": args.decision_date,
+            "articles": args.articles, "publisher": args.publisher, "published_date": args.published,
+        })
+    except InvalidChange as error:  # every file fails with the reason, as the contract says
+        for path in files:
+            _print_result(IngestResult(str(path), "failed", error=str(error)), args.json, print)
+        return 1
     request = IngestRequest(
         kind=Kind(args.kind) if args.kind else None,
         title=args.title,
         provenance=Provenance(args.source, args.by, args.note),
+        metadata=metadata,
+        access=AccessLevel(args.access),
     )
-    files, bar = _progress(args.paths, sys.stderr.isatty())
     failed = 0
     with bar:
         for result in archive.ingest_paths(files, request):
             bar.update(1)
             failed += result.status == "failed"
-            if args.json:
-                print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
-            else:
-                detail = result.error if result.status == "failed" else f"{result.id} {result.language}"
-                bar.write(f"{result.status:<9} {result.file}  {detail}", file=sys.stdout)
+            _print_result(result, args.json, lambda line: bar.write(line, file=sys.stdout))
     return 1 if failed else 0
+
+
+def _print_result(result: IngestResult, as_json: bool, write: Callable[[str], object]) -> None:
+    if as_json:
+        print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+        return
+    detail = result.error if result.status == "failed" else f"{result.id} {result.language}"
+    write(f"{result.status:<9} {result.file}  {detail}")
 
 
 def cmd_capture(archive: Archive, args: argparse.Namespace) -> int:
@@ -292,6 +319,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from web.app import create_app  # the core imports the HTTP faces only to serve them
 
     app = create_app(settings)
+    password = app.state.archive.accounts.first_admin()
+    if password:
+        print(f"A new archive: sign in as admin with the password {password}\n"
+              "(shown this once; `archive user add NAME --role archivist` adds colleagues).", flush=True)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"The archive is on http://{host}:{args.port} (data in {settings.home}); Ctrl+C stops it.",
           flush=True)
@@ -310,6 +341,8 @@ COMMANDS = {
     "failures": cmd_failures,
     "retry": cmd_retry,
     "translate": cmd_translate,
+    "user": cli_accounts.cmd_user,
+    "token": cli_accounts.cmd_token,
 }
 
 

@@ -23,6 +23,18 @@ MIXED = "mixed"
 UNKNOWN = "und"
 
 
+WITHDRAWN = "withdrawn"  # the access value the index holds for a withdrawn document
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a reader who does not see everything may see: public documents (when allowed) and the
+    restricted ones granted to them; never a withdrawn one."""
+
+    public: bool
+    granted: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class LanguageSpan:
     """A paragraph's character range in the extracted text and the language detected for it."""
@@ -57,3 +69,4 @@ class Document:
     # media: url, publisher, published_date, captured_at
     access: AccessLevel = AccessLevel.PUBLIC
     indexed: bool = False  # False until the active index backend has accepted it
+    withdrawn: str | None = None  # why an archivist withdrew it: hidden, its original and history kept

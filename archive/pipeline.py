@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.blobs import BlobStore, BlobTooLarge
-from archive.domain import Document, Kind, Provenance
+from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.web_capture import WebArchiver
 from ingest.capture import CapturedPage, CaptureError, capture
@@ -54,6 +54,7 @@ class IngestRequest:
     title: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
     metadata: dict | None = None
+    access: AccessLevel = AccessLevel.PUBLIC
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Ingestor:
         metadata = {**prepared.metadata, **(request.metadata or {})}
         if page is not None:  # a file served on the web was published by its host, unless it says otherwise
             metadata.setdefault("publisher", host_of(page.final_url))
-        return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request.provenance)
+        return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request)
 
     def capture(
         self, url: str, request: IngestRequest, limits: CaptureLimits, retry_of: int | None = None
@@ -168,9 +169,9 @@ class Ingestor:
         provenance = request.provenance
         if not provenance.source:
             provenance = Provenance(page.requested_url, provenance.ingested_by, provenance.note)
-        link_request = IngestRequest(
+        link_request = replace(
+            request,
             kind=request.kind or Kind.MEDIA,
-            title=request.title,
             provenance=provenance,
             metadata={**_capture_metadata(page), **(request.metadata or {})},
         )
@@ -213,8 +214,9 @@ class Ingestor:
         size: int,
         prepared: Prepared,
         metadata: dict,
-        provenance: Provenance,
+        request: IngestRequest,
     ) -> IngestResult:
+        provenance = request.provenance
         document = Document(
             id=new_document_id(),
             kind=prepared.kind,
@@ -229,6 +231,7 @@ class Ingestor:
             provenance=provenance,
             spans=prepared.spans,
             metadata=metadata,
+            access=request.access,
         )
         try:
             document = self.store.add(document, event_file=label)

@@ -7,15 +7,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
+from archive.accounts import SYSTEM, Accounts, Principal
 from archive.blobs import BlobStore
 from archive.catch_up import PendingCatchUp
 from archive.citation import Citation, cite
 from archive.domain import Document
+from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_metadata
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
@@ -37,14 +39,19 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "Archive",
     "BackendUnavailable",
     "Citation",
+    "DocumentChanges",
     "Failure",
     "IngestRequest",
     "IngestResult",
+    "InvalidChange",
+    "NotAllowed",
     "NotRetryable",
     "OriginalUnavailable",
+    "Principal",
     "SearchHit",
     "SearchResult",
     "VerifyReport",
+    "given_metadata",
 ]
 
 log = logging.getLogger(__name__)
@@ -78,6 +85,10 @@ class Failure:
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
+
+
+class NotAllowed(PermissionError):
+    """The principal may not do this; the message says who may."""
 
 
 class OriginalUnavailable(RuntimeError):
@@ -136,6 +147,7 @@ class Archive:
         if removed:
             log.info("removed %d temporary files left by interrupted writes", removed)
         self.translator = QueryTranslator(settings.translation_dir)
+        self.accounts = Accounts(self.store.accounts, settings.public_reading)
         self._to_index: list[Document] = []
         self._writes = threading.RLock()
         self._catch_up = PendingCatchUp(self.catch_up_pending, settings.index_retry_seconds)
@@ -173,8 +185,11 @@ class Archive:
         """The files `ingest_paths` would take from these paths, folders walked, in its order."""
         return list(walk(paths))
 
-    def ingest_paths(self, paths: Iterable[Path], request: IngestRequest) -> Iterator[IngestResult]:
+    def ingest_paths(
+        self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM
+    ) -> Iterator[IngestResult]:
         """Ingests files and folders one file at a time; indexes in batches."""
+        request = _on_behalf(request, by)
         try:
             for path in walk(paths):
                 with self._writes:
@@ -184,7 +199,10 @@ class Archive:
             with self._writes:
                 self._finish_writes()
 
-    def ingest_upload(self, stream: BinaryIO, filename: str, request: IngestRequest) -> IngestResult:
+    def ingest_upload(
+        self, stream: BinaryIO, filename: str, request: IngestRequest, by: Principal = SYSTEM
+    ) -> IngestResult:
+        request = _on_behalf(request, by)
         with self._writes:
             try:
                 return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
@@ -200,15 +218,19 @@ class Archive:
             secret_params=self.settings.secret_params,
         )
 
-    def capture(self, url: str, request: IngestRequest) -> IngestResult:
+    def capture(self, url: str, request: IngestRequest, by: Principal = SYSTEM) -> IngestResult:
+        request = _on_behalf(request, by)
         with self._writes:
             try:
                 return self._stamped(self.ingestor.capture(url, request, self._capture_limits))
             finally:
                 self._finish_writes()
 
-    def failures(self, limit: int = 100) -> list[Failure]:
-        """Failed ingests and captures, newest first, each with the retry that followed it, if any."""
+    def failures(self, limit: int = 100, viewer: Principal = SYSTEM) -> list[Failure]:
+        """Failed ingests and captures, newest first, each with the retry that followed it, if any.
+        For archivists and admins: the names and links of what failed are theirs to see."""
+        if not viewer.can_write:
+            raise NotAllowed("Only archivists and admins may see failed ingests and captures.")
         retries = {e.details.get("retry_of"): e for e in self.store.custody_by_action("retry")}
         found = []
         for event in self.store.events(status="failed", limit=limit):
@@ -218,9 +240,12 @@ class Archive:
                                  retried.document_id if retried else None))
         return found
 
-    def retry(self, seq: int, request: IngestRequest, url: str | None = None) -> IngestResult:
+    def retry(
+        self, seq: int, request: IngestRequest, url: str | None = None, by: Principal = SYSTEM
+    ) -> IngestResult:
         """Runs a failed capture again (`url` may restore credentials the record lost); every attempt is
         kept as its own custody entry, pointing at the one it retries."""
+        request = _on_behalf(request, by)
         entry = self.store.custody_entries([seq]).get(seq)
         if entry is None or entry.status != "failed" or entry.action not in ("capture", "retry"):
             raise NotRetryable(f"custody entry {seq} is not a failed capture")
@@ -231,8 +256,9 @@ class Archive:
             finally:
                 self._finish_writes()
 
-    def captures(self, document: Document) -> list[dict]:
-        """Every capture of the document's URL, oldest first: its versions and unchanged re-captures."""
+    def captures(self, document: Document, viewer: Principal = SYSTEM) -> list[dict]:
+        """Every capture of the document's URL, oldest first: its versions and unchanged re-captures.
+        Versions that are documents ``viewer`` may not see are left out."""
         url = document.metadata.get("url")
         entries = self.store.custody_of(document.id)
         if url:
@@ -240,6 +266,8 @@ class Archive:
         seen, versions = set(), []
         for entry in sorted(entries, key=lambda e: e.seq):
             if entry.action not in ("capture", "retry") or entry.seq in seen or entry.status == "failed":
+                continue
+            if entry.document_id != document.id and self.document(entry.document_id or "", viewer) is None:
                 continue
             seen.add(entry.seq)
             versions.append({"seq": entry.seq, "at": entry.at.isoformat(), "document_id": entry.document_id,
@@ -373,8 +401,11 @@ class Archive:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest | str, **options: object) -> SearchResult:
-        """Searches with a `SearchRequest`, or with a query and the options of `SearchRequest.create`."""
+    def search(
+        self, request: SearchRequest | str, viewer: Principal = SYSTEM, **options: object
+    ) -> SearchResult:
+        """Searches with a `SearchRequest`, or with a query and the options of `SearchRequest.create`.
+        What ``viewer`` may not see is left out by the engine itself, so totals and pages stay right."""
         if isinstance(request, str):
             request = SearchRequest.create(request, **options)  # type: ignore[arg-type]
         parsed = parse_query(request.query)
@@ -383,7 +414,7 @@ class Archive:
         query_plan = plan(parsed, translations)
         if query_plan.query is None:
             return SearchResult(request.query, 0, message=NO_WORDS)
-        filters = Filters(request.languages, request.kinds)
+        filters = Filters(request.languages, request.kinds, viewer.visibility)
         page = self.backend.search(query_plan.query, filters, request.limit, request.offset)
         documents = self.store.get_many([h.id for h in page.hits])
         hits = []
@@ -409,18 +440,23 @@ class Archive:
             )
         return SearchResult(request.query, page.total, hits)
 
-    def facets(self) -> dict[str, dict[str, int]]:
-        """Documents by kind and by language, over the whole archive."""
-        return self.store.facets()
+    def facets(self, viewer: Principal = SYSTEM) -> dict[str, dict[str, int]]:
+        """Documents by kind and by language, of those ``viewer`` may see."""
+        return self.store.facets(visible=viewer.visibility)
 
-    def document(self, document_id: str) -> Document | None:
-        return self.store.get(document_id)
+    def document(self, document_id: str, viewer: Principal = SYSTEM) -> Document | None:
+        """The document, or None when there is none or ``viewer`` may not see it: the two answer alike,
+        so that nobody learns a restricted document exists."""
+        document = self.store.get(document_id)
+        return document if document is not None and viewer.can_read(document) else None
 
-    def open_original(self, document_id: str) -> tuple[Document, Iterator[bytes]] | None:
+    def open_original(
+        self, document_id: str, viewer: Principal = SYSTEM
+    ) -> tuple[Document, Iterator[bytes]] | None:
         """A document and its original's bytes, checked against their SHA-256 before the first byte is
         handed out and verified again while they stream; None for an unknown id. Raises
         `OriginalUnavailable` when the original is missing or altered."""
-        document = self.document(document_id)
+        document = self.document(document_id, viewer)
         if document is None:
             return None
         state = self.blobs.check(document.sha256)
@@ -441,17 +477,31 @@ class Archive:
                 answers[name] = "ok"
         return answers
 
-    # --- evidence -----------------------------------------------------------------------------
+    # --- archivists' edits --------------------------------------------------------------------
 
-    def record_change(
-        self, document: Document, action: str, actor: str, details: dict, sha256: str | None = None
-    ) -> None:
-        """A custody entry for a change to a document: `action` is "metadata", "access" or "delete",
-        `details` what changed (before and after). For the features that make such changes."""
-        if action not in ("metadata", "access", "delete"):
-            raise ValueError(f"not a change of a document: {action!r}")
-        self.store.append_custody(action, actor=actor, document_id=document.id,
-                                  sha256=sha256 or document.sha256, subject=document.id, details=details)
+    def edit(self, document_id: str, changes: DocumentChanges, by: Principal = SYSTEM) -> Document | None:
+        """Applies an archivist's corrections (access and withdrawal included); every changed field goes to
+        the custody log with its old and new value, and the index follows. None for an unknown id."""
+        if not by.can_write:
+            raise NotAllowed("Only archivists and admins may edit documents.")
+        with self._writes:
+            document = self.store.get(document_id)
+            if document is None:
+                return None
+            edited, changed = apply_changes(document, changes)
+            if not changed:
+                return document
+            edited = self.store.update(edited)
+            for action, fields in _custody_actions(changed).items():
+                self.store.append_custody(
+                    action, actor=by.name, document_id=document.id, sha256=document.sha256,
+                    subject=document.title, details={"changes": fields},
+                )
+            self._queue_for_index(edited)
+            self._finish_writes()
+            return edited
+
+    # --- evidence -----------------------------------------------------------------------------
 
     def citation(self, document: Document) -> Citation:
         """With the permalink under the configured public base URL (ARCHIVE_PUBLIC_URL)."""
@@ -480,3 +530,20 @@ class Archive:
         anchors = verify_timestamps(self.store, self.notary, report)
         verify_custody(self.store, anchors, report)
         return report
+
+
+def _on_behalf(request: IngestRequest, by: Principal) -> IngestRequest:
+    """Writes are for archivists and admins; a signed-in user is who ingested, unless they said who."""
+    if not by.can_write:
+        raise NotAllowed("Only archivists and admins may add to the archive.")
+    if by is SYSTEM or request.provenance.ingested_by:
+        return request
+    return replace(request, provenance=replace(request.provenance, ingested_by=by.name))
+
+
+def _custody_actions(changed: dict[str, dict]) -> dict[str, dict[str, dict]]:
+    """Changes of access and withdrawal are entries of their own ("access"); the rest is "metadata"."""
+    grouped: dict[str, dict[str, dict]] = {}
+    for name, change in changed.items():
+        grouped.setdefault("access" if name in ("access", "withdrawn") else "metadata", {})[name] = change
+    return grouped

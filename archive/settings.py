@@ -25,6 +25,8 @@ class Settings:
     # Link capture may reach loopback and private addresses: right for one researcher's machine;
     # a shared deployment sets ARCHIVE_CAPTURE_PRIVATE=deny so users cannot probe its network.
     capture_private_addresses: bool = True
+    # Anonymous readers see public documents; a closed archive sets ARCHIVE_PUBLIC_READING=deny.
+    public_reading: bool = True
     index_retry_seconds: float = 60.0  # the server retries documents the index missed; 0: never
     # Evidence (issue 9): trusted timestamps, permalinks, secrets kept out of what is stored.
     tsa_url: str | None = None  # RFC 3161 time-stamping authority; none: no trusted timestamps
@@ -64,6 +66,7 @@ def load_settings(**overrides: object) -> Settings:
         elasticsearch_index=env.get("ARCHIVE_ES_INDEX", "archive"),
         database_url=env.get("ARCHIVE_DATABASE_URL") or None,
         capture_private_addresses=_allowed(env, "ARCHIVE_CAPTURE_PRIVATE"),
+        public_reading=_allowed(env, "ARCHIVE_PUBLIC_READING"),
         index_retry_seconds=_number(env, "ARCHIVE_INDEX_RETRY_SECONDS", 60.0),
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),

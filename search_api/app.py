@@ -9,11 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from archive.search.request import InvalidSearch
-from archive.service import Archive, BackendUnavailable
+from archive.service import Archive, BackendUnavailable, InvalidChange, NotAllowed
 from archive.settings import Settings, load_settings
 from search_api.limits import BodySizeLimit
 from search_api.problems import Problem, problem_response
 from search_api.routers import captures, documents, evidence, health, links, search
+from search_api.security import SecurityHeaders
 
 UPLOAD_OVERHEAD = 1024 * 1024  # room for the multipart envelope and form fields around the file
 
@@ -36,6 +37,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     )
     app.state.archive = archive
 
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD,
@@ -55,6 +57,14 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(InvalidSearch)
     async def invalid_search(_request: Request, error: InvalidSearch) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(error)})
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(_request: Request, error: NotAllowed) -> JSONResponse:
+        return problem_response(Problem(403, "Forbidden", str(error)))
+
+    @app.exception_handler(InvalidChange)
+    async def invalid_change(_request: Request, error: InvalidChange) -> JSONResponse:
+        return problem_response(Problem(422, "Invalid value", str(error)))
 
     @app.exception_handler(Problem)
     async def problem(_request: Request, error: Problem) -> JSONResponse:

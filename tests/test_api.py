@@ -6,11 +6,10 @@ import hashlib
 import io
 
 import pytest
-from fastapi.testclient import TestClient
 
 from archive.settings import load_settings
+from tests.clients import client as client_for
 from tests.http_fixture import LocalServer, closed_port
-from web.app import create_app
 
 ARTICLE = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
 <title>Суд оштрафовал журналиста</title><meta property="og:site_name" content="Local News">
@@ -24,7 +23,7 @@ ARTICLE = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
 
 @pytest.fixture
 def client(settings):
-    with TestClient(create_app(settings)) as test_client:
+    with client_for(settings) as test_client:
         yield test_client
 
 
@@ -76,7 +75,7 @@ def test_a_streamed_upload_without_length_is_cut_off_at_the_limit(tmp_path):
         for _ in range(8):  # 8 MB in 1 MB chunks, with no Content-Length
             yield b"a" * 1024**2
 
-    with TestClient(create_app(settings)) as client:
+    with client_for(settings) as client:
         response = client.post(
             "/api/documents", content=chunks(), headers={"content-type": "multipart/form-data; boundary=x"}
         )
@@ -113,7 +112,7 @@ def test_capture_a_link_from_a_local_server(client):
 def test_a_shared_archive_refuses_links_to_its_own_network(tmp_path, monkeypatch):
     monkeypatch.setenv("ARCHIVE_CAPTURE_PRIVATE", "deny")
     settings = load_settings(home=tmp_path / "home")
-    with TestClient(create_app(settings)) as client, LocalServer() as server:
+    with client_for(settings) as client, LocalServer() as server:
         url = server.route("/admin", body=ARTICLE.encode(), headers={"Content-Type": "text/html"})
         response = client.post("/api/links", json={"url": url})
         assert response.status_code == 422
@@ -137,7 +136,7 @@ def test_search_answers_503_when_elasticsearch_is_down(tmp_path):
     settings = load_settings(
         home=tmp_path, backend="elasticsearch", elasticsearch_url=f"http://127.0.0.1:{closed_port()}"
     )
-    with TestClient(create_app(settings)) as client:
+    with client_for(settings) as client:
         response = client.get("/api/search", params={"q": "Mamay"})
         assert response.status_code == 503
         assert "unavailable" in response.json()["detail"]
@@ -145,3 +144,39 @@ def test_search_answers_503_when_elasticsearch_is_down(tmp_path):
         assert created.status_code == 201
         record = client.get(f"/api/documents/{created.json()['id']}").json()
         assert record["indexed"] is False
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "store": "ok", "blobs": "ok", "index": "ok"}
+
+
+def test_readiness_names_the_part_that_does_not_answer(tmp_path):
+    settings = load_settings(
+        home=tmp_path, backend="elasticsearch", elasticsearch_url=f"http://127.0.0.1:{closed_port()}"
+    )
+    with client_for(settings) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        body = ready.json()
+        assert body["status"] == "unavailable"
+        assert body["store"] == "ok" and body["blobs"] == "ok"
+        assert body["index"].startswith("unavailable")
+
+
+@pytest.mark.parametrize("params", [{"lang": "xx"}, {"kind": "zzz"}], ids=["language", "kind"])
+def test_an_unknown_filter_is_a_422_naming_it(client, params):
+    response = client.get("/api/search", params={"q": "Mamay", **params})
+    assert response.status_code == 422
+    assert repr(next(iter(params.values()))) in response.json()["detail"]
+
+
+def test_the_query_is_normalised_once(client):
+    upload(client, "oral.txt", b"The court in Oral fined Aigerim Tleuzhan for a picket.")
+    spaced = client.get("/api/search", params={"q": "  Tleuzhan \t  Oral  "}).json()
+    plain = client.get("/api/search", params={"q": "Tleuzhan Oral"}).json()
+    assert spaced["query"] == plain["query"] == "Tleuzhan Oral"
+    assert [h["id"] for h in spaced["hits"]] == [h["id"] for h in plain["hits"]]

@@ -77,10 +77,11 @@ def test_round_trip(store: BlobStore) -> None:
     assert files_under(store.root / "tmp") == []
 
 
-def test_put_file_streams_from_disk(store: BlobStore, tmp_path: Path) -> None:
+def test_a_file_streams_from_disk(store: BlobStore, tmp_path: Path) -> None:
     source = tmp_path / "report.pdf"
     source.write_bytes(b"%PDF-1.7 " + os.urandom(3 * MiB))
-    blob = store.put_file(source)
+    with open(source, "rb") as stream:
+        blob = store.put_stream(stream)
     assert blob.size == source.stat().st_size
     assert store.read_verified(blob.sha256) == source.read_bytes()
 

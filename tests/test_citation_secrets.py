@@ -17,8 +17,8 @@ from archive.domain import Document, Kind, Provenance
 from archive.service import IngestRequest
 from archive.settings import load_settings
 from ingest.capture.urls import redact_text, redact_url
+from tests.clients import client as client_for
 from tests.http_fixture import LocalServer
-from web.app import create_app
 
 PUBLIC = "https://archive.example.org"
 PAGE = """<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Суд оштрафовал журналиста</title>
@@ -55,7 +55,7 @@ def test_a_ruling_is_cited_with_court_case_and_date() -> None:
 @pytest.fixture
 def client(tmp_path: Path):
     settings = load_settings(home=tmp_path / "home", backend="embedded", public_url=PUBLIC)
-    with TestClient(create_app(settings)) as test_client:
+    with client_for(settings) as test_client:
         yield test_client
 
 

@@ -195,3 +195,77 @@ def test_unreadable_files_and_folders_fail_alone(tmp_path):
     assert by_name["good.txt"]["status"] == "created"
     assert by_name["secret.txt"]["status"] == "failed" and "permission" in by_name["secret.txt"]["error"]
     assert by_name["locked"]["status"] == "failed" and "permission" in by_name["locked"]["error"]
+
+
+def test_accounts_on_the_command_line(tmp_path) -> None:
+    home = tmp_path / "home"
+
+    def run_cli(*args: str) -> subprocess.CompletedProcess:
+        return run(home, *args)
+
+    added = run_cli("user", "add", "Bob", "--role", "researcher")
+    assert added.returncode == 0 and "researcher" in added.stdout
+    token = run_cli("token", "create", "bob")
+    assert token.returncode == 0
+    assert token.stdout.split()[-1].startswith("arch_")  # the last word is the token
+    listed = run_cli("user", "list").stdout
+    assert "bob" in listed and "researcher" in listed and "active" in listed
+    assert run_cli("user", "add", "bob", "--role", "admin").returncode == 1  # taken
+    assert run_cli("user", "grant", "bob", "0000000000000000000000000z").returncode == 1
+    assert run_cli("user", "disable", "bob").returncode == 0
+    assert "disabled" in run_cli("user", "list").stdout
+
+
+def test_metadata_and_access_given_at_ingest(tmp_path) -> None:
+    home = tmp_path / "home"
+
+    def run_cli(*args: str) -> subprocess.CompletedProcess:
+        return run(home, *args)
+
+    ruling = tmp_path / "ruling.txt"
+    ruling.write_text("The court of Oral fined Aigerim Tleuzhan for a single picket.", encoding="utf-8")
+    done = run_cli("ingest", str(ruling), "--kind", "ruling", "--court", "Oral city court",
+                   "--case-number", "2712-20-00-3/402", "--decision-date", "2020-02-04",
+                   "--access", "restricted", "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    shown = json.loads(run_cli("search", "Tleuzhan", "--json").stdout)
+    assert shown["hits"][0]["id"] == record["id"]  # the command line sees everything
+    bad = run_cli("ingest", str(ruling), "--decision-date", "4 February 2020", "--json")
+    assert bad.returncode == 1
+    failed = json.loads(bad.stdout)
+    assert failed["status"] == "failed" and "YYYY-MM-DD" in failed["error"]
+
+
+def test_serve_says_where_it_listens_and_hands_over_the_first_admin(tmp_path) -> None:
+    from tests.browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BACKEND": "embedded"}
+    server = subprocess.Popen([*ARCHIVE, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        address = server.stdout.readline() + server.stdout.readline()
+        assert "sign in as admin with the password" in first
+        assert f"http://127.0.0.1:{port}" in address
+        password = first.rsplit(" ", 1)[-1].strip()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    from archive.accounts import Accounts
+    from archive.store import DocumentStore
+
+    store = DocumentStore(f"sqlite:///{tmp_path / 'home' / 'archive.sqlite3'}")
+    try:
+        principal, _ = Accounts(store.accounts, True).sign_in("admin", password, "127.0.0.1")
+        assert principal.is_admin
+    finally:
+        store.close()
+    again = subprocess.Popen([*ARCHIVE, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert "password" not in again.stdout.readline()  # only a fresh archive makes one
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.wait(timeout=30)

@@ -151,13 +151,3 @@ def test_the_ingest_audit_trail_of_old_becomes_the_chain(tmp_path: Path) -> None
         assert appended.seq == 3 and appended.prev_hash == entries[-1].hash
         assert check_chain(store.iter_custody()).ok
 
-
-def test_changes_to_a_document_are_entries_of_the_chain(archive: Archive, tmp_path: Path) -> None:
-    (result,) = ingest(archive, tmp_path / "in", {"a.txt": b"Report on the trial of a journalist in Astana."})
-    document = archive.document(result.id)
-    archive.record_change(document, "access", "admin", {"from": "public", "to": "restricted"})
-    archive.record_change(document, "metadata", "admin", {"title": {"from": "a", "to": "b"}})
-    with pytest.raises(ValueError):
-        archive.record_change(document, "capture", "admin", {})
-    assert [e.action for e in archive.store.custody_of(document.id)] == ["ingest", "access", "metadata"]
-    assert archive.verify().ok

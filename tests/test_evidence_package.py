@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from archive.cli import main
 from archive.custody import entry_hash
 from archive.settings import load_settings
+from tests.clients import client as client_for
 from tests.tsa_fixture import LocalTSA
-from web.app import create_app
 
 BAGIT = str(Path(sys.executable).parent / "bagit.py")
 TEXT = "Решение суда по делу № 2-145/2024 об административном аресте активиста в Алматы.".encode()
@@ -33,7 +33,7 @@ def tsa(tmp_path_factory: pytest.TempPathFactory):
 def client(tmp_path: Path, tsa: LocalTSA):
     settings = load_settings(home=tmp_path / "home", backend="embedded", tsa_url=tsa.url,
                              tsa_ca_file=tsa.ca_file, tsa_head_seconds=0.0)
-    with TestClient(create_app(settings)) as test_client:
+    with client_for(settings) as test_client:
         yield test_client
 
 

@@ -12,11 +12,12 @@ from PIL import Image
 
 from ingest.extract import extract
 from ingest.extract.ocr import tesseract_languages
+from tests.clients import client as client_for
 from tests.fixtures.scans import FONT, pdf, picture, scanned_page
 from tests.needs import needs
 
 pytestmark = [
-    needs(tesseract_languages() is not None, "Tesseract (apt-get install tesseract-ocr-kaz tesseract-ocr-rus)"),
+    needs(tesseract_languages() is not None, "Tesseract (apt-get install tesseract-ocr-{kaz,rus})"),
     needs(FONT.exists(), "the DejaVu font (apt-get install fonts-dejavu-core)"),
 ]
 
@@ -78,13 +79,11 @@ def test_a_scanned_ruling_is_archived_and_found_by_name(archive, tmp_path):
 
 
 def test_the_permalink_page_says_which_pages_were_read_by_ocr(tmp_path):
-    from fastapi.testclient import TestClient
 
     from archive.settings import load_settings
-    from web.app import create_app
 
     scan = pdf(["A typed covering letter about the attached ruling.", scanned_page(RULING)])
-    with TestClient(create_app(load_settings(home=tmp_path / "home"))) as client:
+    with client_for(load_settings(home=tmp_path / "home")) as client:
         created = client.post("/api/documents", files={"file": ("ruling.pdf", scan, "application/pdf")})
         assert created.status_code == 201, created.text
         page = client.get(f"/d/{created.json()['id']}", headers={"Accept-Language": "ru"}).text

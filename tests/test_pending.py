@@ -6,16 +6,15 @@ import time
 import uuid
 
 import pytest
-from fastapi.testclient import TestClient
 
 from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
+from tests.clients import client as client_for
 from tests.corpus import DOCUMENTS, write_corpus
 from tests.es_fixture import drop_test_indices
 from tests.es_proxy import FaultyProxy
 from tests.http_fixture import closed_port
-from web.app import create_app
 
 pytestmark = pytest.mark.elasticsearch
 
@@ -58,7 +57,7 @@ def test_the_server_catches_up_by_itself_when_the_node_comes_back(tmp_path, es_u
         index_retry_seconds=0.2,
     )
     try:
-        with TestClient(create_app(settings)) as client:
+        with client_for(settings) as client:
             text = b"The court in Oral fined Aigerim Tleuzhan for a picket."
             files = {"file": ("oral.txt", text, "text/plain")}
             created = client.post("/api/documents", files=files)

@@ -32,13 +32,19 @@ DOCUMENTS = {
 }
 
 
+ARCHIVIST, PASSWORD = "alice", "a long enough test password"
+archive_of: dict[str, object] = {}  # the archive behind each served URL, for tests that add to it
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(load_settings(home=tmp_path_factory.mktemp("archive")))
     archive = app.state.archive
+    archive.accounts.add_user(ARCHIVIST, "archivist", PASSWORD)
     for name, text in DOCUMENTS.items():
         archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest())
     with serve(app) as url:
+        archive_of[url] = archive
         yield url
 
 
@@ -53,8 +59,20 @@ def browser() -> Iterator:
 @pytest.fixture
 def page(browser, base_url: str) -> Iterator:
     context = browser.new_context(base_url=base_url, locale="en-GB", viewport={"width": 1200, "height": 900})
-    yield context.new_page()
+    page = context.new_page()
+    context.archive = archive_of[base_url]
+    sign_in(page)
+    yield page
     context.close()
+
+
+def sign_in(page) -> None:
+    """As an archivist would: the sign-in page, then back where they were."""
+    page.goto("/login?next=/")
+    page.fill("#name", ARCHIVIST)
+    page.fill("#password", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url("**/")
 
 
 def mark_document(page) -> None:
@@ -151,3 +169,23 @@ def test_search_works_without_javascript(browser, base_url: str) -> None:
     page.wait_for_url(re.compile(r"/search\?q="))
     assert page.locator("#results .hit").count() >= 1
     context.close()
+
+
+def test_a_hostile_title_and_text_stay_inert_in_the_browser(page) -> None:
+    """Stored XSS: markup in a document's title and text is shown as text, and no script runs."""
+    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+    archive = page.context.archive
+    created = archive.ingest_upload(
+        io.BytesIO(f"Zhanbolat Mamai {hostile}\n\nA report on Mamai, with {hostile} in its text.".encode()),
+        "hostile.txt", IngestRequest(title=f"Mamai {hostile}"),
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for path in (f"/d/{created.id}", "/search?q=Mamai"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__pwned === undefined"), path
+        assert page.locator("img[src=x]").count() == 0
+    assert dialogs == []
+    page.goto(f"/d/{created.id}")
+    assert "<script>" in page.locator("h1").inner_text()  # shown as the text it is

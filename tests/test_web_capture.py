@@ -15,6 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.service import Archive, IngestRequest
 from archive.settings import load_settings
+from tests.clients import client as as_archivist
 from tests.http_fixture import LocalServer, Route
 from tests.tsa_fixture import LocalTSA
 
@@ -240,12 +241,10 @@ def test_warc_and_original_are_timestamped(tmp_path: Path) -> None:
 
 
 def test_the_package_of_a_capture_holds_its_web_archive(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
 
     from tests.test_evidence_package import check_with_peers_tools, unzip
-    from web.app import create_app
 
-    with TestClient(create_app(load_settings(home=tmp_path / "home", screenshots=False))) as client:
+    with as_archivist(load_settings(home=tmp_path / "home", screenshots=False)) as client:
         with LocalServer() as server:
             created = client.post("/api/links", json={"url": server.route("/en", body=PAGES["/en"],
                                                                              headers=HTML)}).json()
@@ -271,11 +270,9 @@ def test_the_package_of_a_capture_holds_its_web_archive(tmp_path: Path) -> None:
 def test_the_permalink_page_tells_when_the_original_is_altered_or_missing(
     tmp_path: Path, lang: str, altered: str, missing: str
 ) -> None:
-    from fastapi.testclient import TestClient
 
-    from web.app import create_app
 
-    with TestClient(create_app(load_settings(home=tmp_path / "home", screenshots=False))) as client:
+    with as_archivist(load_settings(home=tmp_path / "home", screenshots=False)) as client:
         archive = client.app.state.archive
         result = archive.ingest_upload(io.BytesIO(PAGES["/en"]), "page.html", IngestRequest())
         page = client.get(f"/d/{result.id}?lang={lang}").text
@@ -299,12 +296,10 @@ def test_verify_finds_a_deleted_screenshot_or_wacz(archive: Archive) -> None:
 
 
 def test_the_failures_page_lists_and_retries(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
 
-    from web.app import create_app
 
-    app = create_app(load_settings(home=tmp_path / "home", screenshots=False))
-    with TestClient(app) as client, LocalServer() as server:
+    settings = load_settings(home=tmp_path / "home", screenshots=False)
+    with as_archivist(settings) as client, LocalServer() as server:
         url = server.route("/later", status=500, body=b"down")
         assert client.post("/api/links", json={"url": url}).status_code == 422
         page = client.get("/failures?lang=kk").text
@@ -316,3 +311,8 @@ def test_the_failures_page_lists_and_retries(tmp_path: Path) -> None:
         assert "Retried in entry" in answer.text
         again = client.post(f"/api/failures/{seq + 100}/retry")
         assert again.status_code == 404 and again.headers["content-type"] == "application/problem+json"
+    with as_archivist(settings, role=None) as anonymous:
+        assert anonymous.get("/api/failures").status_code == 401
+        assert anonymous.post(f"/api/failures/{seq}/retry").status_code == 401
+    with as_archivist(settings, role="researcher") as researcher:
+        assert researcher.get("/api/failures").status_code == 403

@@ -17,6 +17,7 @@ from archive.domain import Document, Kind, LanguageSpan, Provenance
 from archive.index import BackendUnavailable
 from archive.pipeline import IngestRequest
 from archive.settings import load_settings
+from tests.clients import client as client_for
 from web.app import create_app
 from web.document_page import metadata_rows, paragraphs
 from web.i18n import LANGUAGES, catalog, parse_accept_language, translator
@@ -34,8 +35,7 @@ KK_TEXT = ("Жанболат Мамайдың ісі\n\n"
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(load_settings(home=tmp_path / "home"))
-    with TestClient(app, headers={"Accept-Language": "en"}) as test_client:
+    with client_for(load_settings(home=tmp_path / "home"), **{"Accept-Language": "en"}) as test_client:
         yield test_client
 
 

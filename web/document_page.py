@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
 from archive.domain import LANGUAGES, Document, Kind
+from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 from web.render import render, utc_iso
 
@@ -81,12 +82,12 @@ def metadata_rows(document: Document) -> list[Row]:
 
 
 @router.get("/d/{document_id}", response_class=HTMLResponse)
-def permalink(document_id: str, request: Request, archive: ArchiveDep) -> HTMLResponse:
-    document = archive.document(document_id)
+def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: Reader) -> HTMLResponse:
+    document = archive.document(document_id, viewer)
     if document is None:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": document_id}, 404)
     cited = archive.citation(document)  # the permalink from ARCHIVE_PUBLIC_URL, never the Host header
-    captures = archive.captures(document)
+    captures = archive.captures(document, viewer)
     own_shots = [c for c in captures if c.get("screenshot_sha256") and c["document_id"] == document.id]
     return render(request, "document.html", {
         "document": document,

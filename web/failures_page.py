@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
 from archive.service import IngestRequest, NotRetryable
+from search_api.auth import Writer
 from search_api.deps import ArchiveDep
 from web.render import render
 
@@ -13,16 +14,17 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/failures", response_class=HTMLResponse)
-def failures_page(request: Request, archive: ArchiveDep) -> HTMLResponse:
-    return render(request, "failures.html", {"failures": archive.failures(), "result": None, "problem": None})
+def failures_page(request: Request, archive: ArchiveDep, by: Writer) -> HTMLResponse:
+    context = {"failures": archive.failures(viewer=by), "result": None, "problem": None}
+    return render(request, "failures.html", context)
 
 
 @router.post("/failures/{seq}/retry", response_class=HTMLResponse)
-def retry(seq: int, request: Request, archive: ArchiveDep) -> HTMLResponse:
+def retry(seq: int, request: Request, archive: ArchiveDep, by: Writer) -> HTMLResponse:
     try:
-        result = archive.retry(seq, IngestRequest())
+        result = archive.retry(seq, IngestRequest(), by=by)
     except NotRetryable:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": str(seq)}, 404)
     status = 200 if result.status != "failed" else 422
-    context = {"failures": archive.failures(), "result": result, "problem": None}
+    context = {"failures": archive.failures(viewer=by), "result": result, "problem": None}
     return render(request, "failures.html", context, status, switch_path="/failures")

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from search_api.auth import resolve
 from web.i18n import AUTONYMS, COOKIE, LANGUAGES, choose_language, requested_language, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -79,8 +80,11 @@ def render(request: Request, template: str, context: dict | None = None, status:
         return f"{path}?{urlencode([*kept, ('lang', code)])}"
 
     t = translator(language)
+    viewer = resolve(request)
     page = env.get_template(template).render({
         "request": request,
+        "viewer": viewer,
+        "csrf_token": request.state.csrf_token,
         "lang": language,
         "ui_languages": LANGUAGES,
         "autonyms": AUTONYMS,

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
 from archive.search.request import DOCUMENT_LANGUAGES, KINDS, MAX_OFFSET, SearchRequest
-from archive.service import NO_WORDS, Archive, BackendUnavailable, SearchResult
+from archive.service import NO_WORDS, Archive, BackendUnavailable, Principal, SearchResult
+from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 from web.render import is_htmx, render
 
@@ -80,11 +81,11 @@ class Outcome:
         return 503 if self.unavailable else 200
 
 
-def run(archive: Archive, form: SearchForm) -> Outcome:
+def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
     if not form.q:
         return Outcome()
     try:
-        return Outcome(archive.search(form.search))
+        return Outcome(archive.search(form.search, viewer))
     except BackendUnavailable:
         return Outcome(unavailable=True)
 
@@ -107,23 +108,23 @@ def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
     }
 
 
-def _page(request: Request, archive: Archive) -> HTMLResponse:
+def _page(request: Request, archive: Archive, viewer: Principal) -> HTMLResponse:
     form = SearchForm.from_request(request)
-    outcome = run(archive, form)
+    outcome = run(archive, form, viewer)
     context = _context(request, form, outcome)
     if is_htmx(request) and request.url.path == "/search":
         return render(request, "_results.html", {**context, "fragment": True}, outcome.status)
-    facets = archive.facets()
+    facets = archive.facets(viewer)
     context |= {"facets": facets, "archive_total": sum(facets.get("kind", {}).values()), "fragment": False}
     return render(request, "search.html", context, outcome.status)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, archive: ArchiveDep) -> HTMLResponse:
-    return _page(request, archive)
+def home(request: Request, archive: ArchiveDep, viewer: Reader) -> HTMLResponse:
+    return _page(request, archive, viewer)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, archive: ArchiveDep) -> HTMLResponse:
+def search(request: Request, archive: ArchiveDep, viewer: Reader) -> HTMLResponse:
     """The results fragment for htmx; the whole search page for anyone else (links, no JavaScript)."""
-    return _page(request, archive)
+    return _page(request, archive, viewer)

@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse
 from archive.domain import Kind, Provenance
 from archive.search.request import KINDS
 from archive.service import IngestRequest, IngestResult
+from search_api.auth import Writer
 from search_api.deps import ArchiveDep
 from search_api.routers.documents import STATUS_CODES
 from web.render import is_htmx, render
@@ -32,7 +33,7 @@ def _answer(request: Request, result: IngestResult | None, form: str, values: di
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request) -> HTMLResponse:
+def upload_page(request: Request, by: Writer) -> HTMLResponse:
     return render(request, "upload.html", {"result": None, "problem": None, "form": None, "kinds": KINDS,
                                            "values": {}})
 
@@ -41,6 +42,7 @@ def upload_page(request: Request) -> HTMLResponse:
 def upload(
     request: Request,
     archive: ArchiveDep,
+    by: Writer,
     file: Annotated[UploadFile | None, File()] = None,
     kind: Annotated[str, Form()] = "",
     title: Annotated[str, Form(max_length=500)] = "",
@@ -55,7 +57,7 @@ def upload(
         return _answer(request, None, "file", values, problem="upload.bad_kind")
     ingest = IngestRequest(kind=Kind(kind) if kind else None, title=title.strip() or None,
                            provenance=Provenance(source.strip(), ingested_by.strip(), note.strip()))
-    result = archive.ingest_upload(file.file, file.filename, ingest)
+    result = archive.ingest_upload(file.file, file.filename, ingest, by=by)
     return _answer(request, result, "file", values)
 
 
@@ -63,6 +65,7 @@ def upload(
 def capture(
     request: Request,
     archive: ArchiveDep,
+    by: Writer,
     url: Annotated[str, Form(max_length=4000)] = "",
     title: Annotated[str, Form(max_length=500)] = "",
     ingested_by: Annotated[str, Form(max_length=200)] = "",
@@ -73,5 +76,5 @@ def capture(
         return _answer(request, None, "link", values, problem="capture.no_url")
     ingest = IngestRequest(title=title.strip() or None,
                            provenance=Provenance("", ingested_by.strip(), note.strip()))
-    result = archive.capture(url.strip(), ingest)
+    result = archive.capture(url.strip(), ingest, by=by)
     return _answer(request, result, "link", values)

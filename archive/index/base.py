@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from archive.domain import Visibility
+
 # Analysed fields. Each holds space-separated terms that `archive.analysis` produced; backends index
 # them with a plain whitespace tokenizer, one term a position, so phrase and proximity queries work.
 WORDS = "words"  # folded surface forms, in their own script
@@ -94,6 +96,7 @@ Query = Term | Phrase | AnyOf | Bool
 class Filters:
     languages: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    visible: Visibility | None = None  # None: every document; enforced in the engine's own query
 
 
 @dataclass(frozen=True)

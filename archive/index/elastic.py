@@ -21,8 +21,10 @@ from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
+from archive.domain import WITHDRAWN, AccessLevel, Visibility
 from archive.index import elastic_mapping
 from archive.index.base import (
+    ACCESS,
     AnyOf,
     BackendUnavailable,
     Bool,
@@ -88,7 +90,22 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
         clauses.append({"terms": {"language": list(filters.languages)}})
     if filters.kinds:
         clauses.append({"terms": {"kind": list(filters.kinds)}})
+    if filters.visible is not None:
+        clauses.append(visible_clause(filters.visible))
     return clauses
+
+
+def visible_clause(visible: Visibility) -> dict[str, Any]:
+    """Public documents (when allowed) or granted ones, never withdrawn ones."""
+    either: list[dict[str, Any]] = []
+    if visible.public:
+        either.append({"term": {ACCESS: AccessLevel.PUBLIC.value}})
+    if visible.granted:
+        either.append({"terms": {"id": sorted(visible.granted)}})
+    if not either:
+        return {"match_none": {}}
+    withdrawn = {"term": {ACCESS: WITHDRAWN}}
+    return {"bool": {"should": either, "minimum_should_match": 1, "must_not": [withdrawn]}}
 
 
 # --- the backend ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import tantivy
 
+from archive.domain import WITHDRAWN, AccessLevel, Visibility
 from archive.index import base
 from archive.index.prune import prune
 
@@ -177,7 +178,26 @@ class EmbeddedBackend:
             if values:
                 allowed = tantivy.Query.term_set_query(self.schema, field, list(values))
                 parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(allowed, 0.0)))
+        if filters.visible is not None:
+            visible = tantivy.Query.const_score_query(self._visible(filters.visible), 0.0)
+            parts.append((tantivy.Occur.Must, visible))
         return parts[0][1] if len(parts) == 1 else tantivy.Query.boolean_query(parts)
+
+    def _visible(self, visible: Visibility) -> tantivy.Query:
+        """Public documents (when allowed) or granted ones, never withdrawn ones."""
+        schema, either = self.schema, []
+        if visible.public:
+            public = tantivy.Query.term_query(schema, base.ACCESS, AccessLevel.PUBLIC.value)
+            either.append((tantivy.Occur.Should, public))
+        if visible.granted:
+            granted = tantivy.Query.term_set_query(schema, "id", sorted(visible.granted))
+            either.append((tantivy.Occur.Should, granted))
+        if not either:
+            return tantivy.Query.empty_query()
+        withdrawn = tantivy.Query.term_query(schema, base.ACCESS, WITHDRAWN)
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.boolean_query(either)), (tantivy.Occur.MustNot, withdrawn)]
+        )
 
     def _compile(self, node: base.Query) -> tantivy.Query:
         schema = self.schema

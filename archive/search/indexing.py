@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archive.analysis import Token, find_aliases, tokenize
-from archive.domain import Document
+from archive.domain import WITHDRAWN, Document
 from archive.index import base
 
 
@@ -43,7 +43,7 @@ def to_index_document(doc: Document) -> base.IndexDocument:
         id=doc.id,
         kind=str(doc.kind),
         language=doc.language,
-        access=str(doc.access),
+        access=WITHDRAWN if doc.withdrawn is not None else str(doc.access),
         ingested_at=doc.ingested_at,
         fields=analysed_fields(doc.title, doc.text),
     )

@@ -97,6 +97,7 @@ class DocumentRow(Base):
     spans: Mapped[list[Any]] = mapped_column(PortableJSON, default=list)
     indexed: Mapped[bool] = mapped_column(Boolean, default=False)
     index_error: Mapped[str | None] = mapped_column(Text)
+    withdrawn: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -150,3 +151,72 @@ class TimestampRow(Base):
     tsa_url: Mapped[str] = mapped_column(Text)
     gen_time: Mapped[datetime] = mapped_column(UTCDateTime)  # the authority's time, read from the token
     token: Mapped[bytes] = mapped_column(LargeBinary)  # the TimeStampResp, DER
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+ROLES = ("admin", "archivist", "researcher")
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("name", name="uq_users_name"),
+        CheckConstraint("role IN ('admin', 'archivist', 'researcher')", name="ck_users_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiTokenRow(Base):
+    """A token for scripts; only its SHA-256 is kept (tokens are random, so a slow hash adds nothing)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_api_tokens_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SessionRow(Base):
+    """A signed-in browser; the cookie holds the id, the table its SHA-256 and the form token."""
+
+    __tablename__ = "sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GrantRow(Base):
+    """A researcher may read this restricted document."""
+
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("user_id", "document_id", name="uq_grants_user_document"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    document_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginFailureRow(Base):
+    """A failed sign-in, by account name and by address: what slows the next attempts down."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

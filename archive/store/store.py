@@ -18,17 +18,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, false, func, select, update
+from sqlalchemy import ColumnElement, Engine, and_, create_engine, event, false, func, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
-from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance
+from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance, Visibility
+from archive.store.accounts import AccountStore
 from archive.store.models import CustodyRow, DocumentRow, TimestampRow
 
-SCHEMA_HEAD = "0003"  # the newest revision in migrations/versions; a test keeps the two in step
+SCHEMA_HEAD = "0004"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 CHUNK = 500  # ids per IN (...) clause
@@ -100,6 +101,7 @@ class DocumentStore:
         except BaseException:
             self._engine.dispose()
             raise
+        self.accounts = AccountStore(self._engine, self._writer)
 
     # --- documents ----------------------------------------------------------------------------
 
@@ -135,6 +137,26 @@ class DocumentStore:
         # As a fresh read would return it, without the cost of one: UTC times, metadata as stored JSON.
         return replace(doc, ingested_at=doc.ingested_at.astimezone(UTC),
                        metadata=json.loads(_json_dumps(doc.metadata)))
+
+    def update(self, doc: Document) -> Document:
+        """Writes an edited document's record (its original, hash and ingest time never change) and
+        marks it for the index again."""
+        values = {
+            "kind": Kind(doc.kind).value,
+            "title": doc.title,
+            "language": doc.language,
+            "source": doc.provenance.source,
+            "ingested_by": doc.provenance.ingested_by,
+            "note": doc.provenance.note,
+            "access": AccessLevel(doc.access).value,
+            "meta": doc.metadata,
+            "withdrawn": doc.withdrawn,
+            "indexed": False,
+            "updated_at": _now(),
+        }
+        with Session(self._writer) as session, session.begin():
+            session.execute(update(DocumentRow).where(DocumentRow.id == doc.id).values(**values))
+        return replace(doc, indexed=False, metadata=json.loads(_json_dumps(doc.metadata)))
 
     def get(self, id: str) -> Document | None:
         with Session(self._engine) as session:
@@ -224,8 +246,10 @@ class DocumentStore:
 
     # --- facets -------------------------------------------------------------------------------
 
-    def facets(self, ids: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
-        """Counts by kind and by language, over all documents or over `ids`."""
+    def facets(
+        self, ids: Sequence[str] | None = None, visible: Visibility | None = None
+    ) -> dict[str, dict[str, int]]:
+        """Counts by kind and by language, over all documents or over `ids`, of those ``visible`` allows."""
         result: dict[str, Counter[str]] = {"kind": Counter(), "language": Counter()}
         parts: list[list[str] | None] = [None] if ids is None else list(_chunks(list(dict.fromkeys(ids))))
         with self._engine.connect() as conn:
@@ -234,6 +258,8 @@ class DocumentStore:
                     stmt = select(column, func.count()).group_by(column)
                     if part is not None:
                         stmt = stmt.where(DocumentRow.id.in_(part))
+                    if visible is not None:
+                        stmt = stmt.where(_visible(visible))
                     for value, n in conn.execute(stmt):
                         result[name][value] += n
         return {name: dict(counter.most_common()) for name, counter in result.items()}
@@ -564,6 +590,16 @@ def _to_timestamp(row: TimestampRow) -> StoredTimestamp:
     )
 
 
+def _visible(visible: Visibility) -> ColumnElement[bool]:
+    """The documents a reader who does not see everything may see (the index applies the same rule)."""
+    either = []
+    if visible.public:
+        either.append(DocumentRow.access == AccessLevel.PUBLIC.value)
+    if visible.granted:
+        either.append(DocumentRow.id.in_(sorted(visible.granted)))
+    return and_(or_(false(), *either), DocumentRow.withdrawn.is_(None))
+
+
 def _to_row(doc: Document, now: datetime) -> DocumentRow:
     return DocumentRow(
         id=doc.id,
@@ -584,6 +620,7 @@ def _to_row(doc: Document, now: datetime) -> DocumentRow:
         spans=[{"start": s.start, "end": s.end, "language": s.language} for s in doc.spans],
         indexed=doc.indexed,
         index_error=None,
+        withdrawn=doc.withdrawn,
         updated_at=now,
     )
 
@@ -605,4 +642,5 @@ def _to_document(row: DocumentRow) -> Document:
         metadata=dict(row.meta),
         access=AccessLevel(row.access),
         indexed=row.indexed,
+        withdrawn=row.withdrawn,
     )

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from archive.domain import Provenance
 from archive.service import IngestRequest, NotRetryable, OriginalUnavailable
+from search_api.auth import Reader, Writer
 from search_api.deps import ArchiveDep
 from search_api.problems import Problem
 from search_api.routers.evidence import found
@@ -20,15 +21,17 @@ FILE_NAMES = {
 
 
 @router.get("/documents/{document_id}/captures")
-def captures(document_id: str, archive: ArchiveDep) -> dict:
+def captures(document_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
     """Every capture of the document's URL, oldest first, each with its files and whether it changed."""
-    return {"captures": archive.captures(found(archive, document_id))}
+    return {"captures": archive.captures(found(archive, document_id, viewer), viewer)}
 
 
 @router.get("/documents/{document_id}/captures/{seq}/{kind}", response_class=StreamingResponse)
-def capture_file(document_id: str, seq: int, kind: str, archive: ArchiveDep) -> StreamingResponse:
+def capture_file(
+    document_id: str, seq: int, kind: str, archive: ArchiveDep, viewer: Reader
+) -> StreamingResponse:
     """The WARC, screenshot or WACZ of one capture, checked against its SHA-256 while it streams."""
-    document = found(archive, document_id)
+    document = found(archive, document_id, viewer)
     try:
         file = archive.capture_file(document, seq, kind)
     except OriginalUnavailable as error:
@@ -43,8 +46,8 @@ def capture_file(document_id: str, seq: int, kind: str, archive: ArchiveDep) -> 
 
 
 @router.get("/failures")
-def failures(archive: ArchiveDep) -> dict:
-    return {"failures": [f.as_json() for f in archive.failures()]}
+def failures(archive: ArchiveDep, by: Writer) -> dict:
+    return {"failures": [f.as_json() for f in archive.failures(viewer=by)]}
 
 
 class RetryRequest(BaseModel):
@@ -53,10 +56,11 @@ class RetryRequest(BaseModel):
 
 
 @router.post("/failures/{seq}/retry")
-def retry(seq: int, archive: ArchiveDep, body: RetryRequest | None = None) -> JSONResponse:
+def retry(seq: int, archive: ArchiveDep, by: Writer, body: RetryRequest | None = None) -> JSONResponse:
     body = body or RetryRequest()
+    request = IngestRequest(provenance=Provenance("", body.ingested_by, ""))
     try:
-        result = archive.retry(seq, IngestRequest(provenance=Provenance("", body.ingested_by, "")), body.url)
+        result = archive.retry(seq, request, body.url, by=by)
     except NotRetryable as error:
         raise Problem(404, "Not a failed capture", str(error)) from None
     status = {"created": 201, "duplicate": 200}.get(result.status, 422)

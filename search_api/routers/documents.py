@@ -8,9 +8,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
-from archive.domain import Kind, Provenance
-from archive.service import IngestRequest, IngestResult, OriginalUnavailable
+from archive.domain import AccessLevel, Kind, Provenance
+from archive.service import DocumentChanges, IngestRequest, IngestResult, OriginalUnavailable, given_metadata
+from search_api.auth import Reader, Writer
 from search_api.deps import ArchiveDep
 from search_api.serialize import document_json
 
@@ -33,16 +35,59 @@ def ingest_response(result: IngestResult) -> JSONResponse:
 )
 def upload(
     archive: ArchiveDep,
+    by: Writer,
     file: Annotated[UploadFile, File()],
     kind: Annotated[Kind | None, Form()] = None,
     title: Annotated[str | None, Form(max_length=500)] = None,
     source: Annotated[str, Form(max_length=2000)] = "",
     ingested_by: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
+    access: Annotated[AccessLevel, Form()] = AccessLevel.PUBLIC,
+    court: Annotated[str, Form(max_length=500)] = "",
+    case_number: Annotated[str, Form(max_length=500)] = "",
+    decision_date: Annotated[str, Form(description="YYYY-MM-DD")] = "",
+    articles: Annotated[str, Form(max_length=500, description="comma-separated")] = "",
+    publisher: Annotated[str, Form(max_length=500)] = "",
+    published_date: Annotated[str, Form(description="YYYY-MM-DD")] = "",
 ) -> JSONResponse:
-    ingest = IngestRequest(kind=kind, title=title or None, provenance=Provenance(source, ingested_by, note))
-    result = archive.ingest_upload(file.file, file.filename or "upload", ingest)
+    given = {"court": court, "case_number": case_number, "decision_date": decision_date,
+             "articles": articles, "publisher": publisher, "published_date": published_date}
+    ingest = IngestRequest(
+        kind=kind,
+        title=title or None,
+        provenance=Provenance(source, ingested_by, note),
+        metadata=given_metadata(given),
+        access=access,
+    )
+    result = archive.ingest_upload(file.file, file.filename or "upload", ingest, by=by)
     return ingest_response(result)
+
+
+class DocumentPatch(BaseModel):
+    """The fields to change; those left out stay as they are. A metadata value of null removes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, max_length=500)
+    kind: Kind | None = None
+    language: str | None = None
+    source: str | None = Field(default=None, max_length=2000)
+    ingested_by: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=5000)
+    metadata: dict[str, str | list[str] | None] | None = None
+    access: AccessLevel | None = None
+    withdraw: str | None = Field(default=None, max_length=500, description="the reason")
+    restore: bool = False
+
+
+@router.patch("/{document_id}", responses={404: {}, 422: {"description": "a malformed value"}})
+def edit(document_id: str, patch: DocumentPatch, archive: ArchiveDep, by: Writer) -> dict:
+    """Corrects a document's record; each change is a custody entry with the old and new values."""
+    changes = DocumentChanges(**patch.model_dump(exclude_unset=True))
+    edited = archive.edit(document_id, changes, by=by)
+    if edited is None:
+        raise _not_found(document_id)
+    return document_json(edited)
 
 
 def _not_found(document_id: str) -> HTTPException:
@@ -50,18 +95,18 @@ def _not_found(document_id: str) -> HTTPException:
 
 
 @router.get("/{document_id}")
-def read(document_id: str, archive: ArchiveDep) -> dict:
-    document = archive.document(document_id)
+def read(document_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
+    document = archive.document(document_id, viewer)
     if document is None:
         raise _not_found(document_id)
     return document_json(document)
 
 
 @router.get("/{document_id}/original", response_class=StreamingResponse)
-def original(document_id: str, archive: ArchiveDep) -> StreamingResponse:
+def original(document_id: str, archive: ArchiveDep, viewer: Reader) -> StreamingResponse:
     """The exact bytes that were archived, checked against their SHA-256 before they are sent."""
     try:
-        found = archive.open_original(document_id)
+        found = archive.open_original(document_id, viewer)
     except OriginalUnavailable as error:
         raise HTTPException(500, str(error)) from error
     if found is None:

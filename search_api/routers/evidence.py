@@ -10,15 +10,16 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from archive.domain import Document
-from archive.service import Archive, OriginalUnavailable
+from archive.service import Archive, OriginalUnavailable, Principal
+from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 from search_api.problems import Problem
 
 router = APIRouter(prefix="/api/documents", tags=["evidence"])
 
 
-def found(archive: Archive, document_id: str) -> Document:
-    document = archive.document(document_id)
+def found(archive: Archive, document_id: str, viewer: Principal) -> Document:
+    document = archive.document(document_id, viewer)
     if document is None:
         raise Problem(404, "Not found", f"No document {document_id!r} in this archive.")
     return document
@@ -34,10 +35,10 @@ CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 
 @router.get("/{document_id}/citation", responses={404: {}})
 def citation(
-    document_id: str, archive: ArchiveDep, format: str = "json"
+    document_id: str, archive: ArchiveDep, viewer: Reader, format: str = "json"
 ) -> JSONResponse:
     """`{"text": ..., "csl": [...]}`; with `format=csl` the CSL-JSON file reference managers import."""
-    cited = archive.citation(found(archive, document_id))
+    cited = archive.citation(found(archive, document_id, viewer))
     if format == "csl":
         return JSONResponse([cited.csl()], media_type=CSL_MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="{document_id}.csl.json"'})
@@ -51,9 +52,9 @@ def citation(
     response_class=FileResponse,
     responses={200: {"content": {"application/zip": {}}}, 404: {}, 500: {}},
 )
-def evidence(document_id: str, archive: ArchiveDep) -> FileResponse:
+def evidence(document_id: str, archive: ArchiveDep, viewer: Reader) -> FileResponse:
     """The original, its text, metadata, custody entries and timestamp tokens as a BagIt bag."""
-    document = found(archive, document_id)
+    document = found(archive, document_id, viewer)
     try:
         package = archive.export(document)
     except OriginalUnavailable as error:

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from archive.domain import Provenance
+from archive.domain import AccessLevel, Provenance
 from archive.service import IngestRequest
+from search_api.auth import Writer
 from search_api.deps import ArchiveDep
 from search_api.routers.documents import ingest_response
 
@@ -19,9 +20,12 @@ class LinkRequest(BaseModel):
     title: str | None = Field(default=None, max_length=500)
     ingested_by: str = Field(default="", max_length=200)
     note: str = Field(default="", max_length=5000)
+    access: AccessLevel = AccessLevel.PUBLIC
 
 
 @router.post("", status_code=201)
-def capture(link: LinkRequest, archive: ArchiveDep) -> JSONResponse:
-    request = IngestRequest(title=link.title, provenance=Provenance("", link.ingested_by, link.note))
-    return ingest_response(archive.capture(link.url, request))
+def capture(link: LinkRequest, archive: ArchiveDep, by: Writer) -> JSONResponse:
+    request = IngestRequest(
+        title=link.title, provenance=Provenance("", link.ingested_by, link.note), access=link.access
+    )
+    return ingest_response(archive.capture(link.url, request, by=by))

@@ -1,4 +1,4 @@
-"""GET /api/search: the search contract of DESIGN.md."""
+"""GET /api/search: a query, its filters and options, answered with ranked, explained hits."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from archive.search.request import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, SearchRequest
+from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -17,6 +18,7 @@ QUERY_HELP = 'words, "phrases", -exclusions, OR'
 @router.get("/search", responses={422: {"description": "an unknown language or kind"}})
 def search(
     archive: ArchiveDep,
+    viewer: Reader,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=QUERY_HELP)] = "",
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -25,4 +27,4 @@ def search(
     exact: Annotated[bool, Query(description="only the typed form: no transliteration or endings")] = False,
 ) -> dict:
     request = SearchRequest.create(q, limit, offset, lang or (), kind or (), exact)
-    return archive.search(request).as_json()
+    return archive.search(request, viewer).as_json()

@@ -1,0 +1,184 @@
+"""Accounts in the store of record: users, API tokens, browser sessions, grants and failed sign-ins.
+
+Secrets never reach the database: passwords arrive hashed (argon2, by `archive.accounts`), tokens and
+session ids as their SHA-256.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive.store.models import ApiTokenRow, GrantRow, LoginFailureRow, SessionRow, UserRow
+
+
+class UserExists(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    disabled: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    user: User
+    csrf_token: str
+
+
+def _user(row: UserRow) -> User:
+    return User(row.id, row.name, row.role, row.disabled, row.created_at)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AccountStore:
+    def __init__(self, engine: Engine, writer: Engine) -> None:
+        self._engine = engine
+        self._writer = writer
+
+    # --- users --------------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password_hash: str) -> User:
+        row = UserRow(name=name, role=role, password_hash=password_hash, disabled=False, created_at=_now())
+        try:
+            with Session(self._writer) as session, session.begin():
+                session.add(row)
+                session.flush()
+                return _user(row)
+        except IntegrityError as error:
+            raise UserExists(f"there is already a user named {name!r}") from error
+
+    def user(self, name: str) -> tuple[User, str] | None:
+        """The user and their password hash."""
+        with Session(self._engine) as session:
+            row = session.scalar(select(UserRow).where(UserRow.name == name))
+            return (_user(row), row.password_hash) if row else None
+
+    def users(self) -> list[User]:
+        with Session(self._engine) as session:
+            return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def count_users(self) -> int:
+        with self._engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(UserRow)) or 0
+
+    def update_user(self, user_id: int, **values: object) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
+
+    # --- tokens -------------------------------------------------------------------------------
+
+    def add_token(self, user_id: int, token_hash: str, label: str) -> int:
+        row = ApiTokenRow(user_id=user_id, token_hash=token_hash, label=label, created_at=_now())
+        with Session(self._writer) as session, session.begin():
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def user_for_token(self, token_hash: str) -> User | None:
+        stmt = (
+            select(UserRow)
+            .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+            .where(ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked_at.is_(None))
+        )
+        with Session(self._engine) as session:
+            row = session.scalar(stmt)
+            return _user(row) if row else None
+
+    def revoke_token(self, token_id: int) -> bool:
+        with self._writer.begin() as conn:
+            changed = conn.execute(
+                update(ApiTokenRow)
+                .where(ApiTokenRow.id == token_id, ApiTokenRow.revoked_at.is_(None))
+                .values(revoked_at=_now())
+            )
+            return changed.rowcount > 0
+
+    def tokens(self, user_id: int) -> list[tuple[int, str, datetime, datetime | None]]:
+        """(id, label, created, revoked) of a user's tokens."""
+        stmt = select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id)
+        with Session(self._engine) as session:
+            return [(r.id, r.label, r.created_at, r.revoked_at) for r in session.scalars(stmt)]
+
+    # --- sessions -----------------------------------------------------------------------------
+
+    def add_session(self, id_hash: str, user_id: int, csrf_token: str, lifetime: timedelta) -> None:
+        now = _now()
+        row = SessionRow(
+            id_hash=id_hash, user_id=user_id, csrf_token=csrf_token, created_at=now, expires_at=now + lifetime
+        )
+        with Session(self._writer) as session, session.begin():
+            session.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+            session.add(row)
+
+    def session(self, id_hash: str) -> StoredSession | None:
+        stmt = (
+            select(UserRow, SessionRow.csrf_token)
+            .join(SessionRow, SessionRow.user_id == UserRow.id)
+            .where(SessionRow.id_hash == id_hash, SessionRow.expires_at > _now())
+        )
+        with Session(self._engine) as session:
+            found = session.execute(stmt).first()
+            return StoredSession(_user(found[0]), found[1]) if found else None
+
+    def end_session(self, id_hash: str) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(delete(SessionRow).where(SessionRow.id_hash == id_hash))
+
+    def end_sessions_of(self, user_id: int) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+
+    # --- grants -------------------------------------------------------------------------------
+
+    def grant(self, user_id: int, document_id: str) -> None:
+        try:
+            with Session(self._writer) as session, session.begin():
+                session.add(GrantRow(user_id=user_id, document_id=document_id, created_at=_now()))
+        except IntegrityError:
+            pass  # granted already
+
+    def revoke_grant(self, user_id: int, document_id: str) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(
+                delete(GrantRow).where(GrantRow.user_id == user_id, GrantRow.document_id == document_id)
+            )
+
+    def granted(self, user_id: int) -> frozenset[str]:
+        with self._engine.connect() as conn:
+            return frozenset(conn.scalars(select(GrantRow.document_id).where(GrantRow.user_id == user_id)))
+
+    # --- failed sign-ins ----------------------------------------------------------------------
+
+    def add_failures(self, keys: Sequence[str]) -> None:
+        now = _now()
+        with Session(self._writer) as session, session.begin():
+            session.add_all(LoginFailureRow(key=key, at=now) for key in keys)
+
+    def failures_since(self, key: str, since: datetime) -> tuple[int, datetime | None]:
+        """How many failures for ``key`` since then, and the latest."""
+        stmt = select(func.count(), func.max(LoginFailureRow.at)).where(
+            LoginFailureRow.key == key, LoginFailureRow.at >= since
+        )
+        with self._engine.connect() as conn:
+            count, latest = conn.execute(stmt).one()
+        if latest is not None and latest.tzinfo is None:
+            latest = latest.replace(tzinfo=UTC)
+        return count or 0, latest
+
+    def clear_failures(self, key: str) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))

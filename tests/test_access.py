@@ -1,0 +1,141 @@
+"""Who sees what, on both backends: a restricted or withdrawn document never shows to someone without
+access — not in results, totals, facets, the permalink, the original, the evidence package or the
+citation — and an unknown id and a forbidden one answer alike."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.edits import DocumentChanges
+from archive.service import IngestRequest
+from archive.settings import Settings
+from tests.clients import token_headers
+from web.app import create_app
+
+NAME = "Tleuzhan"
+TEXTS = {
+    "public": b"The court in Oral fined Aigerim Tleuzhan for a single picket.",
+    "restricted": b"Testimony: Aigerim Tleuzhan was threatened by the police before the trial.",
+    "granted": b"Witness statement naming Aigerim Tleuzhan and her lawyer, kept restricted.",
+    "withdrawn": b"A duplicate scan of the Tleuzhan ruling, withdrawn by the archivist.",
+}
+UNKNOWN_ID = "0000000000000000000000000z"
+
+
+@dataclass
+class World:
+    client: TestClient
+    ids: dict[str, str]
+    headers: dict[str, dict[str, str]]  # role name -> request headers
+
+    def get(self, role: str, url: str, **options):
+        return self.client.get(url, headers=self.headers[role], **options)
+
+
+@pytest.fixture
+def world(settings: Settings) -> Iterator[World]:
+    app = create_app(settings)
+    archive = app.state.archive
+    ids = {}
+    for label, text in TEXTS.items():
+        access = "public" if label in ("public", "withdrawn") else "restricted"
+        result = archive.ingest_upload(io.BytesIO(text), f"{label}.txt", IngestRequest(access=access))
+        ids[label] = result.id
+    archive.edit(ids["withdrawn"], DocumentChanges(withdraw="a duplicate"))
+    archive.accounts.add_user("reader", "researcher", "a researcher password")
+    archive.accounts.grant("reader", ids["granted"])
+    _, reader_token = archive.accounts.create_token("reader")
+    headers = {
+        "anonymous": {},
+        "stranger": token_headers(app, "researcher"),
+        "reader": {"Authorization": f"Bearer {reader_token}"},
+        "archivist": token_headers(app, "archivist"),
+    }
+    with TestClient(app) as client:
+        yield World(client, ids, headers)
+
+
+# Which labelled documents each role may see.
+SEES = {
+    "anonymous": {"public"},
+    "stranger": {"public"},
+    "reader": {"public", "granted"},
+    "archivist": {"public", "restricted", "granted", "withdrawn"},
+}
+ROLES = list(SEES)
+READ_ROUTES = [
+    "/api/documents/{id}",
+    "/api/documents/{id}/original",
+    "/api/documents/{id}/evidence",
+    "/api/documents/{id}/citation",
+    "/d/{id}",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_results_and_totals_hold_only_what_the_role_may_see(world: World, role: str) -> None:
+    answer = world.get(role, "/api/search", params={"q": NAME, "limit": 50}).json()
+    found = {hit["id"] for hit in answer["hits"]}
+    assert found == {world.ids[label] for label in SEES[role]}
+    assert answer["total"] == len(SEES[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", READ_ROUTES)
+def test_a_document_the_role_may_not_see_answers_like_an_unknown_one(world: World, role: str, route: str):
+    unknown = world.get(role, route.format(id=UNKNOWN_ID))
+    assert unknown.status_code == 404
+    for label, document_id in world.ids.items():
+        response = world.get(role, route.format(id=document_id))
+        if label in SEES[role]:
+            assert response.status_code == 200, (label, response.text[:200])
+            continue
+        assert response.status_code == 404, (label, response.status_code)
+        assert response.text.replace(document_id, UNKNOWN_ID) == unknown.text
+
+
+@pytest.mark.parametrize("role", ["anonymous", "stranger"])
+def test_adding_restricted_documents_changes_no_count_an_outsider_sees(world: World, role: str) -> None:
+    archive = world.client.app.state.archive
+    before = world.get(role, "/api/search", params={"q": NAME}).json()["total"]
+    page_before = world.get(role, "/").text
+    for n in range(3):
+        text = f"Another restricted testimony number {n} about Aigerim Tleuzhan.".encode()
+        archive.ingest_upload(io.BytesIO(text), f"more-{n}.txt", IngestRequest(access="restricted"))
+    assert world.get(role, "/api/search", params={"q": NAME}).json()["total"] == before
+    assert world.get(role, "/").text == page_before  # the facet counts of the search page
+
+
+def test_the_search_page_marks_nothing_it_may_not_show(world: World) -> None:
+    page = world.get("stranger", "/", params={"q": NAME}).text
+    assert world.ids["public"] in page
+    for label in ("restricted", "granted", "withdrawn"):
+        assert world.ids[label] not in page
+    assert "threatened by the police" not in page  # no snippet of a restricted text
+
+
+def test_writes_need_an_archivist(world: World) -> None:
+    for role, status in (("anonymous", 401), ("reader", 403), ("archivist", 201)):
+        files = {"file": (f"new-{role}.txt", f"A report from {role} about Oral.".encode())}
+        response = world.client.post("/api/documents", files=files, headers=world.headers[role])
+        assert response.status_code == status, role
+    patch = world.client.patch(
+        f"/api/documents/{world.ids['public']}", json={"title": "Changed"}, headers=world.headers["reader"]
+    )
+    assert patch.status_code == 403
+
+
+def test_public_reading_can_be_switched_off(settings: Settings) -> None:
+    closed = settings.with_overrides(public_reading=False)
+    app = create_app(closed)
+    researcher = token_headers(app, "researcher")
+    with TestClient(app) as client:
+        assert client.get("/api/search", params={"q": NAME}).status_code == 401
+        page = client.get("/", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")
+        assert client.get("/api/search", params={"q": NAME}, headers=researcher).status_code == 200
