@@ -32,6 +32,7 @@ from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
+from archive.versions import compare
 from archive.web_capture import WebArchiver
 from ingest.files import walk
 
@@ -272,11 +273,21 @@ class Archive:
             seen.add(entry.seq)
             versions.append({"seq": entry.seq, "at": entry.at.isoformat(), "document_id": entry.document_id,
                              "status": entry.status, "url": entry.subject, **entry.details})
-        previous = None
-        for version in versions:
-            version["changed"] = previous is not None and version.get("payload_sha256") != previous
-            previous = version.get("payload_sha256")
+        self._describe_changes(versions)
         return versions
+
+    def _describe_changes(self, versions: list[dict]) -> None:
+        """Marks each version whose content differs from the one before, with the words that changed."""
+        previous: dict | None = None
+        for version in versions:
+            changed = previous is not None and version.get("payload_sha256") != previous.get("payload_sha256")
+            version["changed"], version["change"] = changed, None
+            if changed and previous is not None:
+                found = self.store.get_many([previous["document_id"], version["document_id"]])
+                old, new = found.get(previous["document_id"]), found.get(version["document_id"])
+                if old is not None and new is not None:
+                    version["change"] = compare(old.title, old.text, new.title, new.text).as_json()
+            previous = version
 
     def original_state(self, document: Document) -> str:
         """"ok", "missing" or "altered": what the permalink page must say about the original."""

@@ -57,7 +57,7 @@ def test_permalink_shows_screenshot_versions_and_gives_the_package(captured, tmp
             assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle())
             versions = page.locator("#versions li")
             assert versions.count() == 2
-            assert "содержание изменилось" in versions.nth(1).inner_text()
+            assert "содержание изменилось (добавлено слов: 1, удалено: 1)" in versions.nth(1).inner_text()
             stamp = page.locator("#trusted-timestamp").inner_text()
             assert "У этого документа нет доверенной метки времени." in stamp
             assert f"https://archive.test/d/{document_id}" in page.locator("#citation").inner_text()

@@ -128,6 +128,7 @@ def test_a_page_that_changes_keeps_both_versions(archive: Archive) -> None:
     versions = archive.captures(archive.document(second.id))
     assert [(v["document_id"], v["changed"]) for v in versions] == [(first.id, False), (second.id, True)]
     assert all(v["http_status"] == 200 and v["warc_sha256"] for v in versions)
+    assert versions[1]["change"] == {"added": 1, "removed": 1, "title_changed": False, "partial": False}
 
 
 def test_unchanged_content_from_a_second_url_is_a_second_capture_event(archive: Archive) -> None:
