@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +13,7 @@ from tqdm import tqdm
 
 from archive import cli_accounts
 from archive.domain import AccessLevel, Kind, Provenance
+from archive.search.explain import mark
 from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
 from archive.service import (
     Archive,
@@ -29,7 +28,7 @@ from archive.service import (
 from archive.settings import BACKENDS, Settings, load_settings
 from archive.translation import install_model
 
-_MARK = re.compile(r"</?mark>")
+BOLD, PLAIN = "\033[1m", "\033[0m"  # highlights on a terminal
 
 
 def _common() -> argparse.ArgumentParser:
@@ -243,11 +242,12 @@ def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
     if result.message:
         print(result.message)
     print(f"{result.total} documents")
+    highlight = (BOLD, PLAIN) if sys.stdout.isatty() else ("", "")
     for rank, hit in enumerate(result.hits, 1):
         print(f"{rank:>3}. [{hit.language} {hit.kind}] {hit.title}  ({hit.id})")
         if hit.matched:
             print(f"     matched: {'; '.join(hit.matched)}")
-        print(f"     {html.unescape(_MARK.sub('', hit.snippet))}")
+        print(f"     {mark(hit.snippet_text, hit.highlights, *highlight)}")
     return 0
 
 

@@ -19,7 +19,7 @@ from typing import Any
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 
 # What can happen to an original or a document. Ingest outcomes keep the audit trail's statuses.
-ACTIONS = ("ingest", "capture", "retry", "metadata", "access", "delete", "timestamp")
+ACTIONS = ("ingest", "capture", "retry", "metadata", "access", "delete", "timestamp")  # delete: a purge
 STATUSES = ("created", "duplicate", "failed")
 
 

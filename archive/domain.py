@@ -70,3 +70,18 @@ class Document:
     access: AccessLevel = AccessLevel.PUBLIC
     indexed: bool = False  # False until the active index backend has accepted it
     withdrawn: str | None = None  # why an archivist withdrew it: hidden, its original and history kept
+
+
+@dataclass(frozen=True)
+class DocumentHead:
+    """What a list of search hits shows of a document: its description and the opening of its text."""
+
+    id: str
+    sha256: str
+    title: str
+    kind: Kind
+    language: str
+    original_name: str
+    ingested_at: datetime
+    opening: str  # the text, or its first characters when `cut`
+    cut: bool  # the text goes on after `opening`

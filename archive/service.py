@@ -23,11 +23,11 @@ from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
 from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
-from archive.search.explain import Explainer
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
 from archive.search.planner import plan
 from archive.search.request import SearchRequest
+from archive.search.snippets import explain_hits
 from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
@@ -96,7 +96,11 @@ class OriginalUnavailable(RuntimeError):
     """The original of a known document is missing or does not match its SHA-256."""
 
     def __init__(self, document: Document, state: str) -> None:
-        super().__init__(f"The original is {state}: run `archive verify` and restore it from a backup.")
+        if state == "purged":
+            message = "The original was purged by an admin; the custody log keeps its hash and the reason."
+        else:
+            message = f"The original is {state}: run `archive verify` and restore it from a backup."
+        super().__init__(message)
         self.document = document
         self.state = state
 
@@ -113,6 +117,8 @@ class SearchHit:
     matched: list[str]
     original_name: str
     ingested_at: str
+    snippet_text: str = ""  # the snippet as plain text; `snippet` is the same as HTML with <mark>s
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet_text
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -290,8 +296,11 @@ class Archive:
             previous = version
 
     def original_state(self, document: Document) -> str:
-        """"ok", "missing" or "altered": what the permalink page must say about the original."""
-        return self.blobs.check(document.sha256)
+        """"ok", "missing", "altered" or "purged": what the permalink page must say about the original."""
+        state = self.blobs.check(document.sha256)
+        if state == "missing" and document.sha256 in self.store.purged_shas():
+            return "purged"
+        return state
 
     def trusted_timestamps(self, document: Document) -> list[dict]:
         """When an authority vouched for the document's original (and its captures' WARCs)."""
@@ -427,14 +436,13 @@ class Archive:
             return SearchResult(request.query, 0, message=NO_WORDS)
         filters = Filters(request.languages, request.kinds, viewer.visibility)
         page = self.backend.search(query_plan.query, filters, request.limit, request.offset)
-        documents = self.store.get_many([h.id for h in page.hits])
+        explained = explain_hits(query_plan, [h.id for h in page.hits], self.store, self.backend)
         hits = []
-        explainer = Explainer(query_plan)
         for scored in page.hits:
-            document = documents.get(scored.id)
-            if document is None:  # indexed but gone from the store: the index is derived, the store wins
+            found = explained.get(scored.id)
+            if found is None:  # indexed but gone from the store: the index is derived, the store wins
                 continue
-            why = explainer.explain(document.title, document.text)
+            document, why = found.document, found.explanation
             hits.append(
                 SearchHit(
                     id=document.id,
@@ -447,6 +455,8 @@ class Archive:
                     matched=why.matched,
                     original_name=document.original_name,
                     ingested_at=document.ingested_at.isoformat(),
+                    snippet_text=why.text,
+                    highlights=why.highlights,
                 )
             )
         return SearchResult(request.query, page.total, hits)
@@ -470,10 +480,15 @@ class Archive:
         document = self.document(document_id, viewer)
         if document is None:
             return None
+        self._check_original(document)
+        return document, self.blobs.open_verified(document.sha256)
+
+    def _check_original(self, document: Document) -> None:
         state = self.blobs.check(document.sha256)
+        if state == "missing" and document.sha256 in self.store.purged_shas():
+            state = "purged"
         if state != "ok":
             raise OriginalUnavailable(document, state)
-        return document, self.blobs.open_verified(document.sha256)
 
     def readiness(self) -> dict[str, str]:
         """Whether each part answers: "ok", or the reason it does not."""
@@ -512,6 +527,45 @@ class Archive:
             self._finish_writes()
             return edited
 
+    def purge(self, document_id: str, reason: str, by: Principal = SYSTEM) -> Document | None:
+        """Deletes a document's original for good: for what must not be kept at all (a court order,
+        a person's safety). The record stays, withdrawn; the custody log keeps the hash, who and why."""
+        if not by.is_admin:
+            raise NotAllowed("Only admins may purge an original.")
+        if not reason.strip():
+            raise InvalidChange("purging an original needs a reason")
+        with self._writes:
+            document = self.store.get(document_id)
+            if document is None:
+                return None
+            self.store.append_custody(
+                "delete", actor=by.name, document_id=document.id, sha256=document.sha256,
+                subject=document.title, details={"reason": reason.strip(), "purged": "original"},
+            )
+            self.blobs.purge(document.sha256)
+            self._purge_captures(document, by, reason.strip())
+            purged = self.store.update(replace(document, withdrawn=f"purged: {reason.strip()}"[:500]))
+            self._queue_for_index(purged)
+            self._finish_writes()
+            return purged
+
+    def _purge_captures(self, document: Document, by: Principal, reason: str) -> None:
+        """A capture's WARC holds the purged body too, and its screenshot and WACZ show it: they go as
+        well, each with its own custody entry, unless a capture of another document names the same blob."""
+        own = [c for c in self.captures(document) if c["document_id"] == document.id]
+        others = {c.get(f"{kind}_sha256") for c in self.captures(document) if c["document_id"] != document.id
+                  for kind in CAPTURE_FILES}
+        for capture in own:
+            for kind in CAPTURE_FILES:
+                sha256 = capture.get(f"{kind}_sha256")
+                if not sha256 or sha256 in others or not self.blobs.exists(sha256):
+                    continue
+                self.store.append_custody(
+                    "delete", actor=by.name, document_id=document.id, sha256=sha256, subject=document.title,
+                    details={"reason": reason, "purged": kind, "capture_seq": capture["seq"]},
+                )
+                self.blobs.purge(sha256)
+
     # --- evidence -----------------------------------------------------------------------------
 
     def citation(self, document: Document) -> Citation:
@@ -521,9 +575,7 @@ class Archive:
     def export(self, document: Document) -> Path:
         """The document's evidence package, a zipped BagIt bag in the home's tmp folder: the caller
         moves or removes it. Raises `OriginalUnavailable` when the original is missing or altered."""
-        state = self.blobs.check(document.sha256)
-        if state != "ok":
-            raise OriginalUnavailable(document, state)
+        self._check_original(document)
         attachments = [
             (f"capture-{c['seq']}{CAPTURE_SUFFIXES[kind]}", c[f"{kind}_sha256"])
             for c in self.captures(document) if c["document_id"] == document.id

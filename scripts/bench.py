@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/bench.py                   # 20,000 documents, embedded backend
     .venv/bin/python scripts/bench.py --elasticsearch   # and Elasticsearch
+    .venv/bin/python scripts/bench.py --long-only       # only the searches whose hits are long documents
 
 Figures go to docs/benchmarks.md with the command that produced them.
 """
@@ -9,23 +10,26 @@ Figures go to docs/benchmarks.md with the command that produced them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from archive.accounts import SYSTEM, Principal, Role
 from archive.analysis import name_key, tokenize
-from archive.pipeline import IngestRequest
-from archive.service import Archive
-from archive.settings import load_settings
-from scripts.corpus_gen import documents, queries
+from archive.service import Archive, IngestRequest
+from archive.settings import Settings, load_settings
+from scripts.corpus_gen import documents, long_report, queries
+
+LONG_QUERIES = ("суд", "Мамаю", "Zhanbolat Mamay", "Жанболат Мамай", "сот", "court")
 
 
 def peak_rss_mb() -> float:
@@ -48,14 +52,77 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def time_searches(archive: Archive, rounds: int) -> dict[str, float]:
+def write_long_corpus(folder: Path, count: int, size: int) -> int:
+    """`count` reports of `size` characters (ru, kk, en in turn), each naming Zhanbolat Mamay once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for number in range(count):
+        language = ("ru", "kk", "en")[number % 3]
+        data = long_report(language, size, seed=number).encode("utf-8")
+        (folder / f"long-{number:02d}-{language}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def time_searches(
+    archive: Archive,
+    rounds: int,
+    asked: Iterable[str] | None = None,
+    warm_up: bool = False,
+    viewer: Principal = SYSTEM,
+) -> dict[str, float]:
+    """Latency of `archive.search` over the queries, asked `rounds` times (after one untimed round
+    with `warm_up`: the figures are then those of a running server, its caches filled)."""
     latencies = []
-    for _ in range(rounds):
-        for query in queries():
+    for round_number in range(rounds + warm_up):
+        for query in asked or queries():
             start = time.perf_counter()
-            archive.search(query, limit=10)
-            latencies.append((time.perf_counter() - start) * 1000)
+            archive.search(query, viewer, limit=10)
+            if round_number >= warm_up:
+                latencies.append((time.perf_counter() - start) * 1000)
+    return summary(latencies)
+
+
+def time_api_searches(settings: Settings, rounds: int, asked: Iterable[str]) -> dict[str, float]:
+    """The same searches through `GET /api/search` (FastAPI's TestClient: routing and JSON included)."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    latencies = []
+    with TestClient(create_app(settings)) as client:
+        for round_number in range(rounds + 1):  # the first round warms the new process's caches
+            for query in asked:
+                start = time.perf_counter()
+                client.get("/api/search", params={"q": query, "limit": 10}).raise_for_status()
+                if round_number:
+                    latencies.append((time.perf_counter() - start) * 1000)
+    return summary(latencies)
+
+
+def summary(latencies: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(latencies), "p95": percentile(latencies, 0.95), "n": len(latencies)}
+
+
+def latency(figures: dict[str, float]) -> str:
+    return f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms ({figures['n']:.0f} queries)"
+
+
+def long_document_rows(settings: Settings, corpus: Path, rounds: int, label: str) -> list[tuple[str, str]]:
+    """Search latency when every hit is a long document, through the service and through the API."""
+    archive = Archive(settings)
+    try:
+        list(archive.ingest_paths([corpus], IngestRequest()))
+        for query in LONG_QUERIES:  # every hit a long report, or the line measures something else
+            assert archive.search(query, limit=10).hits, query
+        direct = time_searches(archive, rounds, LONG_QUERIES, warm_up=True)
+    finally:
+        archive.close()
+    api = time_api_searches(settings, rounds, LONG_QUERIES)
+    return [
+        (f"search, long documents, {label}", latency(direct)),
+        (f"search, long documents, {label}, GET /api/search", latency(api)),
+    ]
 
 
 def time_name_keys(folder: Path, limit: int = 300_000) -> tuple[float, float, int]:
@@ -95,6 +162,110 @@ def elasticsearch_url() -> Iterator[str]:
         yield url
 
 
+def researcher(results: list) -> Principal:
+    """A researcher granted every hundredth document: public ones plus a set of grants to filter by."""
+    granted = frozenset(r.id for r in results[::100] if r.id)
+    return Principal("bench-researcher", Role.RESEARCHER, 1, granted)
+
+
+def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[str, str]]:
+    """Ingest, search, reindex and name-key speed on the corpus of short documents."""
+    rows: list[tuple[str, str]] = []
+    corpus = scratch / "corpus"
+    count, size = write_corpus(corpus, args.documents)
+    rows.append(("corpus", f"{count} documents, {size / 1e6:.1f} MB (en/ru/kk, 2–5 KB each)"))
+
+    settings = load_settings(home=scratch / "home", backend="embedded")
+    archive = Archive(settings)
+    start = time.perf_counter()
+    results = list(archive.ingest_paths([corpus], IngestRequest()))
+    seconds = time.perf_counter() - start
+    failed = sum(r.status == "failed" for r in results)
+    rows.append(
+        (
+            "ingest, embedded (store + blobs + extract + language + index)",
+            f"{count / seconds:.0f} documents/s, {size / 1e6 / seconds:.2f} MB/s "
+            f"({seconds:.0f} s, {failed} failed)",
+        )
+    )
+    embedded = time_searches(archive, args.rounds)
+    rows.append(("search, embedded", latency(embedded)))
+    filtered = time_searches(archive, args.rounds, viewer=researcher(results))
+    rows.append((
+        "search, embedded, as a researcher (access filtered in the engine)",
+        f"{latency(filtered)}, {filtered['p95'] / embedded['p95']:.2f}x the unfiltered p95",
+    ))
+    start = time.perf_counter()
+    archive.reindex()
+    rebuild = time.perf_counter() - start
+    rows.append(("reindex, embedded", f"{count / rebuild:.0f} documents/s"))
+    archive.close()
+    running, cold, distinct = time_name_keys(corpus)
+    rows.append(("name keys, one core, running text", f"{running:,.0f} tokens/s"))
+    rows.append(
+        ("name keys, one core, distinct words, cold cache", f"{cold:,.0f} words/s ({distinct:,} words)")
+    )
+    if args.elasticsearch_url:
+        es_archive = Archive(elastic_settings(settings, args.elasticsearch_url, "bench"))
+        start = time.perf_counter()
+        es_archive.reindex()
+        es_seconds = time.perf_counter() - start
+        rows.append(
+            (
+                "bulk index, Elasticsearch",
+                f"{count / es_seconds:.0f} documents/s ({rebuild / es_seconds:.2f}x the embedded reindex)",
+            )
+        )
+        elastic = time_searches(es_archive, args.rounds)
+        rows.append(
+            (
+                "search, Elasticsearch",
+                f"p50 {elastic['p50']:.1f} ms ({elastic['p50'] / embedded['p50']:.2f}x), "
+                f"p95 {elastic['p95']:.1f} ms ({elastic['p95'] / embedded['p95']:.2f}x)",
+            )
+        )
+        es_archive.close()
+    return rows
+
+
+def long_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[str, str]]:
+    """Searches whose every hit is a long document, on each backend measured."""
+    corpus = scratch / "long"
+    size = write_long_corpus(corpus, args.long_documents, args.long_chars)
+    rows = [
+        (
+            "long corpus",
+            f"{args.long_documents} reports of {args.long_chars / 1e6:.1f} M characters "
+            f"({size / 1e6:.0f} MB), queries {', '.join(LONG_QUERIES)}",
+        )
+    ]
+    settings = load_settings(home=scratch / "long-home", backend="embedded")
+    rows += long_document_rows(settings, corpus, args.rounds, "embedded")
+    if args.elasticsearch_url:
+        index = f"bench-long-{os.getpid()}"  # new, so that nothing of an earlier run is found
+        es_settings = elastic_settings(settings.with_overrides(home=scratch / "long-es-home"),
+                                       args.elasticsearch_url, index)
+        try:
+            rows += long_document_rows(es_settings, corpus, args.rounds, "Elasticsearch")
+        finally:
+            drop_indices(args.elasticsearch_url, index)
+    return rows
+
+
+def drop_indices(url: str, alias: str) -> None:
+    """Deletes the indices behind `alias` and its passages alias, by name."""
+    from elasticsearch import Elasticsearch
+
+    with Elasticsearch(url) as client:
+        names = list(client.indices.get(index=f"{alias}-*", allow_no_indices=True))
+        if names:
+            client.indices.delete(index=",".join(names), ignore_unavailable=True)
+
+
+def elastic_settings(settings: Settings, url: str, index: str) -> Settings:
+    return settings.with_overrides(backend="elasticsearch", elasticsearch_url=url, elasticsearch_index=index)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -102,70 +273,17 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=10, help="times each benchmark query is asked")
     parser.add_argument("--elasticsearch", action="store_true", help="also measure the Elasticsearch backend")
+    parser.add_argument("--long-documents", type=int, default=12, help="reports in the long corpus")
+    parser.add_argument("--long-chars", type=int, default=1_500_000, help="characters of each long report")
+    parser.add_argument("--long-only", action="store_true", help="skip the corpus of short documents")
     args = parser.parse_args()
 
-    rows: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory(prefix="archive-bench-") as scratch:
-        corpus = Path(scratch) / "corpus"
-        count, size = write_corpus(corpus, args.documents)
-        rows.append(("corpus", f"{count} documents, {size / 1e6:.1f} MB (en/ru/kk, 2–5 KB each)"))
-
-        settings = load_settings(home=Path(scratch) / "home", backend="embedded")
-        archive = Archive(settings)
-        start = time.perf_counter()
-        results = list(archive.ingest_paths([corpus], IngestRequest()))
-        seconds = time.perf_counter() - start
-        failed = sum(r.status == "failed" for r in results)
-        rows.append(
-            (
-                "ingest, embedded (store + blobs + extract + language + index)",
-                f"{count / seconds:.0f} documents/s, {size / 1e6 / seconds:.2f} MB/s "
-                f"({seconds:.0f} s, {failed} failed)",
-            )
-        )
-        embedded = time_searches(archive, args.rounds)
-        rows.append(
-            (
-                "search, embedded",
-                f"p50 {embedded['p50']:.1f} ms, p95 {embedded['p95']:.1f} ms ({embedded['n']} queries)",
-            )
-        )
-        start = time.perf_counter()
-        archive.reindex()
-        rebuild = time.perf_counter() - start
-        rows.append(("reindex, embedded", f"{count / rebuild:.0f} documents/s"))
-        archive.close()
-        running, cold, distinct = time_name_keys(corpus)
-        rows.append(("name keys, one core, running text", f"{running:,.0f} tokens/s"))
-        rows.append(
-            ("name keys, one core, distinct words, cold cache", f"{cold:,.0f} words/s ({distinct:,} words)")
-        )
-
-        if args.elasticsearch:
-            with elasticsearch_url() as url:
-                es_settings = settings.with_overrides(
-                    backend="elasticsearch", elasticsearch_url=url, elasticsearch_index="bench"
-                )
-                es_archive = Archive(es_settings)
-                start = time.perf_counter()
-                es_archive.reindex()
-                es_seconds = time.perf_counter() - start
-                rows.append(
-                    (
-                        "bulk index, Elasticsearch",
-                        f"{count / es_seconds:.0f} documents/s "
-                        f"({rebuild / es_seconds:.2f}x the embedded reindex)",
-                    )
-                )
-                elastic = time_searches(es_archive, args.rounds)
-                rows.append(
-                    (
-                        "search, Elasticsearch",
-                        f"p50 {elastic['p50']:.1f} ms ({elastic['p50'] / embedded['p50']:.2f}x), "
-                        f"p95 {elastic['p95']:.1f} ms ({elastic['p95'] / embedded['p95']:.2f}x)",
-                    )
-                )
-                es_archive.close()
+    with tempfile.TemporaryDirectory(prefix="archive-bench-") as scratch, (
+        elasticsearch_url() if args.elasticsearch else contextlib.nullcontext(None)
+    ) as url:
+        args.elasticsearch_url = url
+        rows = [] if args.long_only else short_document_rows(Path(scratch), args)
+        rows += long_rows(Path(scratch), args)
         rows.append(("peak memory (this process)", f"{peak_rss_mb():.0f} MB"))
 
     width = max(len(name) for name, _ in rows)

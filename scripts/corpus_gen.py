@@ -193,3 +193,34 @@ def queries() -> list[str]:
         "Shymkent OR Шымкент",
     ]
     return names + inflected + topics
+
+
+LONG_NAME = {  # the one mention of a person in a long report, in the report's language and case
+    "en": "The court in Almaty also heard the complaint of Zhanbolat Mamay about his detention.",
+    "ru": "Суд в Алматы также рассмотрел жалобу Жанболата Мамая на его задержание.",
+    "kk": "Алматыдағы сот Жанболат Мамайдың ұсталуы туралы шағымын да қарады.",
+}
+
+
+def long_report(language: str, size: int, seed: int = 11, name_at: float = 0.7) -> str:
+    """A report of about `size` characters: paragraphs of monitoring prose, mostly in `language`
+    with a paragraph in one of the others now and then, that names Zhanbolat Mamay exactly once, at
+    `name_at` of its length."""
+    rng = random.Random(f"{seed}-{language}-{size}")
+    others = [other for other in ("en", "ru", "kk") if other != language]
+    paragraphs: list[str] = []
+    length = 0
+    placed = False
+    while length < size:
+        if not placed and length >= name_at * size:
+            paragraphs.append(LONG_NAME[language])
+            placed = True
+        tongue = language if rng.random() < 0.85 else rng.choice(others)
+        person = _person(rng)
+        sentences = [_sentence(rng, tongue, person if rng.random() < 0.6 else _person(rng))
+                     for _ in range(rng.randint(3, 8))]
+        paragraphs.append(" ".join(sentences))
+        length += len(paragraphs[-1]) + 2
+    if not placed:
+        paragraphs.append(LONG_NAME[language])
+    return "\n\n".join(paragraphs)

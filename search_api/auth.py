@@ -29,8 +29,9 @@ def unauthorized(detail: str = "Sign in or send an API token.") -> HTTPException
 
 def resolve(request: Request) -> Principal:
     """The request's principal, worked out once per request; an invalid token is refused outright."""
-    if "principal" in request.state._state:
-        return request.state.principal
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     accounts = get_archive(request).accounts
     principal: Principal | None = None
     request.state.csrf_token = None

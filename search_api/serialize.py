@@ -22,6 +22,7 @@ def document_json(document: Document, include_text: bool = True) -> dict:
         "metadata": document.metadata,
         "access": str(document.access),
         "indexed": document.indexed,
+        "withdrawn": document.withdrawn,
         "spans": [asdict(span) for span in document.spans],
         "permalink": f"/d/{document.id}",
         "original": f"/api/documents/{document.id}/original",

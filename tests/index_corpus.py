@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from archive.index.base import KEYS, TITLE_WORDS, WORDS, Filters, IndexDocument
+from archive.index.base import KEYS, TITLE_WORDS, WORDS, Filters, IndexDocument, Passage
 
 NO_FILTERS = Filters()
 
@@ -34,3 +35,13 @@ def corpus() -> list[IndexDocument]:
 
 def ids(page) -> set[str]:
     return {hit.id for hit in page.hits}
+
+
+def long_doc(doc_id: str, passages: list[str], **fields: str) -> IndexDocument:
+    """A document with passages whose words (and text) are the given strings, one after the other."""
+    cut, start = [], 0
+    for number, words in enumerate(passages):
+        last = number == len(passages) - 1
+        cut.append(Passage(start, start + len(words), words, last, {WORDS: words}))
+        start += len(words) + 1
+    return replace(doc(doc_id, " ".join(passages), **fields), passages=tuple(cut))

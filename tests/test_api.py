@@ -50,6 +50,9 @@ def test_upload_read_download_search(client):
     answer = client.get("/api/search", params={"q": "Seitova", "limit": 5}).json()
     assert [h["id"] for h in answer["hits"]] == [body["id"]]
     assert answer["hits"][0]["matched"]
+    hit = answer["hits"][0]
+    assert [hit["snippet_text"][start:end] for start, end in hit["highlights"]] == ["Сейітову"]
+    assert "<mark>Сейітову</mark>" in hit["snippet"]
 
 
 def test_a_bad_upload_is_a_clear_422(client):

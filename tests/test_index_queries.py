@@ -23,7 +23,7 @@ from archive.index.base import (
     Phrase,
     Term,
 )
-from tests.index_corpus import NO_FILTERS, corpus, doc, ids
+from tests.index_corpus import NO_FILTERS, corpus, doc, ids, long_doc
 
 
 @pytest.fixture
@@ -155,3 +155,56 @@ def test_terms_no_document_holds_change_nothing(filled: IndexBackend) -> None:
         "en-2",
     }
     assert filled.search(Bool(should=(absent,), must_not=(Term(WORDS, "met"),)), NO_FILTERS, 10).total == 0
+
+
+SUD_OR_IVANOV = Bool(should=(Term(WORDS, "иванов"), Term(WORDS, "суд")))
+
+
+@pytest.fixture
+def with_passages(backend: IndexBackend) -> IndexBackend:
+    backend.add(
+        [
+            long_doc("a", ["суд вызвал свидетелей", "погода была ясной", "иванов и суд иванов"]),
+            long_doc("b", ["отчёт о погоде", "показания иванов дал"]),
+            long_doc("c", ["суд отложил заседание"]),
+            doc("short", "суд иванов"),
+        ]
+    )
+    return backend
+
+
+def test_best_passages_gives_each_documents_best_passage(with_passages: IndexBackend) -> None:
+    found = with_passages.best_passages(SUD_OR_IVANOV, ["a", "b", "c", "short", "never-indexed"])
+    assert set(found) == {"a", "b", "c"}  # a document without passages has none to give
+    assert found["a"].text == "иванов и суд иванов" and found["a"].last
+    assert (found["a"].start, found["a"].end) == (40, 59)
+    assert found["b"].text == "показания иванов дал"
+    assert found["c"].text == "суд отложил заседание" and found["c"].start == 0
+    assert found["a"].score > found["c"].score > 0
+    assert set(with_passages.best_passages(SUD_OR_IVANOV, ["c"])) == {"c"}
+    assert with_passages.best_passages(Term(WORDS, "погода"), ["a", "b"]).keys() == {"a"}
+
+
+def test_a_documents_passages_go_with_it(with_passages: IndexBackend) -> None:
+    with_passages.delete(["a"])
+    assert set(with_passages.best_passages(SUD_OR_IVANOV, ["a", "b", "c"])) == {"b", "c"}
+    with_passages.add([doc("b", "now short, no passages")])  # replaced
+    assert set(with_passages.best_passages(SUD_OR_IVANOV, ["a", "b", "c"])) == {"c"}
+    with_passages.add([long_doc("c", ["новый текст", "суд снова"])])
+    assert with_passages.best_passages(SUD_OR_IVANOV, ["c"])["c"].text == "суд снова"
+
+
+def test_rebuild_brings_the_passages_along(with_passages: IndexBackend) -> None:
+    with_passages.rebuild([long_doc("d", ["суд", "иванов"]), doc("short", "суд")])
+    assert set(with_passages.best_passages(SUD_OR_IVANOV, ["a", "b", "c", "d", "short"])) == {"d"}
+
+
+def test_rebuild_without_long_documents_leaves_no_passages(with_passages: IndexBackend) -> None:
+    with_passages.rebuild([doc("short", "суд")])
+    assert with_passages.best_passages(SUD_OR_IVANOV, ["a", "b", "c"]) == {}
+
+
+def test_no_passages_yet_answers_empty(backend: IndexBackend) -> None:
+    assert backend.best_passages(SUD_OR_IVANOV, ["a"]) == {}
+    backend.add([doc("short", "суд иванов")])
+    assert backend.best_passages(SUD_OR_IVANOV, ["short"]) == {}

@@ -108,3 +108,12 @@ def test_limit_and_offset_page_through_results(archive, corpus):
     first = ranked(archive, corpus, "court", limit=1)
     second = ranked(archive, corpus, "court", limit=1, offset=1)
     assert len(first) == len(second) == 1 and first != second
+
+
+def test_a_snippet_is_plain_text_with_highlight_ranges(archive, corpus):
+    hits = {hit.id: hit for hit in archive.search("Mamai").hits}
+    kazakh = hits[corpus["kk-mamay"]]
+    marked = [kazakh.snippet_text[start:end] for start, end in kazakh.highlights]
+    assert "Мамайдың" in marked and "Мамайға" in marked
+    assert "<" not in kazakh.snippet_text
+    assert kazakh.as_json()["highlights"] == kazakh.highlights

@@ -179,3 +179,25 @@ def test_an_archivist_corrects_and_withdraws_and_the_log_keeps_both(client: Test
     assert title_change == {"old": "QUICK SEARCH", "new": patch["title"]}
     assert all(e.actor == NAME for e in entries[1:])
     assert archive.verify().ok
+
+
+def test_only_an_admin_purges_and_the_log_keeps_the_hash_and_reason(client: TestClient) -> None:
+    archive = client.app.state.archive
+    created = archive.ingest_upload(io.BytesIO(b"A testimony that a court ordered destroyed."), "t.txt",
+                                    IngestRequest())
+    archivist = {"Authorization": f"Bearer {archive.accounts.create_token(NAME)[1]}"}
+    archive.accounts.add_user("root", "admin", "an admin password")
+    admin = {"Authorization": f"Bearer {archive.accounts.create_token('root')[1]}"}
+    url = f"/api/documents/{created.id}/purge"
+    assert client.post(url, json={"reason": "court order"}, headers=archivist).status_code == 403
+    assert client.post(url, json={"reason": "court order"}).status_code == 401
+    purged = client.post(url, json={"reason": "court order 12/2025"}, headers=admin)
+    assert purged.status_code == 200 and purged.json()["withdrawn"].startswith("purged")
+    assert not archive.blobs.exists(created.sha256)
+    gone = client.get(f"/api/documents/{created.id}/original", headers=admin)
+    assert gone.status_code == 410 and "purged" in gone.json()["detail"]
+    entry = archive.store.custody_of(created.id)[-1]
+    assert entry.action == "delete" and entry.sha256 == created.sha256 and entry.actor == "root"
+    assert entry.details["reason"] == "court order 12/2025"
+    report = archive.verify()
+    assert report.ok, report.as_json()  # a purge is no missing original

@@ -317,3 +317,15 @@ def test_the_failures_page_lists_and_retries(tmp_path: Path) -> None:
         assert anonymous.post(f"/api/failures/{seq}/retry").status_code == 401
     with as_archivist(settings, role="researcher") as researcher:
         assert researcher.get("/api/failures").status_code == 403
+
+
+def test_a_purge_takes_the_capture_s_files_too(archive: Archive) -> None:
+    with LocalServer() as server:
+        result = archive.capture(server.route("/en", body=PAGES["/en"], headers=HTML), IngestRequest())
+    files = [result.capture["warc_sha256"], result.capture["wacz_sha256"]]
+    archive.purge(result.id, "a court order")
+    assert not any(archive.blobs.exists(sha) for sha in [result.sha256, *files])
+    purged = [e.details["purged"] for e in archive.store.custody_of(result.id) if e.action == "delete"]
+    assert purged[0] == "original" and {"warc", "wacz"} <= set(purged)
+    assert archive.verify().ok
+    assert archive.original_state(archive.document(result.id)) == "purged"

@@ -161,6 +161,14 @@ def test_markup_in_titles_is_escaped(client: TestClient) -> None:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_markup_in_snippets_is_escaped_and_matches_marked(client: TestClient) -> None:
+    upload(client, "y.txt", "The <b>bold</b> claim: <script>alert(2)</script> the Uralsk picket.")
+    results = client.get("/search", params={"q": "Uralsk"}).text
+    assert "<script>alert(2)</script>" not in results and "<b>bold</b>" not in results
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in results
+    assert "<mark>Uralsk</mark>" in results
+
+
 # --- permalink --------------------------------------------------------------------------------
 
 
@@ -373,3 +381,21 @@ def test_static_files(client: TestClient) -> None:
     assert htmx.status_code == 200 and "Zero-Clause BSD" in htmx.text[:1000]
     assert client.get("/static/archive.css").status_code == 200
     assert client.get("/static/archive.js").status_code == 200
+
+
+def test_an_archivist_corrects_a_record_in_the_page(client: TestClient) -> None:
+    created = upload(client, "ruling.txt", "QUICK SEARCH\n\nThe court in Oral fined Aigerim Tleuzhan.")
+    doc_id = re.search(r'href="/d/([0-9a-z]+)"', created.text).group(1)
+    form = client.get(f"/d/{doc_id}/edit")
+    assert form.status_code == 200 and 'name="meta.decision_date"' in form.text
+    token = re.search(r'name="csrf_token" value="([^"]*)"', form.text).group(1)
+    fields = {"csrf_token": token, "title": "Oral court fines Aigerim Tleuzhan", "kind": "ruling",
+              "language": "en", "access": "public", "meta.court": "Oral city court",
+              "meta.decision_date": "4 February"}
+    refused = client.post(f"/d/{doc_id}/edit", data=fields)
+    assert refused.status_code == 422 and "YYYY-MM-DD" in refused.text
+    fields["meta.decision_date"] = "2020-02-04"
+    saved = client.post(f"/d/{doc_id}/edit", data=fields, follow_redirects=False)
+    assert saved.status_code == 303
+    page = client.get(f"/d/{doc_id}").text
+    assert "Oral court fines Aigerim Tleuzhan" in page and "Oral city court" in page and "2020-02-04" in page

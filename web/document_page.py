@@ -88,6 +88,7 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": document_id}, 404)
     cited = archive.citation(document)  # the permalink from ARCHIVE_PUBLIC_URL, never the Host header
     captures = archive.captures(document, viewer)
+    state = archive.original_state(document)
     own_shots = [c for c in captures if c.get("screenshot_sha256") and c["document_id"] == document.id]
     return render(request, "document.html", {
         "document": document,
@@ -98,8 +99,8 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         "ocr": document.metadata.get("ocr"),
         "permalink_url": cited.permalink,
         "cited": cited,
-        "original_state": archive.original_state(document),
+        "original_state": state,
         "timestamps": archive.trusted_timestamps(document),
         "captures": captures,
-        "screenshot": own_shots[-1] if own_shots else None,  # the latest of this version
+        "screenshot": own_shots[-1] if own_shots and state != "purged" else None,  # the latest
     })

@@ -6,7 +6,7 @@ backend only translates it into its engine's own query language. No backend has 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -23,6 +23,7 @@ TITLE_WORDS = "title_words"
 TITLE_STEMS = "title_stems"
 TITLE_KEYS = "title_keys"
 ANALYSED_FIELDS = (WORDS, STEMS, KEYS, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
+PASSAGE_FIELDS = (WORDS, STEMS, KEYS, ALIASES)  # what a passage of a long document is indexed by
 
 # Keyword fields used for filters.
 KIND = "kind"
@@ -43,6 +44,19 @@ class BulkRejected(BackendUnavailable):
 
 
 @dataclass(frozen=True)
+class Passage:
+    """An overlapping window of a long document: where it stands in the text, its text, and the terms
+    of its tokens in PASSAGE_FIELDS. Backends keep passages in a companion index, so that a search
+    finds the place of its hit in a long document, and the words there, without reading the document."""
+
+    start: int  # character offsets in the document's text
+    end: int
+    text: str  # the document's text from `start` to `end`, kept, not searched
+    last: bool  # the document ends with this passage
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
 class IndexDocument:
     id: str
     kind: str
@@ -50,6 +64,7 @@ class IndexDocument:
     access: str
     ingested_at: datetime
     fields: dict[str, str]  # analysed field name -> space-separated terms
+    passages: tuple[Passage, ...] = ()  # only long documents have them
 
 
 # --- query tree -------------------------------------------------------------------------------
@@ -111,18 +126,39 @@ class SearchPage:
     hits: list[ScoredId] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PassageHit:
+    """The best passage of one document."""
+
+    start: int
+    end: int
+    text: str
+    last: bool
+    score: float
+
+
 class IndexBackend(Protocol):
     name: str
 
     def add(self, docs: Iterable[IndexDocument]) -> None:
-        """Adds or replaces documents (by id) in the live index and makes them searchable."""
+        """Adds or replaces documents (by id), with their passages, in the live index and makes them
+        searchable; a replaced document's old passages go."""
 
-    def delete(self, ids: Iterable[str]) -> None: ...
+    def delete(self, ids: Iterable[str]) -> None:
+        """Removes documents and their passages."""
 
     def search(self, query: Query, filters: Filters, limit: int, offset: int = 0) -> SearchPage: ...
 
+    def best_passages(self, query: Query, ids: Sequence[str]) -> dict[str, PassageHit]:
+        """The best-scoring passage matching `query` (a tree on PASSAGE_FIELDS) of each document among
+        `ids` that has one, by document id; the highest score wins, the earlier passage on a tie.
+
+        One engine request for all of them (as a rule). Documents without passages are left out.
+        """
+
     def rebuild(self, docs: Iterable[IndexDocument]) -> int:
-        """Builds a fresh index from `docs` beside the live one and swaps it in at the end.
+        """Builds a fresh index (and passages index) from `docs` beside the live one and swaps them in
+        together at the end.
 
         Searches keep answering from the old index until the swap. Returns how many were indexed.
         """

@@ -3,6 +3,10 @@
 Documents arrive analysed (space-separated terms per field) and queries arrive as the shared tree, so
 this module holds no search rules. Searches and writes go through an alias; `rebuild` fills a new
 versioned index beside the live one and moves the alias over in one atomic step.
+
+The passages of long documents go to a companion index behind `{alias}-passages`, created with the
+first passage, rebuilt with the main index and moved in the same alias step. An archive indexed
+before passages existed has none, and its searches fall back to a document's opening.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -31,6 +35,7 @@ from archive.index.base import (
     BulkRejected,
     Filters,
     IndexDocument,
+    PassageHit,
     Phrase,
     Query,
     ScoredId,
@@ -42,6 +47,12 @@ from archive.index.prune import prune, terms_of
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
 RETRY_STATUS = (429, 500, 502, 503, 504)
 MAX_LISTED_IDS = 20
+# A bulk request at most this large: a node refuses one over a tenth of its heap (51 MB of a 512 MB
+# heap), which a few long documents, with their passages, would otherwise reach.
+MAX_CHUNK_BYTES = 8 * 1024 * 1024
+PASSAGES = "passages"  # suffix of the passages alias and of its indices
+PASSAGE_ID = "/"  # a passage's _id is "{document id}/{number}"
+PASSAGE_PAGE = 5000  # passage ids read a request when a document's old passages are deleted
 
 
 # --- query translation ------------------------------------------------------------------------
@@ -145,20 +156,65 @@ class ElasticsearchBackend:
         self._client = client or Elasticsearch(
             url, request_timeout=request_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
         )
-        self._index_name_pattern = re.compile(rf"{re.escape(alias)}-v\d+-\d{{8}}t\d{{6}}\d*")
+        self.passage_alias = f"{alias}-{PASSAGES}"
+        self._last_held: tuple[frozenset[tuple[str, str]], set[tuple[str, str]]] | None = None
+        self._index_name_pattern = re.compile(rf"{re.escape(alias)}-v\d+-\d{{8}}t\d{{6}}\d*(-{PASSAGES})?")
 
     # --- IndexBackend ---
 
     def add(self, docs: Iterable[IndexDocument]) -> None:
-        docs = iter(docs)
-        first = next(docs, None)
-        if first is None:
+        batch = list(docs)
+        if not batch:
             return
         with self._guard("adding documents"):
-            self._ensure_alias()
-            results = self._bulk(_index_actions(_chain(first, docs), self.alias))
+            self._ensure_alias(self.alias)
+            results = self._bulk(_index_actions(batch, self.alias))
             self._client.indices.refresh(index=self.alias)
+            results.update(self._replace_passages(batch))
         _raise_failures(results, "index")
+
+    def _replace_passages(self, batch: list[IndexDocument]) -> dict[str, bool | str]:
+        """Deletes the batch's old passages and writes its new ones; returns the failures by document."""
+        exists = self._delete_passages([doc.id for doc in batch])
+        if not any(doc.passages for doc in batch):
+            return {}
+        if not exists:
+            self._ensure_alias(self.passage_alias)
+        results = self._bulk(_passage_actions(batch, self.passage_alias))
+        self._client.indices.refresh(index=self.passage_alias)
+        return _by_document(results)
+
+    def _delete_passages(self, ids: list[str]) -> bool:
+        """Deletes the passages of these documents; False when there is no passages index yet. (By id:
+        `_delete_by_query` belongs to a module that minimal nodes leave out.)"""
+        if not self._client.indices.exists_alias(name=self.passage_alias):
+            return False
+        actions = [
+            {"_op_type": "delete", "_index": self.passage_alias, "_id": passage_id}
+            for passage_id in self._passage_ids(ids)
+        ]
+        if actions:
+            _raise_failures(_by_document(self._bulk(actions)), "delete the passages of")
+            self._client.indices.refresh(index=self.passage_alias)
+        return True
+
+    def _passage_ids(self, ids: list[str]) -> Iterator[str]:
+        """The ids of these documents' passages, a page at a time in (document, start) order."""
+        after: list[Any] | None = None
+        while True:
+            page = self._client.search(
+                index=self.passage_alias,
+                query={"terms": {"doc_id": ids}},
+                sort=[{"doc_id": "asc"}, {"start": "asc"}],
+                size=PASSAGE_PAGE,
+                search_after=after,
+                source=False,
+                track_total_hits=False,
+            )["hits"]["hits"]
+            yield from (hit["_id"] for hit in page)
+            if len(page) < PASSAGE_PAGE:
+                return
+            after = page[-1]["sort"]
 
     def delete(self, ids: Iterable[str]) -> None:
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": doc_id} for doc_id in ids]
@@ -169,6 +225,7 @@ class ElasticsearchBackend:
                 return
             results = self._bulk(actions)
             self._client.indices.refresh(index=self.alias)
+            self._delete_passages([action["_id"] for action in actions])
         _raise_failures(results, "delete")
 
     def search(self, query: Query, filters: Filters, limit: int, offset: int = 0) -> SearchPage:
@@ -203,37 +260,87 @@ class ElasticsearchBackend:
         hits = [ScoredId(id=hit["_id"], score=float(hit["_score"] or 0.0)) for hit in resp["hits"]["hits"]]
         return SearchPage(total=int(resp["hits"]["total"]["value"]), hits=hits)
 
-    def rebuild(self, docs: Iterable[IndexDocument]) -> int:
-        new = self._new_index_name()
-        with self._guard("rebuilding the index"):
-            # No refreshes while filling: nothing searches the new index until the swap.
-            self._create_index(new, extra_settings={"refresh_interval": "-1"})
+    def best_passages(self, query: Query, ids: Sequence[str]) -> dict[str, PassageHit]:
+        """One request: the documents' passages that match, collapsed on the document."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        with self._guard("finding passages"):
+            held = self._held_by_documents(query) or self._held_terms(query, self.passage_alias)
+            pruned = prune(query, held)
+            if pruned is None:
+                return {}
             try:
-                results = self._bulk(_index_actions(docs, new))
+                resp = self._client.search(
+                    index=self.passage_alias,
+                    query={"bool": {"must": [to_es_query(pruned)], "filter": [{"terms": {"doc_id": ids}}]}},
+                    collapse={"field": "doc_id"},
+                    size=len(ids),
+                    sort=[{"_score": "desc"}, {"start": "asc"}],
+                    track_scores=True,
+                    track_total_hits=False,
+                    source=list(elastic_mapping.PASSAGE_SOURCE_FIELDS),
+                )
+            except NotFoundError:  # no passages index: only short documents, or indexed before passages
+                return {}
+        found = {}
+        for hit in resp["hits"]["hits"]:
+            kept = hit["_source"]
+            score = float(hit["_score"] or 0.0)
+            found[kept["doc_id"]] = PassageHit(kept["start"], kept["end"], kept["text"], kept["last"], score)
+        return found
+
+    def rebuild(self, docs: Iterable[IndexDocument]) -> int:
+        new: dict[str, str] = {}  # alias -> its new index
+        with self._guard("rebuilding the index"):
+            documents = self._fresh_index(self.alias, new)
+            try:
+                results: dict[str, bool | str] = {}
+                for batch in _batches(docs, self.chunk_size):
+                    results.update(self._bulk(_index_actions(batch, documents)))
+                    if any(doc.passages for doc in batch):  # the passages index comes with the first
+                        passages = new.get(self.passage_alias) or self._fresh_index(self.passage_alias, new)
+                        results.update(_by_document(self._bulk(_passage_actions(batch, passages))))
                 _raise_failures(results, "index", during="rebuild; the live index is unchanged")
-                self._client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
-                self._client.indices.refresh(index=new)
-                health = self._client.cluster.health(index=new, wait_for_status="yellow", timeout="60s")
-                if health.get("timed_out"):
-                    raise BackendUnavailable(
-                        f"the new index {new} did not become ready; the live index is unchanged"
-                    )
-                old = self._alias_indices()
-                actions: list[dict[str, Any]] = [
-                    {"remove": {"index": name, "alias": self.alias}} for name in old
-                ]
-                actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
-                self._client.indices.update_aliases(actions=actions)
+                for name in new.values():
+                    self._make_ready(name)
+                self._client.indices.update_aliases(actions=self._swap_actions(new))
             except BaseException:
                 with contextlib.suppress(Exception):
-                    self._client.indices.delete(index=new, ignore_unavailable=True)
+                    self._client.indices.delete(index=",".join(new.values()), ignore_unavailable=True)
                 raise
-            stale = [name for name in self._own_indices() if name != new]
+            stale = [name for name in self._own_indices() if name not in new.values()]
             if stale:
                 self._client.indices.delete(index=",".join(stale), ignore_unavailable=True)
         return sum(1 for ok in results.values() if ok is True)
 
-    def _held_terms(self, query: Query) -> Callable[[str, str], bool]:
+    def _fresh_index(self, alias: str, new: dict[str, str]) -> str:
+        """Creates a new index for `alias`, not yet behind it, and notes it in `new`. No refreshes while
+        it is filled: nothing searches it until the swap."""
+        new[alias] = self._new_index_name(alias)
+        self._create_index(new[alias], alias, extra_settings={"refresh_interval": "-1"})
+        return new[alias]
+
+    def _make_ready(self, name: str) -> None:
+        self._client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
+        self._client.indices.refresh(index=name)
+        health = self._client.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
+        if health.get("timed_out"):
+            raise BackendUnavailable(
+                f"the new index {name} did not become ready; the live index is unchanged"
+            )
+
+    def _swap_actions(self, new: dict[str, str]) -> list[dict[str, Any]]:
+        """One atomic alias update: both aliases leave their old indices, each goes to its new one (the
+        passages alias goes away when the new documents have no passages)."""
+        actions: list[dict[str, Any]] = []
+        for alias in (self.alias, self.passage_alias):
+            actions += [{"remove": {"index": name, "alias": alias}} for name in self._alias_indices(alias)]
+            if alias in new:
+                actions.append({"add": {"index": new[alias], "alias": alias, "is_write_index": True}})
+        return actions
+
+    def _held_terms(self, query: Query, alias: str | None = None) -> Callable[[str, str], bool]:
         """Which of the query's terms some document holds, from the index's term statistics (one
         `_mtermvectors` call with an artificial document per field). The statistics of an artificial
         document come from one shard, so with several primary shards nothing is left out."""
@@ -257,13 +364,26 @@ class ElasticsearchBackend:
             for field, values in by_field.items()
         ]
         try:
-            answer = self._client.mtermvectors(index=self.alias, docs=docs)
+            answer = self._client.mtermvectors(index=alias or self.alias, docs=docs)
         except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
             return lambda _field, _value: True
         held: set[tuple[str, str]] = set()
         for field, doc in zip(by_field, answer["docs"], strict=True):
             terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
             held.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+        if alias is None:
+            self._last_held = (frozenset((f, v) for f, values in by_field.items() for v in values), held)
+        return lambda field, value: (field, value) in held
+
+    def _held_by_documents(self, query: Query) -> Callable[[str, str], bool] | None:
+        """What the last search learnt of the main index, if it asked about every term of `query`. No
+        passage holds a term that no document holds, so that answer prunes a passage query too,
+        without another request (it may keep a term no passage holds, which matches nothing)."""
+        if self._last_held is None:
+            return None
+        asked, held = self._last_held
+        if not set(terms_of(query)) <= asked:
+            return None
         return lambda field, value: (field, value) in held
 
     def count(self) -> int:
@@ -323,33 +443,41 @@ class ElasticsearchBackend:
                 f"Elasticsearch at {self.where} failed {doing}: {_first_line(exc)}"
             ) from None
 
-    def _new_index_name(self) -> str:
+    def _new_index_name(self, alias: str) -> str:
+        """`{alias}-v{version}-{time}` for documents, `{alias}-v{version}-{time}-passages` for passages."""
         stamp = datetime.now(UTC).strftime("%Y%m%dt%H%M%S%f")
-        return f"{self.alias}-v{self.mapping_version}-{stamp}"
+        suffix = f"-{PASSAGES}" if alias == self.passage_alias else ""
+        return f"{self.alias}-v{self.mapping_version}-{stamp}{suffix}"
 
     def _create_index(
-        self, name: str, *, extra_settings: dict[str, Any] | None = None, alias: bool = False
+        self,
+        name: str,
+        alias: str,
+        *,
+        extra_settings: dict[str, Any] | None = None,
+        with_alias: bool = False,
     ) -> None:
+        mappings = elastic_mapping.PASSAGE_MAPPINGS if alias == self.passage_alias else self._mappings
         body = elastic_mapping.index_body(
-            self.mapping_version, self._mappings, {**(self._index_settings or {}), **(extra_settings or {})}
+            self.mapping_version, mappings, {**(self._index_settings or {}), **(extra_settings or {})}
         )
-        aliases = {self.alias: {"is_write_index": True}} if alias else None
+        aliases = {alias: {"is_write_index": True}} if with_alias else None
         self._client.indices.create(index=name, aliases=aliases, **body)
 
-    def _ensure_alias(self) -> None:
-        if self._client.indices.exists_alias(name=self.alias):
+    def _ensure_alias(self, alias: str) -> None:
+        if self._client.indices.exists_alias(name=alias):
             return
         try:
-            self._create_index(self._new_index_name(), alias=True)
+            self._create_index(self._new_index_name(alias), alias, with_alias=True)
         except ApiError:
             # Another writer created the alias first: only one index may be its write index, so our
             # creation was refused as a whole. Anything else is a real error.
-            if not self._client.indices.exists_alias(name=self.alias):
+            if not self._client.indices.exists_alias(name=alias):
                 raise
 
-    def _alias_indices(self) -> list[str]:
+    def _alias_indices(self, alias: str | None = None) -> list[str]:
         try:
-            return sorted(self._client.indices.get_alias(name=self.alias).body)
+            return sorted(self._client.indices.get_alias(name=alias or self.alias).body)
         except NotFoundError:
             return []
 
@@ -375,6 +503,7 @@ class ElasticsearchBackend:
                         client,
                         chunk,
                         chunk_size=len(chunk),
+                        max_chunk_bytes=MAX_CHUNK_BYTES,
                         max_retries=self.max_retries,
                         initial_backoff=self.initial_backoff,
                         max_backoff=self.max_backoff,
@@ -396,9 +525,10 @@ class ElasticsearchBackend:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _chain(first: IndexDocument, rest: Iterator[IndexDocument]) -> Iterator[IndexDocument]:
-    yield first
-    yield from rest
+def _batches(docs: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:
+    iterator = iter(docs)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _index_actions(docs: Iterable[IndexDocument], index: str) -> Iterator[dict[str, Any]]:
@@ -416,6 +546,33 @@ def _index_actions(docs: Iterable[IndexDocument], index: str) -> Iterator[dict[s
                 **doc.fields,
             },
         }
+
+
+def _passage_actions(docs: Iterable[IndexDocument], index: str) -> Iterator[dict[str, Any]]:
+    for doc in docs:
+        for number, passage in enumerate(doc.passages):
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": f"{doc.id}{PASSAGE_ID}{number}",
+                "_source": {
+                    "doc_id": doc.id,
+                    "start": passage.start,
+                    "end": passage.end,
+                    "text": passage.text,
+                    "last": passage.last,
+                    **passage.fields,
+                },
+            }
+
+
+def _by_document(passage_results: dict[str, bool | str]) -> dict[str, bool | str]:
+    """The failures among passage writes, as failures of their documents."""
+    return {
+        passage_id.rsplit(PASSAGE_ID, 1)[0]: reason
+        for passage_id, reason in passage_results.items()
+        if reason is not True
+    }
 
 
 def _raise_failures(results: dict[str, bool | str], what: str, during: str = "") -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.index.base import ACCESS, ANALYSED_FIELDS, KIND, LANGUAGE
+from archive.index.base import ACCESS, ANALYSED_FIELDS, KIND, LANGUAGE, PASSAGE_FIELDS
 
 MAPPING_VERSION = 1
 
@@ -26,6 +26,14 @@ META_VERSION_KEY = "mapping_version"
 # Keyword fields kept in _source: the id and what filters and maintenance read back.
 SOURCE_FIELDS = ("id", KIND, LANGUAGE, ACCESS, "ingested_at")
 
+ANALYSED: dict[str, Any] = {
+    "type": "text",
+    "analyzer": ANALYZER,
+    "search_analyzer": ANALYZER,
+    "index_options": "positions",
+    "similarity": "BM25",
+}
+
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "_source": {"includes": list(SOURCE_FIELDS)},
@@ -35,16 +43,24 @@ MAPPINGS: dict[str, Any] = {
         LANGUAGE: {"type": "keyword"},
         ACCESS: {"type": "keyword"},
         "ingested_at": {"type": "date"},
-        **{
-            name: {
-                "type": "text",
-                "analyzer": ANALYZER,
-                "search_analyzer": ANALYZER,
-                "index_options": "positions",
-                "similarity": "BM25",
-            }
-            for name in ANALYSED_FIELDS
-        },
+        **{name: ANALYSED for name in ANALYSED_FIELDS},
+    },
+}
+
+# The companion index of long documents' passages (`{alias}-passages`): which document, where in its
+# text (character offsets), the passage's text and whether it ends the document (read back, never
+# searched), and the passage's terms.
+PASSAGE_SOURCE_FIELDS = ("doc_id", "start", "end", "text", "last")
+PASSAGE_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "_source": {"includes": list(PASSAGE_SOURCE_FIELDS)},
+    "properties": {
+        "doc_id": {"type": "keyword"},
+        "start": {"type": "integer", "index": False},
+        "end": {"type": "integer", "index": False},
+        "text": {"type": "text", "index": False},
+        "last": {"type": "boolean", "index": False},
+        **{name: ANALYSED for name in PASSAGE_FIELDS},
     },
 }
 

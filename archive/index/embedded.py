@@ -4,6 +4,10 @@ Terms arrive already analysed (see `archive.index.base`), so every field uses ta
 whitespace tokenizer and nothing in the engine changes them. A rebuild writes a fresh index in a
 sibling folder and then switches the `CURRENT` pointer file atomically, so searches never see an
 empty index; readers in other processes notice the switch on their next search.
+
+The passages of long documents live in a second index beside each generation (`<name>.passages`),
+written with the documents and switched with them by the same pointer. A generation built before
+passages existed gets an empty one: its long documents have none until the next rebuild.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -25,6 +29,8 @@ SCHEMA_VERSION = 1
 WRITER_HEAP = 64_000_000
 BATCH = 500
 LOCK_WAIT_S = 60.0
+PASSAGES = ".passages"  # suffix of a generation's passages folder
+PASSAGES_PER_DOCUMENT = 4  # how many passages a round fetches for each document still without one
 
 
 def _schema() -> tantivy.Schema:
@@ -37,6 +43,18 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
+def _passage_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("doc_id", stored=True, tokenizer_name="raw")
+    builder.add_integer_field("start", stored=True)
+    builder.add_integer_field("end", stored=True)
+    builder.add_bytes_field("text", stored=True)  # UTF-8: a bytes field is kept without being indexed
+    builder.add_boolean_field("last", stored=True)
+    for name in base.PASSAGE_FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace")
+    return builder.build()
+
+
 class EmbeddedBackend:
     name = "embedded"
 
@@ -44,7 +62,9 @@ class EmbeddedBackend:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
+        self.passage_schema = _passage_schema()
         self._index: tantivy.Index | None = None
+        self._passages: tantivy.Index | None = None
         self._opened: str | None = None
 
     # --- where the live index is ----------------------------------------------------------------
@@ -70,11 +90,26 @@ class EmbeddedBackend:
         os.replace(temporary, self._pointer)
 
     def _live(self) -> tantivy.Index:
+        return self._open_live()[0]
+
+    def _live_passages(self) -> tantivy.Index:
+        return self._open_live()[1]
+
+    def _open_live(self) -> tuple[tantivy.Index, tantivy.Index]:
         name = self._live_name()
-        if self._index is None or name != self._opened:
-            self._index = tantivy.Index(self.schema, path=str(self.directory / name))
+        if self._index is None or self._passages is None or name != self._opened:
+            self._index, self._passages = self._open(name)
             self._opened = name
-        return self._index
+        return self._index, self._passages
+
+    def _open(self, name: str) -> tuple[tantivy.Index, tantivy.Index]:
+        """A generation's document index and passages index (created empty where missing)."""
+        passages = self.directory / f"{name}{PASSAGES}"
+        passages.mkdir(exist_ok=True)
+        return (
+            tantivy.Index(self.schema, path=str(self.directory / name)),
+            tantivy.Index(self.passage_schema, path=str(passages)),
+        )
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -90,60 +125,91 @@ class EmbeddedBackend:
                     raise base.BackendUnavailable(f"embedded index is busy: {error}") from error
                 time.sleep(0.05)
 
-    def _document(self, doc: base.IndexDocument) -> tantivy.Document:
-        return tantivy.Document(
+    @staticmethod
+    def _document(doc: base.IndexDocument) -> Iterator[tantivy.Document]:
+        yield tantivy.Document(
             id=doc.id, kind=doc.kind, language=doc.language, access=doc.access, **doc.fields
         )
 
-    def _write(self, index: tantivy.Index, docs: Iterable[base.IndexDocument], replace: bool) -> int:
+    @staticmethod
+    def _passage_documents(doc: base.IndexDocument) -> Iterator[tantivy.Document]:
+        for passage in doc.passages:
+            yield tantivy.Document(
+                doc_id=doc.id,
+                start=passage.start,
+                end=passage.end,
+                text=passage.text.encode("utf-8"),
+                last=passage.last,
+                **passage.fields,
+            )
+
+    def _write(
+        self,
+        index: tantivy.Index,
+        docs: list[base.IndexDocument],
+        entries: Callable[[base.IndexDocument], Iterator[tantivy.Document]],
+        key: str | None,
+    ) -> None:
+        """Writes the entries of `docs`, first deleting those each doc had under `key` (None: none)."""
         writer = self._writer(index)
-        written = 0
         try:
             for doc in docs:
-                if replace:
-                    writer.delete_documents_by_term("id", doc.id)
-                writer.add_document(self._document(doc))
-                written += 1
+                if key is not None:
+                    writer.delete_documents_by_term(key, doc.id)
+                for entry in entries(doc):
+                    writer.add_document(entry)
             writer.commit()
             writer.wait_merging_threads()
         except BaseException:
             writer.rollback()
             raise
         index.reload()
-        return written
+
+    def _write_both(self, indices: tuple[tantivy.Index, tantivy.Index], docs: list[base.IndexDocument],
+                    replace: bool) -> int:
+        documents, passages = indices
+        self._write(documents, docs, self._document, "id" if replace else None)
+        if any(doc.passages for doc in docs) or (replace and self._have_passages(passages, docs)):
+            self._write(passages, docs, self._passage_documents, "doc_id" if replace else None)
+        return len(docs)
+
+    @staticmethod
+    def _have_passages(passages: tantivy.Index, docs: list[base.IndexDocument]) -> bool:
+        """Whether any of these documents has passages already (else a batch of short documents
+        leaves the passages index alone: no commit)."""
+        passages.reload()
+        searcher = passages.searcher()
+        return any(searcher.doc_freq("doc_id", doc.id) for doc in docs)
 
     def add(self, docs: Iterable[base.IndexDocument]) -> None:
-        self._write(self._live(), docs, replace=True)
+        self._write_both(self._open_live(), list(docs), replace=True)
 
     def delete(self, ids: Iterable[str]) -> None:
-        index = self._live()
-        writer = self._writer(index)
-        for doc_id in ids:
-            writer.delete_documents_by_term("id", doc_id)
-        writer.commit()
-        writer.wait_merging_threads()
-        index.reload()
+        ids = list(ids)
+        for index, key in zip(self._open_live(), ("id", "doc_id"), strict=True):
+            writer = self._writer(index)
+            for doc_id in ids:
+                writer.delete_documents_by_term(key, doc_id)
+            writer.commit()
+            writer.wait_merging_threads()
+            index.reload()
 
     def rebuild(self, docs: Iterable[base.IndexDocument]) -> int:
         name = f"v{SCHEMA_VERSION}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-        index = tantivy.Index(self.schema, path=str(self._fresh_folder(name)))
+        (self.directory / name).mkdir()
+        indices = self._open(name)
         total = 0
         for batch in _batches(docs, BATCH * 10):
-            total += self._write(index, batch, replace=False)
+            total += self._write_both(indices, batch, replace=False)
         previous = self._live_name()
         self._switch_to(name)
-        self._index, self._opened = index, name
+        (self._index, self._passages), self._opened = indices, name
         # The generation just replaced stays until the next rebuild: another process may still be
         # writing to it (the service adds such late documents to the new index afterwards).
         for folder in self.directory.iterdir():
-            if folder.is_dir() and folder.name not in (name, previous):
+            if folder.is_dir() and folder.name.removesuffix(PASSAGES) not in (name, previous):
                 shutil.rmtree(folder, ignore_errors=True)
         return total
-
-    def _fresh_folder(self, name: str) -> Path:
-        folder = self.directory / name
-        folder.mkdir()
-        return folder
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -156,10 +222,38 @@ class EmbeddedBackend:
         pruned = prune(query, lambda field, value: searcher.doc_freq(field, value) > 0)
         if pruned is None:
             return base.SearchPage(total=0, hits=[])
-        compiled = self._with_filters(self._compile(pruned), filters)
+        compiled = self._with_filters(self._compile(pruned, self.schema), filters)
         result = searcher.search(compiled, limit=max(limit, 0) or 1, offset=offset, count=True)
         hits = [base.ScoredId(searcher.doc(address)["id"][0], float(score)) for score, address in result.hits]
         return base.SearchPage(total=result.count or 0, hits=hits[:limit] if limit else [])
+
+    def best_passages(self, query: base.Query, ids: Sequence[str]) -> dict[str, base.PassageHit]:
+        """Asks for the top passages of all the documents at once; a document whose passages were all
+        outscored by other documents' is asked for again, with the others left out."""
+        index = self._live_passages()
+        index.reload()
+        searcher = index.searcher()
+        pruned = prune(query, lambda field, value: searcher.doc_freq(field, value) > 0)
+        if pruned is None:
+            return {}
+        compiled = self._compile(pruned, self.passage_schema)
+        best: dict[str, base.PassageHit] = {}
+        remaining = set(ids)
+        while remaining:
+            within = _within(compiled, self.passage_schema, [("doc_id", sorted(remaining))])
+            result = searcher.search(within, limit=PASSAGES_PER_DOCUMENT * len(remaining), count=False)
+            if not result.hits:
+                break
+            for score, address in result.hits:
+                stored = searcher.doc(address)
+                doc_id = stored["doc_id"][0]
+                text = bytes(stored["text"][0]).decode("utf-8")
+                hit = base.PassageHit(stored["start"][0], stored["end"][0], text, stored["last"][0], score)
+                known = best.get(doc_id)
+                if known is None or (hit.score, -hit.start) > (known.score, -known.start):
+                    best[doc_id] = hit
+            remaining -= best.keys()
+        return best
 
     def count(self) -> int:
         index = self._live()
@@ -167,21 +261,18 @@ class EmbeddedBackend:
         return index.searcher().num_docs
 
     def close(self) -> None:
-        self._index = None
+        self._index = self._passages = None
         self._opened = None
 
     # --- query translation ----------------------------------------------------------------------
 
     def _with_filters(self, query: tantivy.Query, filters: base.Filters) -> tantivy.Query:
-        parts = [(tantivy.Occur.Must, query)]
-        for field, values in ((base.LANGUAGE, filters.languages), (base.KIND, filters.kinds)):
-            if values:
-                allowed = tantivy.Query.term_set_query(self.schema, field, list(values))
-                parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(allowed, 0.0)))
-        if filters.visible is not None:
-            visible = tantivy.Query.const_score_query(self._visible(filters.visible), 0.0)
-            parts.append((tantivy.Occur.Must, visible))
-        return parts[0][1] if len(parts) == 1 else tantivy.Query.boolean_query(parts)
+        allowed = [(base.LANGUAGE, filters.languages), (base.KIND, filters.kinds)]
+        limited = _within(query, self.schema, allowed)
+        if filters.visible is None:
+            return limited
+        visible = tantivy.Query.const_score_query(self._visible(filters.visible), 0.0)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, limited), (tantivy.Occur.Must, visible)])
 
     def _visible(self, visible: Visibility) -> tantivy.Query:
         """Public documents (when allowed) or granted ones, never withdrawn ones."""
@@ -199,8 +290,7 @@ class EmbeddedBackend:
             [(tantivy.Occur.Must, tantivy.Query.boolean_query(either)), (tantivy.Occur.MustNot, withdrawn)]
         )
 
-    def _compile(self, node: base.Query) -> tantivy.Query:
-        schema = self.schema
+    def _compile(self, node: base.Query, schema: tantivy.Schema) -> tantivy.Query:
         match node:
             case base.Term(field, value, boost):
                 query = tantivy.Query.term_query(schema, field, value)
@@ -211,15 +301,27 @@ class EmbeddedBackend:
                     else tantivy.Query.term_query(schema, field, values[0])
                 )
             case base.AnyOf(clauses, boost):
-                query = tantivy.Query.disjunction_max_query([self._compile(c) for c in clauses])
+                query = tantivy.Query.disjunction_max_query([self._compile(c, schema) for c in clauses])
             case base.Bool(must, should, must_not, boost):
-                parts = [(tantivy.Occur.Must, self._compile(c)) for c in must]
-                parts += [(tantivy.Occur.Should, self._compile(c)) for c in should]
-                parts += [(tantivy.Occur.MustNot, self._compile(c)) for c in must_not]
+                parts = [(tantivy.Occur.Must, self._compile(c, schema)) for c in must]
+                parts += [(tantivy.Occur.Should, self._compile(c, schema)) for c in should]
+                parts += [(tantivy.Occur.MustNot, self._compile(c, schema)) for c in must_not]
                 query = tantivy.Query.boolean_query(parts)
             case _:
                 raise TypeError(f"unknown query node {node!r}")
         return query if boost == 1.0 else tantivy.Query.boost_query(query, boost)
+
+
+def _within(
+    query: tantivy.Query, schema: tantivy.Schema, allowed: Iterable[tuple[str, Sequence[str]]]
+) -> tantivy.Query:
+    """`query`, scored as it is, limited to entries holding one of the values of each (field, values)."""
+    parts = [(tantivy.Occur.Must, query)]
+    for field, values in allowed:
+        if values:
+            among = tantivy.Query.term_set_query(schema, field, list(values))
+            parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(among, 0.0)))
+    return parts[0][1] if len(parts) == 1 else tantivy.Query.boolean_query(parts)
 
 
 def _batches(items: Iterable[base.IndexDocument], size: int) -> Iterator[list[base.IndexDocument]]:

@@ -1,12 +1,16 @@
 """Why a document matched, and a snippet of it in its own script with the matches marked.
 
-Both are computed from the document's text with the same analysis that built the query, so the
-embedded engine and Elasticsearch explain their hits identically.
+Both are computed from a window of the document's text (the whole of a short one; the best passage
+of a long one, see `archive.search.snippets`) with the same analysis that built the query, so the
+embedded engine and Elasticsearch explain their hits identically. A snippet is plain text with
+highlight ranges; `mark` renders it for a page or a terminal.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.analysis import Token, tokenize
@@ -15,12 +19,39 @@ from archive.search.planner import QueryPlan, near_keys
 
 SNIPPET_TOKENS = 36
 MAX_MATCHED = 12
+ELLIPSIS = "…"
+_SPACES = re.compile(r"\s+")
+
+Highlight = tuple[int, int]  # start and end, in characters, of a marked word in a snippet's text
+
+
+def mark(
+    text: str,
+    highlights: list[Highlight],
+    opening: str,
+    closing: str,
+    escape: Callable[[str], str] = lambda piece: piece,
+) -> str:
+    """`text` with each highlight between `opening` and `closing`, and everything `escape`d."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in highlights:
+        pieces += [escape(text[cursor:start]), opening, escape(text[start:end]), closing]
+        cursor = end
+    pieces.append(escape(text[cursor:]))
+    return "".join(pieces)
 
 
 @dataclass(frozen=True)
 class Explanation:
     matched: list[str]  # "query form → document form", e.g. "Mamai → Мамайдың"
-    snippet: str  # HTML-escaped text with <mark> around the matching words
+    text: str  # the snippet: plain text, whitespace collapsed, "…" where the document goes on
+    highlights: list[Highlight]  # the matching words in `text`, in order
+
+    @property
+    def snippet(self) -> str:
+        """The snippet as HTML: escaped, with <mark> around the matching words."""
+        return mark(self.text, self.highlights, "<mark>", "</mark>", html.escape)
 
 
 class _Wanted:
@@ -84,20 +115,26 @@ def _best_window(positions: list[int], total: int) -> int:
     return max(0, min(best_start - 4, total - SNIPPET_TOKENS))
 
 
-def _render(text: str, tokens: list[Token], start: int, marked: set[int]) -> str:
+def _render(
+    text: str, tokens: list[Token], start: int, marked: set[int], before: bool, after: bool
+) -> tuple[str, list[Highlight]]:
+    """The snippet's text from the window of tokens at `start`, and where the marked ones are in it;
+    `before` and `after` say whether the document goes on beyond `text`."""
     window = tokens[start : start + SNIPPET_TOKENS]
     if not window:
-        return html.escape(text[:240])
-    pieces: list[str] = ["… " if start > 0 else ""]
+        return text[:240], []
+    snippet = f"{ELLIPSIS} " if start > 0 or before else ""
+    highlights: list[Highlight] = []
     cursor = window[0].start
     for index, token in enumerate(window, start):
-        pieces.append(html.escape(text[cursor : token.start]))
-        word = html.escape(text[token.start : token.end])
-        pieces.append(f"<mark>{word}</mark>" if index in marked else word)
+        snippet += _SPACES.sub(" ", text[cursor : token.start])
+        if index in marked:
+            highlights.append((len(snippet), len(snippet) + token.end - token.start))
+        snippet += token.surface
         cursor = token.end
-    if start + SNIPPET_TOKENS < len(tokens):
-        pieces.append(" …")
-    return " ".join("".join(pieces).split())
+    if start + SNIPPET_TOKENS < len(tokens) or after:
+        snippet += f" {ELLIPSIS}"
+    return snippet, highlights
 
 
 class Explainer:
@@ -106,10 +143,13 @@ class Explainer:
     def __init__(self, plan: QueryPlan):
         self.wanted = _Wanted(plan)
 
-    def explain(self, title: str, text: str) -> Explanation:
+    def explain(self, title: str, text: str, before: bool = False, after: bool = False) -> Explanation:
+        """Explains a hit from `text`, its whole text or a window of it (`before` and `after`: the
+        document goes on before or after the window)."""
         tokens = tokenize(text)
         positions, pairs = _matches(self.wanted, tokens)
         if not positions:
             _, pairs = _matches(self.wanted, tokenize(title))
         start = _best_window(positions, len(tokens))
-        return Explanation(matched=pairs, snippet=_render(text, tokens, start, set(positions)))
+        snippet, highlights = _render(text, tokens, start, set(positions), before, after)
+        return Explanation(matched=pairs, text=snippet, highlights=highlights)

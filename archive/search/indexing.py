@@ -1,10 +1,20 @@
-"""Turns a document of the store into the analysed fields every index backend receives."""
+"""Turns a document of the store into the analysed fields (and passages) every index backend receives."""
 
 from __future__ import annotations
 
-from archive.analysis import Token, find_aliases, tokenize
+from bisect import bisect_left
+from collections.abc import Iterator
+
+from archive.analysis import AliasMatch, Token, find_aliases, tokenize
 from archive.domain import WITHDRAWN, Document
 from archive.index import base
+
+# A text longer than this (in characters) is also indexed as passages, so that its snippet is found
+# from the engine's positions instead of by reading the text (archive/search/snippets.py).
+LONG_TEXT = 20_000
+PASSAGE_TOKENS = 200
+# More than a snippet's width (explain.SNIPPET_TOKENS), so every snippet lies whole in one passage.
+PASSAGE_OVERLAP = 50
 
 
 def _terms(tokens: list[Token], attribute: str) -> str:
@@ -22,28 +32,66 @@ def _stems(tokens: list[Token]) -> str:
     return " ".join(index_stem(t) or "_" for t in tokens)
 
 
-def analysed_fields(title: str, text: str) -> dict[str, str]:
+def _body_fields(tokens: list[Token], aliases: list[AliasMatch]) -> dict[str, str]:
     """One term a token in WORDS, STEMS and KEYS, so that positions line up across the three."""
-    body = tokenize(text)
-    head = tokenize(title)
-    groups = {m.group for m in find_aliases(body)} | {m.group for m in find_aliases(head)}
     return {
-        base.WORDS: _terms(body, "word"),
-        base.STEMS: _stems(body),
-        base.KEYS: _terms(body, "key"),
-        base.ALIASES: " ".join(sorted(groups)),
+        base.WORDS: _terms(tokens, "word"),
+        base.STEMS: _stems(tokens),
+        base.KEYS: _terms(tokens, "key"),
+        base.ALIASES: " ".join(sorted({m.group for m in aliases})),
+    }
+
+
+def analysed_fields(title: str, text: str) -> dict[str, str]:
+    return _fields(tokenize(title), tokenize(text))[0]
+
+
+def _fields(head: list[Token], body: list[Token]) -> tuple[dict[str, str], list[AliasMatch]]:
+    body_aliases = find_aliases(body)
+    fields = _body_fields(body, body_aliases + find_aliases(head))
+    fields |= {
         base.TITLE_WORDS: _terms(head, "word"),
         base.TITLE_STEMS: _stems(head),
         base.TITLE_KEYS: _terms(head, "key"),
     }
+    return fields, body_aliases
+
+
+def _windows(count: int) -> Iterator[tuple[int, int]]:
+    """Token ranges of PASSAGE_TOKENS overlapping by PASSAGE_OVERLAP, the last one ending at `count`."""
+    start = 0
+    while True:
+        end = min(start + PASSAGE_TOKENS, count)
+        yield start, end
+        if end == count:
+            return
+        start += PASSAGE_TOKENS - PASSAGE_OVERLAP
+
+
+def passages(text: str, tokens: list[Token], aliases: list[AliasMatch]) -> tuple[base.Passage, ...]:
+    """The passages of a long text, from the tokens the document's own fields were built from."""
+    if not tokens:
+        return ()
+    aliases = sorted(aliases, key=lambda m: m.start)
+    starts = [m.start for m in aliases]
+    cut = []
+    for start, end in _windows(len(tokens)):
+        nearby = aliases[bisect_left(starts, start) : bisect_left(starts, end)]
+        fields = _body_fields(tokens[start:end], [m for m in nearby if m.end <= end])
+        first, last = tokens[start].start, tokens[end - 1].end
+        cut.append(base.Passage(first, last, text[first:last], end == len(tokens), fields))
+    return tuple(cut)
 
 
 def to_index_document(doc: Document) -> base.IndexDocument:
+    body = tokenize(doc.text)
+    fields, body_aliases = _fields(tokenize(doc.title), body)
     return base.IndexDocument(
         id=doc.id,
         kind=str(doc.kind),
         language=doc.language,
         access=WITHDRAWN if doc.withdrawn is not None else str(doc.access),
         ingested_at=doc.ingested_at,
-        fields=analysed_fields(doc.title, doc.text),
+        fields=fields,
+        passages=passages(doc.text, body, body_aliases) if len(doc.text) > LONG_TEXT else (),
     )

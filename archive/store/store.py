@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
-from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance, Visibility
+from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSpan, Provenance, Visibility
 from archive.store.accounts import AccountStore
 from archive.store.models import CustodyRow, DocumentRow, TimestampRow
 
 SCHEMA_HEAD = "0004"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
+SQLITE_MMAP_BYTES = 1 << 30
 CHUNK = 500  # ids per IN (...) clause
 BLOB_DETAILS = ("warc_sha256", "screenshot_sha256", "wacz_sha256", "payload_sha256")  # blobs in details
 CUSTODY_LOCK = 7263512002  # PostgreSQL advisory lock taken to append to the chain, one writer at a time
@@ -175,6 +176,23 @@ class DocumentStore:
             for part in _chunks(list(dict.fromkeys(ids))):
                 for row in session.scalars(select(DocumentRow).where(DocumentRow.id.in_(part))):
                     found[row.id] = _to_document(row)
+        return found
+
+    def get_heads(self, ids: Sequence[str], chars: int) -> dict[str, DocumentHead]:
+        """The documents among `ids` with no more than the first `chars` characters of their text, by
+        id: a page of hits without reading long texts, their language spans or their metadata."""
+        row = DocumentRow
+        opening = func.substr(row.text, 1, chars + 1).label("opening")  # one more: does it go on?
+        stmt = select(row.id, row.sha256, row.title, row.kind, row.language, row.original_name,
+                      row.ingested_at, opening)
+        found: dict[str, DocumentHead] = {}
+        with self._engine.connect() as conn:
+            for part in _chunks(list(dict.fromkeys(ids))):
+                for r in conn.execute(stmt.where(row.id.in_(part))):
+                    found[r.id] = DocumentHead(
+                        r.id, r.sha256, r.title, Kind(r.kind), r.language, r.original_name, r.ingested_at,
+                        opening=r.opening[:chars], cut=len(r.opening) > chars,
+                    )
         return found
 
     def iter_documents(self, batch_size: int = 500, only_pending: bool = False) -> Iterator[Document]:
@@ -369,6 +387,12 @@ class DocumentStore:
             row = session.scalars(select(CustodyRow).order_by(CustodyRow.seq.desc()).limit(1)).first()
             return _to_entry(row) if row else None
 
+    def purged_shas(self) -> set[str]:
+        """Blobs an admin purged: their custody entries keep the hash and the reason."""
+        stmt = select(CustodyRow.sha256).where(CustodyRow.action == "delete", CustodyRow.sha256.is_not(None))
+        with self._engine.connect() as conn:
+            return set(conn.scalars(stmt))
+
     def custody_shas(self) -> Iterator[tuple[int, str]]:
         """(seq, sha256) of every blob the entries name: originals of failed ingests, and the WARC,
         screenshot and WACZ of captures (named in the details)."""
@@ -495,6 +519,9 @@ def _create_engine(url: str) -> Engine:
             # crash of the process; only a power loss may undo the last commits, whose originals are
             # already fsynced in the blob store, so rerunning the ingest restores them.
             cursor.execute("PRAGMA synchronous = NORMAL")
+            # Reads through the OS page cache without a system call a page: a row's later columns sit
+            # behind its text's overflow pages, which a search's hits would otherwise each re-read.
+            cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from archive.domain import AccessLevel, Kind, Provenance
 from archive.service import DocumentChanges, IngestRequest, IngestResult, OriginalUnavailable, given_metadata
-from search_api.auth import Reader, Writer
+from search_api.auth import Admin, Reader, Writer
 from search_api.deps import ArchiveDep
 from search_api.serialize import document_json
 
@@ -94,6 +94,19 @@ def _not_found(document_id: str) -> HTTPException:
     return HTTPException(404, f"No document {document_id!r} in this archive.")
 
 
+class PurgeRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.post("/{document_id}/purge", responses={404: {}, 403: {"description": "admins only"}})
+def purge(document_id: str, body: PurgeRequest, archive: ArchiveDep, by: Admin) -> dict:
+    """Deletes the original for good; the record stays withdrawn and the custody log keeps its hash."""
+    purged = archive.purge(document_id, body.reason, by=by)
+    if purged is None:
+        raise _not_found(document_id)
+    return document_json(purged)
+
+
 @router.get("/{document_id}")
 def read(document_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
     document = archive.document(document_id, viewer)
@@ -108,7 +121,7 @@ def original(document_id: str, archive: ArchiveDep, viewer: Reader) -> Streaming
     try:
         found = archive.open_original(document_id, viewer)
     except OriginalUnavailable as error:
-        raise HTTPException(500, str(error)) from error
+        raise HTTPException(410 if error.state == "purged" else 500, str(error)) from error
     if found is None:
         raise _not_found(document_id)
     document, chunks = found
