@@ -62,6 +62,7 @@ NO_WORDS = "The query has no words to search for."
 
 
 CAPTURE_FILES = {"warc": "application/warc", "screenshot": "image/png", "wacz": "application/wacz"}
+MAX_ENTRY = 2**62  # custody entry numbers fit SQLite's and PostgreSQL's integers
 CAPTURE_SUFFIXES = {"warc": ".warc.gz", "screenshot": ".png", "wacz": ".wacz"}
 
 
@@ -253,7 +254,7 @@ class Archive:
         """Runs a failed capture again (`url` may restore credentials the record lost); every attempt is
         kept as its own custody entry, pointing at the one it retries."""
         request = _on_behalf(request, by)
-        entry = self.store.custody_entries([seq]).get(seq)
+        entry = self.store.custody_entries([seq]).get(seq) if 0 < seq <= MAX_ENTRY else None
         if entry is None or entry.status != "failed" or entry.action not in ("capture", "retry"):
             raise NotRetryable(f"custody entry {seq} is not a failed capture")
         with self._writes:
@@ -310,7 +311,7 @@ class Archive:
 
     def capture_file(self, document: Document, seq: int, kind: str) -> tuple[str, Iterator[bytes]] | None:
         """The WARC, screenshot or WACZ of one of the document's captures, verified while it streams."""
-        entry = self.store.custody_entries([seq]).get(seq)
+        entry = self.store.custody_entries([seq]).get(seq) if 0 < seq <= MAX_ENTRY else None
         if entry is None or entry.document_id != document.id or kind not in CAPTURE_FILES:
             return None
         sha256 = entry.details.get(f"{kind}_sha256")

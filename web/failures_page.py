@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from starlette.responses import HTMLResponse
 
 from archive.service import IngestRequest, NotRetryable
@@ -20,7 +22,9 @@ def failures_page(request: Request, archive: ArchiveDep, by: Writer) -> HTMLResp
 
 
 @router.post("/failures/{seq}/retry", response_class=HTMLResponse)
-def retry(seq: int, request: Request, archive: ArchiveDep, by: Writer) -> HTMLResponse:
+def retry(
+    seq: Annotated[int, Path(ge=1, le=2**62)], request: Request, archive: ArchiveDep, by: Writer
+) -> HTMLResponse:
     try:
         result = archive.retry(seq, IngestRequest(), by=by)
     except NotRetryable:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -14,6 +16,7 @@ from search_api.problems import Problem
 from search_api.routers.evidence import found
 
 router = APIRouter(prefix="/api", tags=["captures"])
+EntryId = Annotated[int, Path(ge=1, le=2**62, description="a custody entry's number")]  # SQLite's range
 
 FILE_NAMES = {
     "warc": "capture-{seq}.warc.gz", "screenshot": "capture-{seq}.png", "wacz": "capture-{seq}.wacz"
@@ -28,7 +31,7 @@ def captures(document_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
 
 @router.get("/documents/{document_id}/captures/{seq}/{kind}", response_class=StreamingResponse)
 def capture_file(
-    document_id: str, seq: int, kind: str, archive: ArchiveDep, viewer: Reader
+    document_id: str, seq: EntryId, kind: str, archive: ArchiveDep, viewer: Reader
 ) -> StreamingResponse:
     """The WARC, screenshot or WACZ of one capture, checked against its SHA-256 while it streams."""
     document = found(archive, document_id, viewer)
@@ -56,7 +59,7 @@ class RetryRequest(BaseModel):
 
 
 @router.post("/failures/{seq}/retry")
-def retry(seq: int, archive: ArchiveDep, by: Writer, body: RetryRequest | None = None) -> JSONResponse:
+def retry(seq: EntryId, archive: ArchiveDep, by: Writer, body: RetryRequest | None = None) -> JSONResponse:
     body = body or RetryRequest()
     request = IngestRequest(provenance=Provenance("", body.ingested_by, ""))
     try:
