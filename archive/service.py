@@ -120,6 +120,7 @@ class SearchHit:
     ingested_at: str
     snippet_text: str = ""  # the snippet as plain text; `snippet` is the same as HTML with <mark>s
     highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet_text
+    mode: str = "any spelling"  # how `matched` was found: "exact" (the typed form only) or "any spelling"
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -431,8 +432,9 @@ class Archive:
             request = SearchRequest.create(request, **options)  # type: ignore[arg-type]
         parsed = parse_query(request.query)
         text = parsed.positive_text
-        translations = self.translator.translate(text, query_language(text)) if text else []
-        query_plan = plan(parsed, translations)
+        wants_translation = text and not request.exact
+        translations = self.translator.translate(text, query_language(text)) if wants_translation else []
+        query_plan = plan(parsed, translations, exact=request.exact)
         if query_plan.query is None:
             return SearchResult(request.query, 0, message=NO_WORDS)
         filters = Filters(request.languages, request.kinds, viewer.visibility)
@@ -458,6 +460,7 @@ class Archive:
                     ingested_at=document.ingested_at.isoformat(),
                     snippet_text=why.text,
                     highlights=why.highlights,
+                    mode="exact" if request.exact else "any spelling",
                 )
             )
         return SearchResult(request.query, page.total, hits)

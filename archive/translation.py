@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from archive.analysis.kazakh import LETTERS_ANY_CASE as KAZAKH_LETTERS
 from archive.domain import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def _cached_translate(packages_dir: Path, text: str, source: str, target: str) -
 def query_language(text: str) -> str:
     """A query's language from its letters alone: queries are too short for a statistical guess."""
     if any("\u0400" <= ch <= "\u052f" for ch in text):
-        return "kk" if any(ch in "әғқңөұүһіӘҒҚҢӨҰҮҺІ" for ch in text) else "ru"
+        return "kk" if any(ch in KAZAKH_LETTERS for ch in text) else "ru"
     return "en"
 
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from archive.analysis.kazakh import LETTERS_ANY_CASE as KK_LETTERS
 from archive.domain import MIXED, UNKNOWN, LanguageSpan
 
-KK_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 LINGUA_SAMPLE = 1000  # characters given to lingua: beyond that its answer no longer changes
 STRONG_KK_SHARE = 0.06  # share of lower-case Cyrillic words with a Kazakh letter that settles "kk"
 LATIN_KK_SHARE = 0.15  # share of lower-case Latin words with a Kazakh Latin sign that settles "kk"

@@ -399,3 +399,13 @@ def test_an_archivist_corrects_a_record_in_the_page(client: TestClient) -> None:
     assert saved.status_code == 303
     page = client.get(f"/d/{doc_id}").text
     assert "Oral court fines Aigerim Tleuzhan" in page and "Oral city court" in page and "2020-02-04" in page
+
+
+def test_the_exact_spelling_switch_finds_only_the_typed_script(client: TestClient) -> None:
+    upload(client, "en.txt", "Zhanbolat Mamay spoke to reporters in Almaty about the charges.")
+    upload(client, "kk.txt", KK_TEXT)
+    any_spelling = client.get("/search", params={"q": "Mamay"}).text
+    assert "Zhanbolat Mamay spoke" in any_spelling and "Мамайдың" in any_spelling
+    exact = client.get("/search", params={"q": "Mamay", "exact": "1"}).text
+    assert "Zhanbolat Mamay spoke" in exact and "Мамайдың" not in exact
+    assert 'name="exact" value="1" checked' in exact

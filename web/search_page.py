@@ -43,6 +43,7 @@ class SearchForm:
             offset=_offset(params.get("offset")),
             languages=params.getlist("language"),
             kinds=params.getlist("kind"),
+            exact=params.get("exact") in ("1", "true", "on"),
             lenient=True,
         ))
 
@@ -59,6 +60,10 @@ class SearchForm:
         return self.search.kinds
 
     @property
+    def exact(self) -> bool:
+        return self.search.exact
+
+    @property
     def offset(self) -> int:
         return self.search.offset
 
@@ -66,6 +71,8 @@ class SearchForm:
         """The `/search` URL of another page of the same results."""
         params = [("q", self.q), *(("language", v) for v in self.languages),
                   *(("kind", v) for v in self.kinds)]
+        if self.exact:
+            params.append(("exact", "1"))
         if offset:
             params.append(("offset", str(offset)))
         return f"/search?{urlencode(params)}"

@@ -22,8 +22,7 @@ from archive.analysis.phrases import (
     token_forms,
 )
 from archive.analysis.tokenize import tokenize
-
-LANGUAGES = ("en", "ru", "kk")
+from archive.domain import LANGUAGES
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@
 Two ending systems meet in Kazakhstani sources:
 
 * Kazakh case, possessive and plural endings, whose first sound depends on the last sound of the
-  stem (vowel, voiced consonant, nasal, voiceless consonant) and whose vowel follows the stem's
-  vowel harmony. The tables below are generated from those rules, so every variant exists
+  stem and whose vowel follows the stem's vowel harmony; `kazakh.py` holds them, every variant
   (-ның/-нің/-дың/-дің/-тың/-тің, -ға/-ге/-қа/-ке, -да/-де/-та/-те, -дан/-ден/-нан/-нен/-тан/-тен,
   -мен/-бен/-пен, possessive -ы/-і/-сы/-сі + case, plural -лар/-лер/-дар/-дер/-тар/-тер + case).
 * Russian declension of names: -а -у -е -ы -и (and -я -ю, which the skeleton writes as a glide
@@ -22,10 +21,9 @@ reading the likely one.
 
 from __future__ import annotations
 
+from archive.analysis.kazakh import NASAL, SIBILANT, SONORANT, VOICELESS, VOWEL, case_endings
 from archive.analysis.skeleton import VOWELS
 
-# Classes of the stem's last sound, as Kazakh suffix allomorphy sees it.
-VOWEL, SONORANT, SIBILANT, NASAL, VOICELESS, POSSESSIVE = "V", "R", "Z", "N", "T", "P"
 _CLASS = {ch: VOWEL for ch in VOWELS - {"u"}}
 _CLASS.update({ch: SONORANT for ch in "lrju"})
 _CLASS.update({ch: SIBILANT for ch in "zž"})
@@ -37,61 +35,7 @@ _BACK = frozenset("aouūı")
 _FRONT = frozenset("äöüeì")
 KAZAKH_MARKS = frozenset("äğqŋöūüìh")  # skeleton symbols only Kazakh spelling produces
 
-
-def _harmonic(*variants: str) -> list[str]:
-    """Back and front forms of a template: A → a/e, I → ı/ì, G → ğ/g, Q → q/k."""
-    out = []
-    for front in (False, True):
-        table = str.maketrans("AIGQ", "eìgk" if front else "aığq")
-        out += [v.translate(table) for v in variants]
-    return out
-
-
-def _kazakh_endings() -> dict[str, frozenset[str]]:
-    """Every Kazakh ending with the stem classes it may follow."""
-    table: dict[str, set[str]] = {}
-
-    def add(classes: str, *templates: str) -> None:
-        for form in _harmonic(*templates):
-            table.setdefault(form, set()).update(classes)
-
-    vr, vrzn = VOWEL + SONORANT, VOWEL + SONORANT + SIBILANT + NASAL
-    add(VOWEL + NASAL, "nIŋ")  # genitive
-    add(SONORANT + SIBILANT, "dIŋ")
-    add(VOICELESS, "tIŋ")
-    add(VOWEL, "nI")  # accusative
-    add(SONORANT + SIBILANT + NASAL, "dI")
-    add(VOICELESS, "tI")
-    add(vrzn, "GA")  # dative
-    add(VOICELESS, "QA")
-    add(vrzn, "dA", "dAGI")  # locative, and locative + -ғы "of/in"
-    add(VOICELESS, "tA", "tAGI")
-    add(vr + SIBILANT, "dAn")  # ablative
-    add(NASAL, "nAn")
-    add(VOICELESS, "tAn")
-    add(vr + NASAL, "mEn", "mEnEn")  # instrumental (its vowel is always e)
-    add(SIBILANT, "bEn", "bEnEn")
-    add(VOICELESS, "pEn", "pEnEn")
-    add(VOWEL, "sI")  # possessive 3rd person (пирамидасы)
-    # possessive 3rd person + case
-    after_possessive = ("nIŋ", "nA", "ndA", "ndAGI", "nAn", "mEn")
-    add(SONORANT + SIBILANT + NASAL + VOICELESS, *("I" + e for e in after_possessive))
-    add(VOWEL, *("sI" + e for e in after_possessive))
-    # possessive 1st person plural ("our"), alone and + case
-    our = ("", "dIŋ", "dI", "GA", "dA", "dAn", "bEn")
-    add(SONORANT + SIBILANT + NASAL + VOICELESS, *("ImIz" + e for e in our))
-    add(VOWEL, *("mIz" + e for e in our))
-    # plural, only with a case or possessive after it (bare -тар/-дар would cut Мұхтар, Искандар)
-    after_plural = ("dIŋ", "dI", "GA", "dA", "dAn", "mEn", "I", "InIŋ", "InA", "IndA", "InAn")
-    add(VOWEL + SONORANT, *("lAr" + e for e in ("", *after_plural)))
-    add(SIBILANT + NASAL, *("dAr" + e for e in after_plural))
-    add(VOICELESS, *("tAr" + e for e in after_plural))
-    # the instrumental template used E for its fixed vowel
-    fixed = {k.replace("E", "e"): v for k, v in table.items()}
-    return {k: frozenset(v) for k, v in fixed.items()}
-
-
-KAZAKH_ENDINGS = _kazakh_endings()
+KAZAKH_ENDINGS = dict(case_endings())
 # Latin spellings write і as i: add those variants (they are marked as Kazakh by ŋ, ğ or q only)
 for _form, _classes in list(KAZAKH_ENDINGS.items()):
     _latin = _form.replace("ì", "i")

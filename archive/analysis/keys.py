@@ -1,6 +1,7 @@
 """The name key: one ASCII string per word, the same for every spelling, script and case form of a name.
 
-Steps: fold the word (`normalize.fold`), romanise it to the rich skeleton (`skeleton.py`), strip
+Steps: fold the word (`normalize.fold`; a declined Russian place name to its dictionary form,
+`russian.place_lemma`), romanise it to the rich skeleton (`skeleton.py`), strip
 case endings (`inflection.py`), then fold the skeleton to the key:
 
 * a glide before a vowel disappears (ya/ia/я → a, ye/е → e, yu/ю → u), elsewhere it is i;
@@ -18,8 +19,10 @@ import re
 from functools import lru_cache
 
 from archive.analysis.inflection import strip_endings
-from archive.analysis.normalize import fold
-from archive.analysis.skeleton import skeleton
+from archive.analysis.kazakh import has_kazakh_letters
+from archive.analysis.normalize import fold, is_cyrillic, without_possessive
+from archive.analysis.russian import place_lemma
+from archive.analysis.skeleton import latin_readings, skeleton
 
 _SYMBOLS = frozenset("abcdefghijklmnopqrstuvwxyzäoöuūüeıìiğŋšžčx")
 _GLIDE_BEFORE_VOWEL = re.compile("j(?=[aäoöuūüeıìi])")
@@ -39,9 +42,9 @@ def fold_skeleton(skel: str) -> str:
 
 
 def _skeleton_of(word: str) -> str:
-    folded = fold(word)
-    if folded.endswith("'s"):
-        folded = folded[:-2]  # English possessive
+    folded = without_possessive(fold(word))
+    if is_cyrillic(folded) and not has_kazakh_letters(folded):
+        folded = place_lemma(folded)  # Канады → канада, as the Kazakh Канадада strips to
     skel = skeleton(folded)
     if not _SYMBOLS.issuperset(skel):
         skel = "".join(ch for ch in skel if ch in _SYMBOLS)
@@ -60,3 +63,13 @@ def unstripped_key(word: str) -> str:
     (a misspelt `Kurmanty` is not the accusative of `Kurmant`), so near matches start from both."""
     skel = _skeleton_of(word)
     return fold_skeleton(skel) if skel else ""
+
+
+@lru_cache(maxsize=200_000)
+def reading_keys(word: str) -> tuple[str, ...]:
+    """Keys of the other readings of a Latin word (`skeleton.latin_readings`: Kuznecov is also
+    Kuznetsov, Jurij also Yuriy), without its own key; () for a Cyrillic word."""
+    own = name_key(word)
+    keys = dict.fromkeys(fold_skeleton(strip_endings(s)) for s in latin_readings(fold(word)) if s)
+    keys.pop(own, None)
+    return tuple(keys)

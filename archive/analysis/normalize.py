@@ -16,7 +16,6 @@ _APOSTROPHES = frozenset("\u2019\u02bc\u2018`")
 _APOSTROPHE_TABLE = str.maketrans({ch: "'" for ch in _APOSTROPHES})
 _PRECOMPOSED_STRESSED = str.maketrans({"ѐ": "е", "ѝ": "и"})  # Cyrillic letters NFC composes with a grave
 
-KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 
 
@@ -66,6 +65,6 @@ def is_cyrillic(word: str) -> bool:
     return CYRILLIC_RE.search(word) is not None
 
 
-def has_kazakh_letters(word: str) -> bool:
-    """Letters Kazakh Cyrillic has and Russian lacks (word already folded to lower case)."""
-    return not KAZAKH_LETTERS.isdisjoint(word)
+def without_possessive(word: str) -> str:
+    """A folded word without an English possessive 's (Tokayev's → tokayev)."""
+    return word[:-2] if word.endswith("'s") else word

@@ -29,7 +29,9 @@ VOWELS = frozenset("aäoöuūüeıìi")
 
 _CYR_VOWELS = "аәеиоөуұүыіэюяєїё"
 # е, я, ю (and Ukrainian є, ї) start with a glide at the start of a word, after a vowel and after ъ/ь.
-_CYR_IOTATED = re.compile(f"(?:(?<=^)|(?<=[{_CYR_VOWELS}ъь]))([еяюєї])")
+# After ь the glide is dropped, as romanisations that write я as ya or ia after a consonant do
+# (Наталья = Natalya = Natalia): only the softness of the consonant, which the skeleton ignores.
+_CYR_IOTATED = re.compile(f"(?:(?<=^)|(?<=[{_CYR_VOWELS}ъ]))([еяюєї])")
 _CYR_GLIDE = {"е": "je", "я": "ja", "ю": "ju", "є": "je", "ї": "ji"}
 _CYR_TABLE = str.maketrans({
     "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ж": "ž", "з": "z",
@@ -74,10 +76,11 @@ _LAT_TABLE = str.maketrans({
 _APOSTROPHE = {"a": "ä", "g": "ğ", "n": "ŋ", "o": "ö", "u": "ü", "s": "š", "c": "č", "i": "i", "y": "u"}
 
 _SPECIAL = re.compile(
-    r"shch|sch|tsch|dzh|dž|zh|kh|sh|ch|gh|ph|ck|dj|[a-zäöüūıìâûğŋšžč]'|[yijâûxcwhq']"
+    r"shch|shh|sch|tsch|šč|dzh|dž|zh|kh|sh|ch|gh|ph|ck|dj|[a-zäöüūıìâûğŋšžč]'|[yijâûxcwhq']"
 )
 _DIGRAPHS = {
-    "shch": "š", "sch": "š", "tsch": "č", "dzh": "ž", "dž": "ž", "zh": "ž", "kh": "x", "sh": "š",
+    "shch": "š", "shh": "š", "sch": "š", "šč": "š", "tsch": "č", "dzh": "ž", "dž": "ž", "zh": "ž",
+    "kh": "x", "sh": "š",
     "ch": "č", "gh": "ğ", "ph": "f", "ck": "k", "dj": "ž", "w": "v", "h": "x", "q": "q", "'": "",
 }
 _LAT_VOWELS = frozenset("aäoöuūüeıìiyâû")
@@ -91,6 +94,8 @@ def _latin_unit(match: re.Match[str]) -> str:
     if mapped is not None:
         return mapped
     if len(unit) == 2:  # a letter and an apostrophe: 2017 Kazakh Latin
+        if unit[0] == "i" and match.end() < len(match.string) and match.string[match.end()] in _NEXT_VOWELS:
+            return "j"  # i' is и and й: before a vowel, й (Mai'orov)
         return _APOSTROPHE.get(unit[0], unit[0])
     word, start, end = match.string, match.start(), match.end()
     prev = word[start - 1] if start else ""
@@ -104,7 +109,7 @@ def _latin_unit(match: re.Match[str]) -> str:
             return "j" if (not prev or after_vowel) else ""
         return "j" if after_vowel else "ı"  # Mamay, Bayshigulova; Syzdykov
     if unit == "i":
-        if next_vowel and nxt != "i":
+        if next_vowel and nxt not in "iâû":  # ISO 9 â and û bring their own glide (Kseniâ)
             return "j" if (not prev or after_vowel) else "ij"  # Iurii, Mariia; Maria, Aliya
         return "i"
     if unit == "j":
@@ -125,6 +130,43 @@ def _latin(word: str) -> str:
         word = "".join(ch if ch in _KNOWN else anyascii(ch).lower() for ch in word)
         word = "".join(ch for ch in word if ch in _KNOWN)
     return _SPECIAL.sub(_latin_unit, word)
+
+
+# Other readings of Latin letters that some romanisation of Russian gives them, beside the English or
+# Kazakh reading that `_latin` takes first: ц as c (ISO 9, GOST 7.79 A, scientific, UNGEGN), cz
+# (GOST 7.79 B) or tc (GOST R 52535.1-2006 passports); х as x between vowels (GOST 7.79 B, scientific:
+# Mixail); й as j (ISO 9, scientific, UNGEGN: Jurij, Majorov); ё as yo, jo, io or ë after a consonant
+# (BGN/PCGN, scientific, informal: Fyodorov, Semjonov), which Russian writes е; я and ю as ia and iu
+# after a consonant (ICAO, ALA-LC); ы as y' (GOST 7.79 B); щ as sc (informal); and Kazakh ң as ng
+# before a consonant or at the end (BGN/PCGN 1979).
+_READINGS = (
+    (re.compile(r"tc(?!h)|cz|c(?![hkz])"), "ts"),
+    (re.compile(r"(?<=[aeiouy])x(?=[aeiouy])"), "kh"),
+    (re.compile(r"j"), "y"),
+    (re.compile(r"(?<=[^aeiouy])(?:yo|jo|io|ë)"), "e"),
+    (re.compile(r"^(?:yo|jo|ë)"), "ye"),
+    (re.compile(r"(?<=[^aeiouy'])i(?=[aueo])"), "y"),  # ICAO, ALA-LC я ю as ia iu (Tatiana, Viacheslav)
+    (re.compile(r"y'"), "y"),  # GOST 7.79 B ы (Kazakh 2017 reads y' as у)
+    (re.compile(r"sc(?!h)"), "shch"),
+    (re.compile(r"ng(?![aeiouyäöüūı])"), "ñ"),  # BGN/PCGN Kazakh ң (Toqaevtyng)
+)
+
+
+def latin_readings(word: str) -> tuple[str, ...]:
+    """The skeletons of a folded Latin word read by the other romanisations (`_READINGS`): each
+    rule alone and all of them together; the first reading (`skeleton`) is not among them."""
+    if is_cyrillic(word):
+        return ()
+    first = _latin(word)
+    variants = [pattern.sub(repl, word) for pattern, repl in _READINGS if pattern.search(word)]
+    if len(variants) > 1:
+        combined = word
+        for pattern, repl in _READINGS:
+            combined = pattern.sub(repl, combined)
+        variants.append(combined)
+    found = dict.fromkeys(_latin(v) for v in variants)
+    found.pop(first, None)
+    return tuple(found)
 
 
 def skeleton(word: str) -> str:

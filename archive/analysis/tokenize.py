@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.analysis.keys import name_key
-from archive.analysis.normalize import fold_word
+from archive.analysis.normalize import fold_word, without_possessive
 from archive.analysis.stemming import stem
 
 
@@ -33,9 +33,7 @@ _MARKS_ONLY = re.compile(rf"[{_MARK}]")
 
 @lru_cache(maxsize=200_000)
 def _analyse(surface: str) -> tuple[str, str, str]:
-    word = fold_word(surface)
-    if word.endswith("'s"):
-        word = word[:-2]
+    word = without_possessive(fold_word(surface))
     return word, stem(word), name_key(word)
 
 

@@ -19,11 +19,14 @@ WORDS = "words"  # folded surface forms, in their own script
 STEMS = "stems"  # language stems
 KEYS = "keys"  # name keys: script-independent, case endings reduced
 ALIASES = "aliases"  # alias-group ids of places and organisations (`@oskemen`)
+NAMES = "names"  # name keys of the words that may be names (not ordinary words): near keys meet these
+READINGS = "readings"  # keys of other romanisations of Latin names (Kuznecov: kuznetsov), any number
 TITLE_WORDS = "title_words"
 TITLE_STEMS = "title_stems"
 TITLE_KEYS = "title_keys"
-ANALYSED_FIELDS = (WORDS, STEMS, KEYS, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
-PASSAGE_FIELDS = (WORDS, STEMS, KEYS, ALIASES)  # what a passage of a long document is indexed by
+ANALYSED_FIELDS = (WORDS, STEMS, KEYS, NAMES, READINGS, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
+# What a passage of a long document is indexed by.
+PASSAGE_FIELDS = (WORDS, STEMS, KEYS, NAMES, READINGS, ALIASES)
 
 # Keyword fields used for filters.
 KIND = "kind"
@@ -104,7 +107,16 @@ class Bool:
     boost: float = 1.0
 
 
-Query = Term | Phrase | AnyOf | Bool
+@dataclass(frozen=True)
+class Constant:
+    """Matches where `query` matches, with the fixed score `score` (no term statistics): a tier of
+    the ranking that document length and term frequency cannot reorder."""
+
+    query: Query
+    score: float
+
+
+Query = Term | Phrase | AnyOf | Bool | Constant
 
 
 @dataclass(frozen=True)

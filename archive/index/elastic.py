@@ -33,6 +33,7 @@ from archive.index.base import (
     BackendUnavailable,
     Bool,
     BulkRejected,
+    Constant,
     Filters,
     IndexDocument,
     PassageHit,
@@ -81,6 +82,8 @@ def to_es_query(query: Query) -> dict[str, Any]:
             if must_not:
                 body["must_not"] = [to_es_query(c) for c in must_not]
             return {"bool": body}
+        case Constant(query=inner, score=score):
+            return {"constant_score": {"filter": to_es_query(inner), "boost": score}}
     raise TypeError(f"not a query tree node: {query!r}")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from archive.index.base import ACCESS, ANALYSED_FIELDS, KIND, LANGUAGE, PASSAGE_FIELDS
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 3
 
 ANALYZER = "whitespace"
 

@@ -25,7 +25,7 @@ from archive.domain import WITHDRAWN, AccessLevel, Visibility
 from archive.index import base
 from archive.index.prune import prune
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 WRITER_HEAP = 64_000_000
 BATCH = 500
 LOCK_WAIT_S = 60.0
@@ -307,6 +307,8 @@ class EmbeddedBackend:
                 parts += [(tantivy.Occur.Should, self._compile(c, schema)) for c in should]
                 parts += [(tantivy.Occur.MustNot, self._compile(c, schema)) for c in must_not]
                 query = tantivy.Query.boolean_query(parts)
+            case base.Constant(inner, score):
+                return tantivy.Query.const_score_query(self._compile(inner, schema), score)
             case _:
                 raise TypeError(f"unknown query node {node!r}")
         return query if boost == 1.0 else tantivy.Query.boost_query(query, boost)

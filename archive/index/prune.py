@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from archive.index.base import AnyOf, Bool, Phrase, Query, Term
+from archive.index.base import AnyOf, Bool, Constant, Phrase, Query, Term
 
 
 def terms_of(query: Query) -> Iterator[tuple[str, str]]:
@@ -31,6 +31,8 @@ def terms_of(query: Query) -> Iterator[tuple[str, str]]:
         case Bool(must=must, should=should, must_not=must_not):
             for clause in (*must, *should, *must_not):
                 yield from terms_of(clause)
+        case Constant(query=inner):
+            yield from terms_of(inner)
 
 
 def prune(query: Query, held: Callable[[str, str], bool]) -> Query | None:
@@ -50,4 +52,7 @@ def prune(query: Query, held: Callable[[str, str], bool]) -> Query | None:
                 return None
             excluded = tuple(c for c in (prune(clause, held) for clause in must_not) if c is not None)
             return Bool(tuple(c for c in required if c is not None), optional, excluded, boost)
+        case Constant(query=inner, score=score):
+            kept_inner = prune(inner, held)
+            return Constant(kept_inner, score) if kept_inner is not None else None
     raise TypeError(f"not a query tree node: {query!r}")

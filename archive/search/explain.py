@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from archive.analysis import Token, tokenize
 from archive.search.indexing import index_stem
-from archive.search.planner import QueryPlan, near_keys
+from archive.search.planner import QueryPlan, near_keys, stem_usable
 
 SNIPPET_TOKENS = 36
 MAX_MATCHED = 12
@@ -56,26 +56,33 @@ class Explanation:
 
 class _Wanted:
     """The query's tokens and glossary equivalents, looked up by the word, stem or key a document
-    token must share with one of them; the earliest in query order wins."""
+    token must share with one of them; the earliest in query order wins. In exact mode only the typed
+    word counts, as in the query; a near key meets only a capitalised word, as the index's NAMES field
+    lets it meet only words that may be names."""
 
     def __init__(self, plan: QueryPlan):
         self.labels: list[str] = []
         self.by_word: dict[str, int] = {}
         self.by_stem: dict[str, int] = {}
         self.by_key: dict[str, int] = {}
+        self.by_near: dict[str, int] = {}
         for t in plan.tokens:
-            self._add(t.surface, t, {t.key, *near_keys(t)})
+            self._add(t.surface, t, set() if plan.exact else set(near_keys(t)) - {t.key}, plan.exact)
         for label, expansion in plan.expansions:
             for t in expansion:
-                self._add(label, t, {t.key})
+                self._add(label, t, set(), plan.exact)
 
-    def _add(self, label: str, token: Token, keys: set[str]) -> None:
+    def _add(self, label: str, token: Token, near: set[str], exact: bool) -> None:
         number = len(self.labels)
         self.labels.append(label)
         self.by_word.setdefault(token.word, number)
-        self.by_stem.setdefault(token.stem, number)
-        for key in keys:
-            self.by_key.setdefault(key, number)
+        if exact:
+            return
+        if stem_usable(token):
+            self.by_stem.setdefault(token.stem, number)
+        self.by_key.setdefault(token.key, number)
+        for key in near:
+            self.by_near.setdefault(key, number)
 
     def label_for(self, token: Token) -> str | None:
         found = [
@@ -84,6 +91,7 @@ class _Wanted:
                 self.by_key.get(token.key),
                 self.by_word.get(token.word),
                 self.by_stem.get(index_stem(token)),
+                self.by_near.get(token.key) if token.surface[:1].isupper() else None,
             )
             if number is not None
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from archive.analysis import AliasMatch, Token, find_aliases, tokenize
+from archive.analysis import AliasMatch, Token, find_aliases, name_candidates, reading_keys, tokenize
 from archive.domain import WITHDRAWN, Document
 from archive.index import base
 
@@ -32,12 +32,20 @@ def _stems(tokens: list[Token]) -> str:
     return " ".join(index_stem(t) or "_" for t in tokens)
 
 
-def _body_fields(tokens: list[Token], aliases: list[AliasMatch]) -> dict[str, str]:
-    """One term a token in WORDS, STEMS and KEYS, so that positions line up across the three."""
+def _body_fields(tokens: list[Token], candidates: list[bool], aliases: list[AliasMatch]) -> dict[str, str]:
+    """One term a token in WORDS, STEMS, KEYS and NAMES, so that positions line up across them.
+
+    NAMES holds the keys of the words that may be names ("_" for the others: near keys meet only
+    these), READINGS the keys of the other romanisations of those written in Latin letters."""
+    names = " ".join(t.key if keep else "_" for t, keep in zip(tokens, candidates, strict=True))
+    kept = (t for t, keep in zip(tokens, candidates, strict=True) if keep)
+    readings = dict.fromkeys(key for t in kept for key in reading_keys(t.word))
     return {
         base.WORDS: _terms(tokens, "word"),
         base.STEMS: _stems(tokens),
         base.KEYS: _terms(tokens, "key"),
+        base.NAMES: names,
+        base.READINGS: " ".join(readings),
         base.ALIASES: " ".join(sorted({m.group for m in aliases})),
     }
 
@@ -46,15 +54,18 @@ def analysed_fields(title: str, text: str) -> dict[str, str]:
     return _fields(tokenize(title), tokenize(text))[0]
 
 
-def _fields(head: list[Token], body: list[Token]) -> tuple[dict[str, str], list[AliasMatch]]:
+def _fields(head: list[Token], body: list[Token]) -> tuple[dict[str, str], list[AliasMatch], list[bool]]:
+    """The document's fields, and what its passages are cut from: the body's aliases and which of its
+    words may be names (decided over the whole text: a word it writes in lower case is no name)."""
     body_aliases = find_aliases(body)
-    fields = _body_fields(body, body_aliases + find_aliases(head))
+    candidates = name_candidates(body)
+    fields = _body_fields(body, candidates, body_aliases + find_aliases(head))
     fields |= {
         base.TITLE_WORDS: _terms(head, "word"),
         base.TITLE_STEMS: _stems(head),
         base.TITLE_KEYS: _terms(head, "key"),
     }
-    return fields, body_aliases
+    return fields, body_aliases, candidates
 
 
 def _windows(count: int) -> Iterator[tuple[int, int]]:
@@ -68,7 +79,9 @@ def _windows(count: int) -> Iterator[tuple[int, int]]:
         start += PASSAGE_TOKENS - PASSAGE_OVERLAP
 
 
-def passages(text: str, tokens: list[Token], aliases: list[AliasMatch]) -> tuple[base.Passage, ...]:
+def passages(
+    text: str, tokens: list[Token], aliases: list[AliasMatch], candidates: list[bool]
+) -> tuple[base.Passage, ...]:
     """The passages of a long text, from the tokens the document's own fields were built from."""
     if not tokens:
         return ()
@@ -77,7 +90,7 @@ def passages(text: str, tokens: list[Token], aliases: list[AliasMatch]) -> tuple
     cut = []
     for start, end in _windows(len(tokens)):
         nearby = aliases[bisect_left(starts, start) : bisect_left(starts, end)]
-        fields = _body_fields(tokens[start:end], [m for m in nearby if m.end <= end])
+        fields = _body_fields(tokens[start:end], candidates[start:end], [m for m in nearby if m.end <= end])
         first, last = tokens[start].start, tokens[end - 1].end
         cut.append(base.Passage(first, last, text[first:last], end == len(tokens), fields))
     return tuple(cut)
@@ -85,7 +98,7 @@ def passages(text: str, tokens: list[Token], aliases: list[AliasMatch]) -> tuple
 
 def to_index_document(doc: Document) -> base.IndexDocument:
     body = tokenize(doc.text)
-    fields, body_aliases = _fields(tokenize(doc.title), body)
+    fields, body_aliases, candidates = _fields(tokenize(doc.title), body)
     return base.IndexDocument(
         id=doc.id,
         kind=str(doc.kind),
@@ -93,5 +106,5 @@ def to_index_document(doc: Document) -> base.IndexDocument:
         access=WITHDRAWN if doc.withdrawn is not None else str(doc.access),
         ingested_at=doc.ingested_at,
         fields=fields,
-        passages=passages(doc.text, body, body_aliases) if len(doc.text) > LONG_TEXT else (),
+        passages=passages(doc.text, body, body_aliases, candidates) if len(doc.text) > LONG_TEXT else (),
     )

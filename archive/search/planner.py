@@ -1,17 +1,28 @@
 """Builds the backend-neutral query tree from a parsed query, through the shared analysis.
 
 Every query word becomes a *concept*: one disjunction over its exact folded form, its stem, its name
-key, the keys one likely edit away, and its equivalents in the other two languages from the
-glossary. A document scores by how many concepts it holds, whatever the language it holds them in.
-Adjacent query words found in one document earn a bonus, more when they stand near each other in
-either order, so a whole name outranks one part of it. Places and organisations whose names differ
-entirely between languages come from the alias table.
+key, and its equivalents in the other two languages from the glossary; failing those, the keys one
+likely edit away. A concept scores in two tiers: a document that holds the word itself (any of the
+forms above) gets a fixed score that no near spelling reaches, plus its term statistics; a document
+that holds only a near spelling of a name gets a smaller fixed score by how likely the spelling is
+the same name. So a document holding the name ranks above every document holding only a look-alike,
+whatever their lengths. Near spellings meet only the document words that may be names
+(`archive.analysis.vocabulary`), never ordinary words one letter from the name.
+
+A document scores by how many concepts it holds, whatever the language it holds them in. Adjacent
+query words found in one document earn a bonus, more when they stand near each other in either
+order, so a whole name outranks one part of it. A multi-word glossary term in the query is one
+concept, matched as that phrase (or its equivalents), never through one of its words. Quoted words
+stay together and in order in every spelling and in the glossary's other languages. Places and
+organisations whose names differ entirely between languages come from the alias table.
+
+In exact mode a word matches only its typed form (case-insensitive): no stems, keys, near keys,
+glossary, aliases or translations.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,20 +32,28 @@ from archive.analysis import (
     Token,
     expand_glossary,
     find_aliases,
+    find_near_aliases,
+    is_dictionary_word,
     is_stopword,
     neighbours,
+    reading_keys,
     tokenize,
     unstripped_key,
 )
+from archive.analysis.kazakh import has_kazakh_letters
+from archive.analysis.normalize import is_cyrillic
 from archive.index.base import (
     ALIASES,
     KEYS,
+    NAMES,
+    READINGS,
     STEMS,
     TITLE_KEYS,
     TITLE_WORDS,
     WORDS,
     AnyOf,
     Bool,
+    Constant,
     Phrase,
     Query,
     Term,
@@ -46,7 +65,6 @@ from archive.translation import Translation
 EXACT = 3.0
 STEM = 2.0
 KEY = 2.0
-NEAR_KEY = 1.5
 TITLE = 0.5
 GLOSSARY = 2.5  # an equivalent in another language counts nearly as much as the word itself
 TRANSLATION = 0.5
@@ -54,8 +72,13 @@ PHRASE = 4.0
 PROXIMITY = 4.0
 TOGETHER = 0.5
 ALIAS = 2.5
+# The two fixed tiers of a concept: holding the word itself, holding only a near spelling of it.
+HELD = 4.0
+NEAR = 1.5  # times the likeness (at most 1): always below HELD
+STATISTICS = 0.25  # the weight of term statistics (BM25) beside the tiers: they order within a tier
 
 MIN_NEAR_WEIGHT = 0.4  # below this a one-letter difference is more likely another name
+MIN_STEM = 3  # a shorter stem is another word as often as the same one
 PROXIMITY_SLOP = 2
 MAX_TOGETHER_WORDS = 3  # a name or a set phrase; in a longer query the words stand for a topic
 GLOSSARY_SLOP = 1
@@ -66,6 +89,7 @@ class QueryPlan:
     query: Query | None
     tokens: list[Token] = field(default_factory=list)  # the positive query tokens, for explanations
     expansions: list[tuple[str, list[Token]]] = field(default_factory=list)  # (label, tokens)
+    exact: bool = False  # True: documents matched only the typed forms (`Token.word`) of `tokens`
 
 
 def _is_weak(token: Token) -> bool:
@@ -79,7 +103,11 @@ def _significant(tokens: list[Token]) -> list[Token]:
 
 
 def near_keys(token: Token) -> dict[str, float]:
-    """Keys one edit away from the word's key, and from its key with nothing stripped, by likeness."""
+    """Keys one edit away from the word's key, and from its key with nothing stripped, by likeness;
+    none for an ordinary word of a word list (a topic word, not a name). In documents they meet only
+    the words that may be names (the NAMES field)."""
+    if is_dictionary_word(token.word):
+        return {}
     near = dict(neighbours(token.key))
     raw = unstripped_key(token.surface)
     if raw != token.key:
@@ -90,22 +118,50 @@ def near_keys(token: Token) -> dict[str, float]:
     return {key: weight for key, weight in near.items() if weight >= MIN_NEAR_WEIGHT}
 
 
+def stem_usable(token: Token) -> bool:
+    """A stem long enough not to be another word; for a Cyrillic word the Russian stemmer knows
+    nothing of (a name: Мамаю → мама), the key does the work instead."""
+    if len(token.stem) < MIN_STEM and token.stem != token.word:
+        return False
+    if is_cyrillic(token.word) and not has_kazakh_letters(token.word):
+        return token.stem == token.word or is_dictionary_word(token.word)
+    return True
+
+
 @lru_cache(maxsize=4096)
-def _word_forms(token: Token) -> tuple[Query, ...]:
-    forms: list[Query] = [
-        Term(WORDS, token.word, EXACT),
-        Term(STEMS, token.stem, STEM),
-        Term(KEYS, token.key, KEY),
-    ]
-    forms += [Term(KEYS, key, NEAR_KEY * weight) for key, weight in near_keys(token).items()]
+def _near_names(token: Token) -> tuple[Query, ...]:
+    """The near keys as fixed scores among the document words that may be names."""
+    return tuple(Constant(Term(NAMES, key), NEAR * weight) for key, weight in near_keys(token).items())
+
+
+@lru_cache(maxsize=4096)
+def _held_forms(token: Token) -> tuple[Query, ...]:
+    forms: list[Query] = [Term(WORDS, token.word, EXACT), Term(KEYS, token.key, KEY)]
+    # every romanisation: the other readings of a Latin word, and the words so read in documents
+    readings = reading_keys(token.word)
+    forms += [Term(KEYS, key, KEY) for key in readings]
+    forms += [Term(READINGS, key, KEY) for key in (token.key, *readings)]
+    if stem_usable(token):
+        forms.append(Term(STEMS, token.stem, STEM))
     forms += [Term(TITLE_WORDS, token.word, TITLE), Term(TITLE_KEYS, token.key, TITLE)]
     return tuple(forms)
+
+
+def _tiered(held: tuple[Query, ...], near: list[Query]) -> Query:
+    """The two tiers: the fixed HELD score plus term statistics for the word itself, else the fixed
+    score of the likeliest near spelling found among the document's possible names (`near`)."""
+    itself = Bool(should=(Constant(AnyOf(held), HELD), AnyOf(held, STATISTICS)))
+    return AnyOf((itself, *near)) if near else itself
 
 
 def _equivalent(tokens: list[Token]) -> Query:
     """A glossary phrase in another language, matched by stems or keys, its words kept together."""
     if len(tokens) == 1:
-        return AnyOf((Term(STEMS, tokens[0].stem, GLOSSARY), Term(KEYS, tokens[0].key, GLOSSARY)))
+        t = tokens[0]
+        forms: tuple[Query, ...] = (Term(KEYS, t.key, GLOSSARY),)
+        if stem_usable(t):
+            forms += (Term(STEMS, t.stem, GLOSSARY),)
+        return AnyOf(forms)
     return AnyOf(
         (
             Phrase(STEMS, tuple(t.stem for t in tokens), GLOSSARY_SLOP, GLOSSARY),
@@ -114,53 +170,134 @@ def _equivalent(tokens: list[Token]) -> Query:
     )
 
 
-class _Concepts:
-    """Each query word with the other-language equivalents of the glossary terms it belongs to."""
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(t.word for t in tokenize(text) if t.key and not is_stopword(t.word))
 
-    def __init__(self, expansions: list[GlossaryExpansion]):
-        self.extra: dict[str, list[Query]] = defaultdict(list)
+
+class _Concepts:
+    """The query's words and glossary terms, with the other-language equivalents of each term.
+
+    A single-word term adds its equivalents to that word; a term of several words is kept whole
+    (`phrases`), so that one of its words alone never brings its equivalents."""
+
+    def __init__(self, expansions: list[GlossaryExpansion], text: str = ""):
+        self.extra: dict[str, list[Query]] = {}
+        self.aliases: dict[str, list[Query]] = {}  # word → its alias groups, held like the word
+        self.near_aliases: dict[str, dict[str, float]] = {}
+        self._add_aliases(text)
+        self.phrases: dict[tuple[str, ...], list[Query]] = {}
+        self._built: dict[Token, Query] = {}
         self.labelled: list[tuple[str, list[Token]]] = []
         for expansion in expansions:
             tokens = _significant([t for t in tokenize(expansion.phrase) if t.key])
             if not tokens:
                 continue
             self.labelled.append((f"{expansion.source} → {expansion.phrase} ({expansion.language})", tokens))
-            for word in {t.word for t in tokenize(expansion.source)}:
-                self.extra[word].append(_equivalent(tokens))
+            source = _words_of(expansion.source)
+            if len(source) == 1:
+                self.extra.setdefault(source[0], []).append(_equivalent(tokens))
+            elif source:
+                self.phrases.setdefault(source, []).append(_equivalent(tokens))
+
+    def _add_aliases(self, text: str) -> None:
+        """A word inside a place's or organisation's name also holds by any other name of it."""
+        tokens = tokenize(text)
+        for match in find_aliases(tokens):
+            for token in tokens[match.start : match.end]:
+                self.aliases.setdefault(token.word, []).append(Term(ALIASES, match.group, ALIAS))
+        for token in tokens:
+            if token.word not in self.aliases:
+                near = find_near_aliases([token])
+                if near:
+                    self.near_aliases[token.word] = near
 
     def of(self, token: Token) -> Query:
-        return AnyOf((*_word_forms(token), *self.extra.get(token.word, ())))
+        if token not in self._built:
+            self._built[token] = self._concept(token)
+        return self._built[token]
 
+    def _concept(self, token: Token) -> Query:
+        extra = self.extra.get(token.word, [])
+        held = (*_held_forms(token), *extra, *self.aliases.get(token.word, ()))
+        if extra or is_dictionary_word(token.word):
+            return AnyOf(held)  # a word of the field or of the language: ranked by term statistics
+        near = [
+            Constant(Term(ALIASES, group), NEAR * weight)
+            for group, weight in self.near_aliases.get(token.word, {}).items()
+        ]
+        return _tiered(held, [*_near_names(token), *near])
 
-def _phrase(tokens: list[Token]) -> Query:
-    return AnyOf(
-        (
-            Phrase(WORDS, tuple(t.word for t in tokens), 0, PHRASE),
+    def phrase(self, tokens: list[Token]) -> Query:
+        """The words together and in order, in any spelling or case form, or an equivalent."""
+        words = tuple(t.word for t in tokens)
+        equivalents = self._inside(tuple(w for w in words if not is_stopword(w)))
+        held: tuple[Query, ...] = (
+            Phrase(WORDS, words, 0, PHRASE),
             Phrase(KEYS, tuple(t.key for t in tokens), 0, PHRASE / 2),
+            *equivalents,
         )
-    )
+        if all(map(stem_usable, tokens)):
+            held += (Phrase(STEMS, tuple(t.stem for t in tokens), 0, PHRASE / 2),)
+        return AnyOf(held) if equivalents else _tiered(held, [])
+
+    def _inside(self, words: tuple[str, ...]) -> list[Query]:
+        """Equivalents of the glossary terms these words spell, and of the multi-word terms inside
+        them ("защита чести и достоинства" also brings "honour and dignity")."""
+        found: list[Query] = []
+        for term, equivalents in self.phrases.items():
+            if any(words[i : i + len(term)] == term for i in range(len(words) - len(term) + 1)):
+                found += equivalents
+        return found
 
 
-def _clause_query(clause: Clause, tokens: list[Token], concepts: _Concepts) -> tuple[Query, list[Token]]:
-    if clause.phrase or clause.excluded:
-        return (_phrase(tokens) if len(tokens) > 1 else concepts.of(tokens[0])), tokens
-    words = _significant(tokens)
-    if len(words) == 1:
-        return concepts.of(words[0]), words
-    # a hyphenated or punctuated word (Ust-Kamenogorsk): its parts, preferably together
-    parts = (*(concepts.of(t) for t in words), Phrase(KEYS, tuple(t.key for t in words), 0, PROXIMITY))
-    return Bool(should=parts), words
+def _exact_word(token: Token) -> Query:
+    return AnyOf((Term(WORDS, token.word, EXACT), Term(TITLE_WORDS, token.word, TITLE)))
 
 
-def _together(tokens: list[Token], concepts: _Concepts) -> list[Query]:
-    """Bonuses for adjacent query words found in one document, more when near each other in either
-    order: a first name and a surname, a set phrase. Near spellings and equivalents count for the
-    first bonus, so a typo in one part still lets the whole name outrank documents with one part."""
-    bonus: list[Query] = []
-    for first, second in itertools.pairwise(tokens):
-        bonus.append(Bool(must=(concepts.of(first), concepts.of(second)), boost=TOGETHER))
-        bonus.append(Phrase(KEYS, (first.key, second.key), PROXIMITY_SLOP, PROXIMITY))
-    return bonus
+def _exact_phrase(tokens: list[Token]) -> Query:
+    words = tuple(t.word for t in tokens)
+    return AnyOf((Phrase(WORDS, words, 0, PHRASE), Phrase(TITLE_WORDS, words, 0, TITLE)))
+
+
+class _Builder:
+    """Turns clauses into queries, in the normal or the exact mode."""
+
+    def __init__(self, concepts: _Concepts, exact: bool):
+        self.concepts = concepts
+        self.exact = exact
+
+    def word(self, token: Token) -> Query:
+        return _exact_word(token) if self.exact else self.concepts.of(token)
+
+    def phrase(self, tokens: list[Token]) -> Query:
+        if len(tokens) == 1:
+            return self.word(tokens[0])
+        return _exact_phrase(tokens) if self.exact else self.concepts.phrase(tokens)
+
+    def clause(self, clause: Clause, tokens: list[Token]) -> tuple[Query, list[Token]]:
+        if clause.phrase or clause.excluded:
+            return self.phrase(tokens), tokens
+        words = _significant(tokens)
+        if len(words) == 1:
+            return self.word(words[0]), words
+        # a hyphenated or punctuated word (Ust-Kamenogorsk): its parts, preferably together
+        together = (
+            _exact_phrase(words) if self.exact else Phrase(KEYS, tuple(t.key for t in words), 0, PROXIMITY)
+        )
+        return Bool(should=(*(self.word(t) for t in words), together)), words
+
+    def together(self, tokens: list[Token]) -> list[Query]:
+        """Bonuses for adjacent query words found in one document, more when near each other in
+        either order: a first name and a surname, a set phrase. Near spellings and equivalents count
+        for the first bonus, so a typo in one part still lets the whole name outrank documents with
+        one part."""
+        field_name = WORDS if self.exact else KEYS
+        bonus: list[Query] = []
+        for first, second in itertools.pairwise(tokens):
+            bonus.append(Bool(must=(self.word(first), self.word(second)), boost=TOGETHER))
+            values = (first.word, second.word) if self.exact else (first.key, second.key)
+            bonus.append(Phrase(field_name, values, PROXIMITY_SLOP, PROXIMITY))
+        return bonus
 
 
 def _translations(translations: Iterable[Translation]) -> tuple[list[Query], list[tuple[str, list[Token]]]]:
@@ -176,18 +313,67 @@ def _translations(translations: Iterable[Translation]) -> tuple[list[Query], lis
     return queries, labelled
 
 
-def plan(parsed: ParsedQuery, translations: Iterable[Translation] = ()) -> QueryPlan:
+def _glossary_terms(groups: list[list[tuple[Clause, list[Token]]]], concepts: _Concepts) -> list[list[int]]:
+    """Runs of plain one-word groups that spell a multi-word glossary term (function words between
+    them included): each run becomes one concept."""
+    if not concepts.phrases:
+        return []
+
+    def plain_word(i: int) -> str | None:
+        group = groups[i]
+        if len(group) != 1 or group[0][0].phrase or group[0][0].excluded or len(group[0][1]) != 1:
+            return None
+        return group[0][1][0].word
+
+    def run_at(start: int, term: tuple[str, ...]) -> list[int] | None:
+        run: list[int] = []
+        matched = 0
+        i = start
+        while matched < len(term) and i < len(groups):
+            word = plain_word(i)
+            if word is None or (word != term[matched] and not (matched and is_stopword(word))):
+                return None
+            run.append(i)
+            matched += word == term[matched]
+            i += 1
+        return run if matched == len(term) else None
+
+    terms = sorted(concepts.phrases, key=len, reverse=True)
+    runs: list[list[int]] = []
+    position = 0
+    while position < len(groups):
+        run = next((r for r in (run_at(position, term) for term in terms) if r), None)
+        if run:
+            runs.append(run)
+            position = run[-1] + 1
+        else:
+            position += 1
+    return runs
+
+
+def plan(parsed: ParsedQuery, translations: Iterable[Translation] = (), *, exact: bool = False) -> QueryPlan:
     positive_text = parsed.positive_text
-    concepts = _Concepts(expand_glossary(positive_text))
+    concepts = _Concepts([], "") if exact else _Concepts(expand_glossary(positive_text), positive_text)
+    builder = _Builder(concepts, exact)
     analysed = [[(c, [t for t in tokenize(c.text) if t.key]) for c in g.alternatives] for g in parsed.groups]
     has_strong = any(not _is_weak(t) for g in analysed for c, ts in g if not c.excluded for t in ts)
     must: list[Query] = []
     should: list[Query] = []
     must_not: list[Query] = []
     positive: list[Token] = []
-    for group in analysed:
+    term_runs = [] if exact else _glossary_terms(analysed, concepts)
+    run_of = {i: run for run in term_runs for i in run}
+    for number, group in enumerate(analysed):
+        if number in run_of:
+            run = run_of[number]
+            if number == run[0]:
+                tokens = [analysed[i][0][1][0] for i in run]
+                required = any(analysed[i][0][0].required for i in run)
+                (must if required else should).append(concepts.phrase(tokens))
+                positive += tokens
+            continue
         built = [
-            (clause, *_clause_query(clause, tokens, concepts))
+            (clause, *builder.clause(clause, tokens))
             for clause, tokens in group
             if tokens
             and (clause.phrase or clause.excluded or not has_strong or not all(map(_is_weak, tokens)))
@@ -204,15 +390,20 @@ def plan(parsed: ParsedQuery, translations: Iterable[Translation] = ()) -> Query
             should.append(Bool(should=tuple(q for _, q, _ in built)))
         positive += [t for _, _, toks in built for t in toks]
     if not must and not should:
-        return QueryPlan(None)
+        return QueryPlan(None, exact=exact)
     words = _significant(positive)
-    if 1 < len(words) <= MAX_TOGETHER_WORDS:
-        should += _together(words, concepts)
-    should += [Term(ALIASES, m.group, ALIAS) for m in find_aliases(tokenize(positive_text))]
+    if 1 < len(words) <= MAX_TOGETHER_WORDS and not (term_runs and len(term_runs[0]) == len(words)):
+        should += builder.together(words)
+    if exact:
+        query = _combine(must, should, must_not)
+        return QueryPlan(query, positive, [], exact=True)
     translated, translation_labels = _translations(translations)
     should += translated
+    return QueryPlan(_combine(must, should, must_not), positive, concepts.labelled + translation_labels)
+
+
+def _combine(must: list[Query], should: list[Query], must_not: list[Query]) -> Query:
     if must:  # the optional parts only rank documents that hold every required part
-        query: Query = Bool(must=tuple(must), should=tuple(should), must_not=tuple(must_not))
-    else:
-        query = Bool(should=tuple(should), must_not=tuple(must_not))
-    return QueryPlan(query, positive, concepts.labelled + translation_labels)
+        return Bool(must=tuple(must), should=tuple(should), must_not=tuple(must_not))
+    return Bool(should=tuple(should), must_not=tuple(must_not))
+
