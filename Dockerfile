@@ -10,8 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # OCR of scanned PDFs (Kazakh, Russian, English); the archive runs without it, refusing such scans.
+# Chromium takes the screenshots of captured pages (Playwright drives it); without it captures keep
+# their WARC and WACZ and say that the screenshot is missing.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus \
+       chromium fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # Only what the package needs (the build context also holds .venv/ and data/, which must stay out).

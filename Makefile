@@ -44,6 +44,7 @@ langid: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_capture.py
 
 clean-data:
 	rm -rf data

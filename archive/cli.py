@@ -21,6 +21,7 @@ from archive.service import (
     IngestRequest,
     IngestResult,
     InvalidChange,
+    NotRetryable,
     OriginalUnavailable,
     given_metadata,
 )
@@ -68,12 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--publisher", default="", help="a media item's publisher")
     ingest.add_argument("--published", default="", help="a media item's publication date, YYYY-MM-DD")
 
-    capture = commands.add_parser("capture", parents=[common], help="capture a media link")
-    capture.add_argument("url")
+    capture = commands.add_parser("capture", parents=[common], help="capture a link as a web archive")
+    capture.add_argument("url", nargs="?", help="the link (with --retry: only to give it anew)")
+    capture.add_argument("--retry", type=int, metavar="ID", help="run the failed capture ID again")
     capture.add_argument("--title")
     capture.add_argument("--by", default="")
     capture.add_argument("--note", default="")
     capture.add_argument("--json", action="store_true")
+
+    failures = commands.add_parser("failures", parents=[common], help="failed ingests and captures")
+    failures.add_argument("--json", action="store_true")
+    retry = commands.add_parser("retry", parents=[common], help="run failed captures again")
+    retry.add_argument("id", nargs="?", type=int, help="one failure (default: every one not yet retried)")
+    retry.add_argument("--json", action="store_true")
 
     search = commands.add_parser("search", parents=[common], help="search the archive")
     search.add_argument("query")
@@ -170,12 +178,53 @@ def _print_result(result: IngestResult, as_json: bool, write: Callable[[str], ob
 
 def cmd_capture(archive: Archive, args: argparse.Namespace) -> int:
     request = IngestRequest(title=args.title, provenance=Provenance("", args.by, args.note))
-    result = archive.capture(args.url, request)
-    if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
-    else:
-        print(f"{result.status}  {result.id or ''}  {result.error or result.title or ''}")
+    if args.retry is None and not args.url:
+        print("archive: give a URL, or --retry ID (see `archive failures`)", file=sys.stderr)
+        return 2
+    try:
+        result = (archive.capture(args.url, request) if args.retry is None
+                  else archive.retry(args.retry, request, args.url))
+    except NotRetryable as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 2
+    _print_capture(result, args.json)
     return 1 if result.status == "failed" else 0
+
+
+def _print_capture(result: IngestResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+        return
+    print(f"{result.status}  {result.id or ''}  {result.error or result.title or ''}")
+    for missing in (result.capture or {}).get("missing", []):
+        print(f"  {missing}")
+
+
+def cmd_failures(archive: Archive, args: argparse.Namespace) -> int:
+    for failure in archive.failures():
+        if args.json:
+            print(json.dumps(failure.as_json(), ensure_ascii=False))
+            continue
+        retried = f"  (retried by {failure.retried_by}: {failure.retry_status})" if failure.retried_by else ""
+        print(f"{failure.seq:>6}  {failure.at}  {failure.subject}  {failure.error}{retried}")
+    return 0
+
+
+def cmd_retry(archive: Archive, args: argparse.Namespace) -> int:
+    ids = [args.id] if args.id is not None else [
+        f.seq for f in archive.failures(limit=10_000) if f.retried_by is None]
+    failed = 0
+    for seq in ids:
+        try:
+            result = archive.retry(seq, IngestRequest())
+        except NotRetryable as error:
+            if args.id is not None:
+                print(f"archive: {error}", file=sys.stderr)
+                return 2
+            continue  # a failed ingest of a file: run `archive ingest` on it again
+        failed += result.status == "failed"
+        _print_capture(result, args.json)
+    return 1 if failed else 0
 
 
 def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
@@ -289,6 +338,8 @@ COMMANDS = {
     "reindex": cmd_reindex,
     "timestamp": cmd_timestamp,
     "export": cmd_export,
+    "failures": cmd_failures,
+    "retry": cmd_retry,
     "translate": cmd_translate,
     "user": cli_accounts.cmd_user,
     "token": cli_accounts.cmd_token,

@@ -1,6 +1,7 @@
 """Evidence packages: one document as a zipped BagIt bag (RFC 8493) that stands on its own.
 
-data/original/NAME       the original, byte for byte (for a capture: WARC, screenshot, WACZ)
+data/original/NAME       the original, byte for byte; for a capture also capture-N.warc.gz (the requests
+                         and responses), capture-N.png (screenshot) and capture-N.wacz, N its custody entry
 data/text.txt            the text extracted from it
 data/metadata.json       the document's record as the archive holds it
 data/custody.json        the document's custody entries, each with its hash and the previous entry's hash
@@ -19,7 +20,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +62,7 @@ def build_package(
     *,
     tsa_ca_file: Path | None = None,
     citation: Citation | None = None,
-    extra_files: Callable[[Path], None] | None = None,
+    attachments: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """Writes the zipped bag into `work_dir` and returns its path (the caller removes it).
 
@@ -71,11 +72,11 @@ def build_package(
     folder = Path(tempfile.mkdtemp(prefix=f"bag-{document.id}-", dir=work_dir))
     try:
         _write_payload(folder, document, store, blobs, tsa_ca_file)
+        for name, sha256 in attachments:  # a capture's WARC, screenshot and WACZ, beside the body
+            _copy_blob(blobs, sha256, folder / "original" / safe_name(name))
         if citation is not None:
             (folder / "citation.txt").write_text(citation.text() + "\n", "utf-8")
             _write_json(folder / "citation.json", [citation.csl()])
-        if extra_files:
-            extra_files(folder)
         bagit.make_bag(str(folder), _bag_info(document), checksums=CHECKSUMS)
         return _zip(folder, work_dir / f"evidence-{document.id}.zip", f"evidence-{document.id}")
     finally:
@@ -87,9 +88,7 @@ def _write_payload(
 ) -> None:
     original = folder / "original"
     original.mkdir()
-    with open(original / safe_name(document.original_name or document.sha256), "wb") as out:
-        for chunk in blobs.open_verified(document.sha256):
-            out.write(chunk)
+    _copy_blob(blobs, document.sha256, original / safe_name(document.original_name or document.sha256))
     (folder / "text.txt").write_text(document.text, "utf-8")
     _write_json(folder / "metadata.json", metadata_json(document))
     entries = store.custody_of(document.id)
@@ -106,7 +105,7 @@ def _write_payload(
 def _write_timestamps(
     folder: Path, document: Document, entries: list[CustodyEntry], store: DocumentStore, ca: Path | None
 ) -> None:
-    stamps = [s for s in store.timestamps(document_id=document.id) if s.sha256 == document.sha256]
+    stamps = store.timestamps(document_id=document.id, subject="original")  # the body's and the WARCs'
     last_seq = max((e.seq for e in entries), default=0)
     covering = [h for h in store.timestamps(subject="custody_head") if (h.custody_seq or 0) >= last_seq]
     stamps += covering[:1]  # the first stamped head after the document's last entry
@@ -164,6 +163,12 @@ def _zip(folder: Path, target: Path, top: str) -> Path:
             if path.is_file():
                 archive.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
     return target
+
+
+def _copy_blob(blobs: BlobStore, sha256: str, target: Path) -> None:
+    with open(target, "wb") as out:
+        for chunk in blobs.open_verified(sha256):
+            out.write(chunk)
 
 
 def safe_name(name: str) -> str:

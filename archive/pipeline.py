@@ -21,6 +21,7 @@ from typing import BinaryIO
 from archive.blobs import BlobStore, BlobTooLarge
 from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
+from archive.web_capture import WebArchiver
 from ingest.capture import CapturedPage, CaptureError, capture
 from ingest.capture.mediatype import HTML_TYPES
 from ingest.capture.urls import redact_text, redact_url
@@ -41,6 +42,7 @@ class IngestResult:
     kind: str | None = None
     title: str | None = None
     error: str | None = None
+    capture: dict | None = None  # for a capture: its custody entry, the files it left, what is missing
 
     def as_json(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None or k in ("id", "sha256")}
@@ -67,12 +69,18 @@ class Ingestor:
     """Stores originals and their documents; hands new documents to `on_created` for indexing."""
 
     def __init__(
-        self, store: DocumentStore, blobs: BlobStore, max_bytes: int, on_created: Callable[[Document], None]
+        self,
+        store: DocumentStore,
+        blobs: BlobStore,
+        max_bytes: int,
+        on_created: Callable[[Document], None],
+        archiver: WebArchiver | None = None,
     ):
         self.store = store
         self.blobs = blobs
         self.max_bytes = max_bytes
         self.on_created = on_created
+        self.archiver = archiver  # WARC, screenshot and WACZ of captures; None: the body alone
 
     def ingest_path(self, path: Path, request: IngestRequest) -> IngestResult:
         name = str(path)
@@ -126,7 +134,9 @@ class Ingestor:
             metadata.setdefault("publisher", host_of(page.final_url))
         return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request)
 
-    def capture(self, url: str, request: IngestRequest, limits: CaptureLimits) -> IngestResult:
+    def capture(
+        self, url: str, request: IngestRequest, limits: CaptureLimits, retry_of: int | None = None
+    ) -> IngestResult:
         """A media link: the page as served is the original, the capture is its provenance.
 
         Credentials in the link and secret query parameters are used to fetch, then removed from the
@@ -134,6 +144,8 @@ class Ingestor:
         """
         secrets = limits.secret_params
         label = redact_url(url.strip(), secrets)
+        action = "capture" if retry_of is None else "retry"
+        attempt = {"retry_of": retry_of} if retry_of is not None else {}
         try:
             page = capture(
                 url,
@@ -143,7 +155,11 @@ class Ingestor:
             )
         except CaptureError as error:
             safe = IngestError(error.code, redact_text(str(error), secrets))
-            return self.failed(label, safe, actor=request.provenance.ingested_by)
+            warc = None
+            if self.archiver is not None:
+                warc = self.archiver.keep_failure(error.exchanges, url, lambda u: redact_url(u, secrets))
+            return self.failed(label, safe, warc, actor=request.provenance.ingested_by, action=action,
+                               details={**attempt, "code": error.code, "http_status": error.status})
         page = replace(
             page,
             requested_url=redact_url(page.requested_url, secrets),
@@ -159,9 +175,36 @@ class Ingestor:
             provenance=provenance,
             metadata={**_capture_metadata(page), **(request.metadata or {})},
         )
-        return self.ingest_stream(
+        result = self.ingest_stream(
             io.BytesIO(page.content), _file_name(page.final_url), link_request, label=label, page=page
         )
+        self._record_capture(result, page, label, action, attempt, request, secrets)
+        return result
+
+    def _record_capture(
+        self,
+        result: IngestResult,
+        page: CapturedPage,
+        label: str,
+        action: str,
+        attempt: dict,
+        request: IngestRequest,
+        secrets: tuple[str, ...],
+    ) -> None:
+        """The capture as an event of its document: when, from where, and the files it left."""
+        details = {**attempt, **_capture_metadata(page), "payload_sha256": page.sha256}
+        warc = None
+        if self.archiver is not None:
+            files = self.archiver.keep(page, result.title or label, lambda u: redact_url(u, secrets))
+            details.update(files.as_details())
+            details["screenshot_ms"] = files.screenshot_ms
+            warc = files.warc
+        entry = self.store.record_event(
+            sha256=warc, file=label, status=result.status, document_id=result.id, error=result.error,
+            action=action, actor=request.provenance.ingested_by, details=details,
+        )
+        result.capture = {"custody_seq": entry.seq, **{k: v for k, v in details.items() if k in (
+            "warc_sha256", "screenshot_sha256", "wacz_sha256", "missing", "screenshot_ms")}}
 
     def _store(
         self,
@@ -216,10 +259,17 @@ class Ingestor:
         )
 
     def failed(
-        self, label: str, error: IngestError, sha256: str | None = None, actor: str = ""
+        self,
+        label: str,
+        error: IngestError,
+        sha256: str | None = None,
+        actor: str = "",
+        action: str = "ingest",
+        details: dict | None = None,
     ) -> IngestResult:
         message = str(error)
-        self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor)
+        self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor,
+                                action=action, details=details)
         return IngestResult(label, "failed", None, sha256, error=message)
 
 

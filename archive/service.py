@@ -32,6 +32,8 @@ from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
+from archive.versions import compare
+from archive.web_capture import WebArchiver
 from ingest.files import walk
 
 __all__ = [  # what the faces use: this module is all they import of the archive's workings
@@ -39,10 +41,12 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "BackendUnavailable",
     "Citation",
     "DocumentChanges",
+    "Failure",
     "IngestRequest",
     "IngestResult",
     "InvalidChange",
     "NotAllowed",
+    "NotRetryable",
     "OriginalUnavailable",
     "Principal",
     "SearchHit",
@@ -55,6 +59,34 @@ log = logging.getLogger(__name__)
 
 INDEX_BATCH = 200
 NO_WORDS = "The query has no words to search for."
+
+
+CAPTURE_FILES = {"warc": "application/warc", "screenshot": "image/png", "wacz": "application/wacz"}
+MAX_ENTRY = 2**62  # custody entry numbers fit SQLite's and PostgreSQL's integers
+CAPTURE_SUFFIXES = {"warc": ".warc.gz", "screenshot": ".png", "wacz": ".wacz"}
+
+
+class NotRetryable(ValueError):
+    """The custody entry named is not a failed capture."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    seq: int  # the custody entry of the failed attempt: the ID `archive retry` takes
+    action: str  # "ingest" (a file), "capture" or "retry" (a link)
+    subject: str
+    error: str
+    at: str
+    retried_by: int | None = None
+    retry_status: str | None = None
+    retry_document: str | None = None
+
+    @property
+    def retryable(self) -> bool:
+        return self.action in ("capture", "retry")
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
 
 
 class NotAllowed(PermissionError):
@@ -149,7 +181,13 @@ class Archive:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index)
+        archiver = WebArchiver(
+            self.blobs, screenshots=self.settings.screenshots, browser=self.settings.browser_path,
+            public_only=not self.settings.capture_private_addresses,
+        )
+        return Ingestor(
+            self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index, archiver
+        )
 
     @staticmethod
     def files(paths: Iterable[Path]) -> list[Path]:
@@ -197,6 +235,94 @@ class Archive:
             finally:
                 self._finish_writes()
 
+    def failures(self, limit: int = 100, viewer: Principal = SYSTEM) -> list[Failure]:
+        """Failed ingests and captures, newest first, each with the retry that followed it, if any.
+        For archivists and admins: the names and links of what failed are theirs to see."""
+        if not viewer.can_write:
+            raise NotAllowed("Only archivists and admins may see failed ingests and captures.")
+        retries = {e.details.get("retry_of"): e for e in self.store.custody_by_action("retry")}
+        found = []
+        for event in self.store.events(status="failed", limit=limit):
+            retried = retries.get(event.id)
+            found.append(Failure(event.id, event.action, event.file, event.error or "", event.at.isoformat(),
+                                 retried.seq if retried else None, retried.status if retried else None,
+                                 retried.document_id if retried else None))
+        return found
+
+    def retry(
+        self, seq: int, request: IngestRequest, url: str | None = None, by: Principal = SYSTEM
+    ) -> IngestResult:
+        """Runs a failed capture again (`url` may restore credentials the record lost); every attempt is
+        kept as its own custody entry, pointing at the one it retries."""
+        request = _on_behalf(request, by)
+        entry = self.store.custody_entries([seq]).get(seq) if 0 < seq <= MAX_ENTRY else None
+        if entry is None or entry.status != "failed" or entry.action not in ("capture", "retry"):
+            raise NotRetryable(f"custody entry {seq} is not a failed capture")
+        with self._writes:
+            try:
+                result = self.ingestor.capture(url or entry.subject, request, self._capture_limits, seq)
+                return self._stamped(result)
+            finally:
+                self._finish_writes()
+
+    def captures(self, document: Document, viewer: Principal = SYSTEM) -> list[dict]:
+        """Every capture of the document's URL, oldest first: its versions and unchanged re-captures.
+        Versions that are documents ``viewer`` may not see are left out."""
+        url = document.metadata.get("url")
+        entries = self.store.custody_of(document.id)
+        if url:
+            entries += self.store.custody_by_subject(str(url))
+        seen, versions = set(), []
+        for entry in sorted(entries, key=lambda e: e.seq):
+            if entry.action not in ("capture", "retry") or entry.seq in seen or entry.status == "failed":
+                continue
+            if entry.document_id != document.id and self.document(entry.document_id or "", viewer) is None:
+                continue
+            seen.add(entry.seq)
+            versions.append({"seq": entry.seq, "at": entry.at.isoformat(), "document_id": entry.document_id,
+                             "status": entry.status, "url": entry.subject, **entry.details})
+        self._describe_changes(versions)
+        return versions
+
+    def _describe_changes(self, versions: list[dict]) -> None:
+        """Marks each version whose content differs from the one before, with the words that changed."""
+        previous: dict | None = None
+        for version in versions:
+            changed = previous is not None and version.get("payload_sha256") != previous.get("payload_sha256")
+            version["changed"], version["change"] = changed, None
+            if changed and previous is not None:
+                found = self.store.get_many([previous["document_id"], version["document_id"]])
+                old, new = found.get(previous["document_id"]), found.get(version["document_id"])
+                if old is not None and new is not None:
+                    version["change"] = compare(old.title, old.text, new.title, new.text).as_json()
+            previous = version
+
+    def original_state(self, document: Document) -> str:
+        """"ok", "missing", "altered" or "purged": what the permalink page must say about the original."""
+        state = self.blobs.check(document.sha256)
+        if state == "missing" and document.sha256 in self.store.purged_shas():
+            return "purged"
+        return state
+
+    def trusted_timestamps(self, document: Document) -> list[dict]:
+        """When an authority vouched for the document's original (and its captures' WARCs)."""
+        return [{"sha256": s.sha256, "gen_time": s.gen_time.isoformat(), "tsa_url": s.tsa_url,
+                 "of_original": s.sha256 == document.sha256}
+                for s in self.store.timestamps(document_id=document.id)]
+
+    def capture_file(self, document: Document, seq: int, kind: str) -> tuple[str, Iterator[bytes]] | None:
+        """The WARC, screenshot or WACZ of one of the document's captures, verified while it streams."""
+        entry = self.store.custody_entries([seq]).get(seq) if 0 < seq <= MAX_ENTRY else None
+        if entry is None or entry.document_id != document.id or kind not in CAPTURE_FILES:
+            return None
+        sha256 = entry.details.get(f"{kind}_sha256")
+        if not sha256:
+            return None
+        state = self.blobs.check(sha256)
+        if state != "ok":
+            raise OriginalUnavailable(document, state)
+        return CAPTURE_FILES[kind], self.blobs.open_verified(sha256)
+
     # --- trusted timestamps -------------------------------------------------------------------
 
     @cached_property
@@ -207,6 +333,9 @@ class Archive:
         """A new original gets its trusted timestamp as soon as it is stored."""
         if result.status == "created" and result.id and result.sha256:
             self.notary.stamp_original(result.id, result.sha256)
+        warc = (result.capture or {}).get("warc_sha256")
+        if warc and result.id:  # a capture's WARC is an original too, new with every capture
+            self.notary.stamp_original(result.id, warc)
         return result
 
     def _finish_writes(self) -> None:
@@ -418,10 +547,28 @@ class Archive:
                 subject=document.title, details={"reason": reason.strip(), "purged": "original"},
             )
             self.blobs.purge(document.sha256)
+            self._purge_captures(document, by, reason.strip())
             purged = self.store.update(replace(document, withdrawn=f"purged: {reason.strip()}"[:500]))
             self._queue_for_index(purged)
             self._finish_writes()
             return purged
+
+    def _purge_captures(self, document: Document, by: Principal, reason: str) -> None:
+        """A capture's WARC holds the purged body too, and its screenshot and WACZ show it: they go as
+        well, each with its own custody entry, unless a capture of another document names the same blob."""
+        own = [c for c in self.captures(document) if c["document_id"] == document.id]
+        others = {c.get(f"{kind}_sha256") for c in self.captures(document) if c["document_id"] != document.id
+                  for kind in CAPTURE_FILES}
+        for capture in own:
+            for kind in CAPTURE_FILES:
+                sha256 = capture.get(f"{kind}_sha256")
+                if not sha256 or sha256 in others or not self.blobs.exists(sha256):
+                    continue
+                self.store.append_custody(
+                    "delete", actor=by.name, document_id=document.id, sha256=sha256, subject=document.title,
+                    details={"reason": reason, "purged": kind, "capture_seq": capture["seq"]},
+                )
+                self.blobs.purge(sha256)
 
     # --- evidence -----------------------------------------------------------------------------
 
@@ -433,9 +580,14 @@ class Archive:
         """The document's evidence package, a zipped BagIt bag in the home's tmp folder: the caller
         moves or removes it. Raises `OriginalUnavailable` when the original is missing or altered."""
         self._check_original(document)
+        attachments = [
+            (f"capture-{c['seq']}{CAPTURE_SUFFIXES[kind]}", c[f"{kind}_sha256"])
+            for c in self.captures(document) if c["document_id"] == document.id
+            for kind in CAPTURE_FILES if c.get(f"{kind}_sha256")
+        ]
         return build_package(
             document, self.store, self.blobs, self.settings.home / "tmp",
-            tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document),
+            tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document), attachments=attachments,
         )
 
     def verify(self) -> VerifyReport:

@@ -34,6 +34,8 @@ class Settings:
     tsa_head_seconds: float = 3600.0  # how often at most the custody log's head is timestamped
     public_url: str | None = None  # base of permalinks in citations, e.g. https://archive.example.org
     secret_params: tuple[str, ...] = SECRET_PARAMS  # query parameters removed from captured URLs
+    screenshots: bool = True  # a full-page PNG of every capture, when a browser is installed
+    browser_path: str | None = None  # Chromium for screenshots; default /usr/bin/chromium or on PATH
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -106,4 +108,6 @@ def _evidence_settings(env: Mapping[str, str]) -> dict[str, object]:
         "public_url": (env.get("ARCHIVE_PUBLIC_URL") or "").rstrip("/") or None,
         "secret_params": SECRET_PARAMS if params is None else
         tuple(p.strip().lower() for p in params.split(",") if p.strip()),
+        "screenshots": (env.get("ARCHIVE_SCREENSHOTS") or "on").strip().lower() not in ("off", "0", "no"),
+        "browser_path": env.get("ARCHIVE_CHROMIUM") or None,
     }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,10 +106,20 @@ def test_a_password_in_a_link_is_never_stored_or_shown(client: TestClient, tmp_p
         assert secret not in text and token not in text and "reporter" not in text
     assert document.metadata["redirects"] and "token=REDACTED" in document.metadata["final_url"]
     home = tmp_path / "home"
-    for path in home.rglob("*"):  # the database, its WAL and every blob
+    for path in home.rglob("*"):  # the database, its WAL and every blob, WARCs and WACZs opened
         if path.is_file():
-            data = path.read_bytes()
-            assert secret.encode() not in data and token.encode() not in data, path
+            for data in expanded(path.read_bytes()):
+                assert secret.encode() not in data and token.encode() not in data, path
+
+
+def expanded(data: bytes) -> list[bytes]:
+    """The bytes, and what a gzip stream or a zip file holds (WARCs are gzipped, a WACZ is a zip)."""
+    if data.startswith(b"\x1f\x8b"):
+        return [data, *expanded(gzip.decompress(data))]
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return [data, *(part for name in archive.namelist() for part in expanded(archive.read(name)))]
+    return [data]
 
 
 def test_a_file_ingest_keeps_its_provenance_as_given(client: TestClient) -> None:

@@ -150,3 +150,4 @@ def test_the_ingest_audit_trail_of_old_becomes_the_chain(tmp_path: Path) -> None
         appended = store.record_event(sha256=None, file="new.txt", status="failed", error="empty")
         assert appended.seq == 3 and appended.prev_hash == entries[-1].hash
         assert check_chain(store.iter_custody()).ok
+

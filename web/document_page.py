@@ -87,6 +87,9 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
     if document is None:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": document_id}, 404)
     cited = archive.citation(document)  # the permalink from ARCHIVE_PUBLIC_URL, never the Host header
+    captures = archive.captures(document, viewer)
+    state = archive.original_state(document)
+    own_shots = [c for c in captures if c.get("screenshot_sha256") and c["document_id"] == document.id]
     return render(request, "document.html", {
         "document": document,
         "doc_lang": html_lang(document.language),
@@ -96,4 +99,8 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         "ocr": document.metadata.get("ocr"),
         "permalink_url": cited.permalink,
         "cited": cited,
+        "original_state": state,
+        "timestamps": archive.trusted_timestamps(document),
+        "captures": captures,
+        "screenshot": own_shots[-1] if own_shots and state != "purged" else None,  # the latest
     })

@@ -34,6 +34,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 SQLITE_MMAP_BYTES = 1 << 30
 CHUNK = 500  # ids per IN (...) clause
+BLOB_DETAILS = ("warc_sha256", "screenshot_sha256", "wacz_sha256", "payload_sha256")  # blobs in details
 CUSTODY_LOCK = 7263512002  # PostgreSQL advisory lock taken to append to the chain, one writer at a time
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -61,6 +62,7 @@ class IngestEvent:
     document_id: str | None
     error: str | None
     at: datetime
+    action: str = "ingest"  # or "capture", "retry"
 
 
 @dataclass(frozen=True)
@@ -336,7 +338,9 @@ class DocumentStore:
             stmt = stmt.where(CustodyRow.status == status)
         with Session(self._engine) as session:
             return [
-                IngestEvent(r.seq, r.sha256, r.subject, r.status or "", r.document_id, r.error, r.at)
+                IngestEvent(
+                    r.seq, r.sha256, r.subject, r.status or "", r.document_id, r.error, r.at, r.action
+                )
                 for r in session.scalars(stmt)
             ]
 
@@ -355,6 +359,17 @@ class DocumentStore:
     def custody_of(self, document_id: str) -> list[CustodyEntry]:
         """The entries about one document, oldest first."""
         stmt = select(CustodyRow).where(CustodyRow.document_id == document_id).order_by(CustodyRow.seq)
+        with Session(self._engine) as session:
+            return [_to_entry(row) for row in session.scalars(stmt)]
+
+    def custody_by_action(self, action: str) -> list[CustodyEntry]:
+        stmt = select(CustodyRow).where(CustodyRow.action == action).order_by(CustodyRow.seq)
+        with Session(self._engine) as session:
+            return [_to_entry(row) for row in session.scalars(stmt)]
+
+    def custody_by_subject(self, subject: str) -> list[CustodyEntry]:
+        """The entries about one file name or URL, oldest first."""
+        stmt = select(CustodyRow).where(CustodyRow.subject == subject).order_by(CustodyRow.seq)
         with Session(self._engine) as session:
             return [_to_entry(row) for row in session.scalars(stmt)]
 
@@ -379,10 +394,15 @@ class DocumentStore:
             return set(conn.scalars(stmt))
 
     def custody_shas(self) -> Iterator[tuple[int, str]]:
-        """(seq, sha256) of the entries that name a blob: originals of failed ingests included."""
-        stmt = select(CustodyRow.seq, CustodyRow.sha256).where(CustodyRow.sha256.is_not(None))
-        with self._engine.connect() as conn:
-            yield from ((row.seq, row.sha256) for row in conn.execute(stmt.order_by(CustodyRow.seq)))
+        """(seq, sha256) of every blob the entries name: originals of failed ingests, and the WARC,
+        screenshot and WACZ of captures (named in the details)."""
+        for entry in self.iter_custody():
+            if entry.sha256:
+                yield entry.seq, entry.sha256
+            for key in BLOB_DETAILS:
+                value = entry.details.get(key)
+                if isinstance(value, str) and _SHA256.fullmatch(value):
+                    yield entry.seq, value
 
     # --- trusted timestamps -------------------------------------------------------------------
 

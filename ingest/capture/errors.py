@@ -28,6 +28,7 @@ class CaptureError(IngestError):
         super().__init__(code, message)
         self.url = url
         self.status = status  # the HTTP status for "http_status", else None
+        self.exchanges: list = []  # the HTTP exchanges made before the failure (for its WARC)
 
     def __repr__(self) -> str:
         return f"CaptureError({self.code!r}, {self.message!r})"

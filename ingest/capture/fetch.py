@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+import zlib
 from datetime import UTC, datetime
 
 import httpx
@@ -12,13 +13,17 @@ import httpx
 from ingest.capture.addresses import check_host, check_peer
 from ingest.capture.errors import CaptureError
 from ingest.capture.mediatype import parse_content_type, resolve_media_type
-from ingest.capture.page import CapturedPage
+from ingest.capture.page import CapturedPage, Exchange
 from ingest.capture.urls import validate_url
 
 DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; evidence-archive-capture/0.1)"
 KEPT_HEADERS = ("content-type", "content-language", "content-disposition", "last-modified", "etag",
                 "server", "date")
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.9,*/*;q=0.8"
+# Only codings undone here, so that the bytes as transferred (kept in the WARC) and the decoded body
+# (the snapshot) are both known.
+_ACCEPT_ENCODING = "gzip, deflate"
+REDIRECT_BODY_MAX = 64 * 1024
 
 
 def capture(
@@ -43,7 +48,8 @@ def capture(
     current = validate_url(url)
     deadline = time.monotonic() + timeout
     redirects: list[str] = []
-    headers = {"User-Agent": user_agent, "Accept": _ACCEPT}
+    exchanges: list[Exchange] = []
+    headers = {"User-Agent": user_agent, "Accept": _ACCEPT, "Accept-Encoding": _ACCEPT_ENCODING}
     try:
         with httpx.Client(headers=headers, follow_redirects=False) as client:
             while True:
@@ -53,12 +59,19 @@ def capture(
                 with client.stream("GET", current, timeout=request_timeout) as response:
                     if public_only:
                         check_peer(response)
+                    at = datetime.now(UTC)
                     if response.status_code in (301, 302, 303, 307, 308):
+                        exchanges.append(_exchange(response, _read_small(response), at))
                         current = _next_hop(response, redirects, max_redirects)
                         continue
-                    captured_at = datetime.now(UTC)
-                    _check_status(response)
-                    content = _read_body(response, max_bytes, deadline, timeout)
+                    captured_at = at
+                    try:
+                        _check_status(response)
+                    except CaptureError as error:  # the error page is kept as evidence of the failure
+                        error.exchanges = [*exchanges, _exchange(response, _read_small(response), at)]
+                        raise
+                    raw, content = _read_body(response, max_bytes, deadline, timeout)
+                    exchanges.append(_exchange(response, raw, at))
                     break
     except httpx.TimeoutException as exc:
         message = f"timed out after {timeout:g} s fetching {current}"
@@ -78,7 +91,34 @@ def capture(
         captured_at=captured_at,
         redirects=redirects,
         charset=charset,
+        exchanges=exchanges,
     )
+
+
+def _exchange(response: httpx.Response, body: bytes, at: datetime) -> Exchange:
+    request = response.request
+    return Exchange(
+        url=str(request.url),
+        method=request.method,
+        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+        http_version=response.http_version,
+        status=response.status_code,
+        reason=response.reason_phrase or "",
+        response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        body=body,
+        at=at,
+    )
+
+
+def _read_small(response: httpx.Response) -> bytes:
+    """A redirect's body, kept for the WARC up to a small limit."""
+    chunks, size = [], 0
+    for chunk in response.iter_raw():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= REDIRECT_BODY_MAX:
+            break
+    return b"".join(chunks)[:REDIRECT_BODY_MAX]
 
 
 def _remaining(deadline: float, timeout: float, url: httpx.URL) -> float:
@@ -115,19 +155,63 @@ def _check_status(response: httpx.Response) -> None:
                            url=str(response.url), status=status)
 
 
-def _read_body(response: httpx.Response, max_bytes: int, deadline: float, timeout: float) -> bytes:
+def _read_body(
+    response: httpx.Response, max_bytes: int, deadline: float, timeout: float
+) -> tuple[bytes, bytes]:
+    """(the body as transferred, the body with its content-coding undone), both within `max_bytes`."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(response, max_bytes, f"declares {int(declared)} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
+    decoder = _Decoder(response)
+    raw: list[bytes] = []
+    decoded: list[bytes] = []
+    raw_size = size = 0
+    for chunk in response.iter_raw():
+        raw_size += len(chunk)
+        piece = decoder.decode(chunk, max_bytes - size + 1)
+        size += len(piece)
+        if raw_size > max_bytes or size > max_bytes:
             raise _too_large(response, max_bytes, "sent more")
-        chunks.append(chunk)
+        raw.append(chunk)
+        decoded.append(piece)
         _remaining(deadline, timeout, response.url)
-    return b"".join(chunks)
+    decoded.append(decoder.flush())
+    return b"".join(raw), b"".join(decoded)
+
+
+class _Decoder:
+    """gzip and deflate undone chunk by chunk, never producing more than asked (no decompression bomb)."""
+
+    def __init__(self, response: httpx.Response):
+        coding = response.headers.get("content-encoding", "").strip().lower()
+        self.url = response.url
+        if coding in ("gzip", "x-gzip"):
+            self._zlib: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._zlib = zlib.decompressobj()
+        elif coding in ("", "identity"):
+            self._zlib = None
+        else:
+            raise CaptureError("connection", f"unsupported content coding {coding!r} from {self.url}",
+                               url=str(self.url))
+        self._first = coding == "deflate"
+
+    def decode(self, chunk: bytes, limit: int) -> bytes:
+        if self._zlib is None:
+            return chunk
+        try:
+            return self._zlib.decompress(self._zlib.unconsumed_tail + chunk, max(limit, 1))
+        except zlib.error as exc:
+            if self._first:  # "deflate" sent as a raw stream without the zlib header
+                self._first, self._zlib = False, zlib.decompressobj(-zlib.MAX_WBITS)
+                return self.decode(chunk, limit)
+            raise CaptureError("connection", f"undecodable response body from {self.url}: {exc}",
+                               url=str(self.url)) from exc
+        finally:
+            self._first = False
+
+    def flush(self) -> bytes:
+        return self._zlib.flush() if self._zlib is not None else b""
 
 
 def _too_large(response: httpx.Response, max_bytes: int, detail: str) -> CaptureError:
