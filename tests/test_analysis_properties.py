@@ -62,3 +62,10 @@ def test_tokens_point_at_their_surface(text):
 @given(st.text(alphabet=CYRILLIC, min_size=1, max_size=10))
 def test_yo_and_ye_are_one_letter(word):
     assert name_key(word.replace("е", "ё")) == name_key(word)
+
+
+def test_cherokee_letters_fold_to_one_lower_case() -> None:
+    """casefold maps Cherokee small letters to capitals; a folded word is lower case all the same."""
+    for text in ("Ꭰ", "ꭰ", "ᏣᎳᎩ"):
+        (token,) = tokenize(text)
+        assert token.word == token.word.lower() and text[token.start:token.end] == token.surface

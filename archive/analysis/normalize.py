@@ -49,7 +49,8 @@ def fold(text: str) -> str:
         text = _strip_stress(text)
     elif not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = text.casefold()
+    # casefold writes Cherokee in its capitals (Ꭰ, for ꭰ), so lower() afterwards: one case for all.
+    text = text.casefold().lower()
     if "ё" in text:
         text = text.replace("ё", "е")
     if "ѐ" in text or "ѝ" in text:
