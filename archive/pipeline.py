@@ -55,6 +55,12 @@ class IngestRequest:
     provenance: Provenance = field(default_factory=Provenance)
     metadata: dict | None = None
     access: AccessLevel = AccessLevel.PUBLIC
+    actor: str = ""  # the signed-in user who asked, for the custody log; provenance says what they typed
+
+    @property
+    def who(self) -> str:
+        """Who the custody log names: the signed-in user, else who the provenance says ingested."""
+        return self.actor or self.provenance.ingested_by
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ class Ingestor:
             return self.failed(label, IngestError("too_large", f"larger than the {limit_mb} MB limit"))
         # A blob new to the store cannot have a document yet (a race is caught when the row is added).
         existing = None if blob.created else self.store.get_by_sha256(blob.sha256)
-        actor = request.provenance.ingested_by
+        actor = request.who
         if existing is not None:
             return self._duplicate(label, existing, actor)
         hints = _extraction_hints(page)
@@ -158,7 +164,7 @@ class Ingestor:
             warc = None
             if self.archiver is not None:
                 warc = self.archiver.keep_failure(error.exchanges, url, lambda u: redact_url(u, secrets))
-            return self.failed(label, safe, warc, actor=request.provenance.ingested_by, action=action,
+            return self.failed(label, safe, warc, actor=request.who, action=action,
                                details={**attempt, "code": error.code, "http_status": error.status})
         page = replace(
             page,
@@ -201,7 +207,7 @@ class Ingestor:
             warc = files.warc
         entry = self.store.record_event(
             sha256=warc, file=label, status=result.status, document_id=result.id, error=result.error,
-            action=action, actor=request.provenance.ingested_by, details=details,
+            action=action, actor=request.who, details=details,
         )
         result.capture = {"custody_seq": entry.seq, **{k: v for k, v in details.items() if k in (
             "warc_sha256", "screenshot_sha256", "wacz_sha256", "missing", "screenshot_ms")}}
@@ -234,9 +240,9 @@ class Ingestor:
             access=request.access,
         )
         try:
-            document = self.store.add(document, event_file=label)
+            document = self.store.add(document, event_file=label, actor=request.who)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
-            return self._duplicate(label, duplicate.existing, provenance.ingested_by)
+            return self._duplicate(label, duplicate.existing, request.who)
         self.on_created(document)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title

@@ -600,12 +600,16 @@ class Archive:
 
 
 def _on_behalf(request: IngestRequest, by: Principal) -> IngestRequest:
-    """Writes are for archivists and admins; a signed-in user is who ingested, unless they said who."""
+    """Writes are for archivists and admins. The custody log names the signed-in user; the provenance
+    keeps who they said ingested, and names them when they said nobody."""
     if not by.can_write:
         raise NotAllowed("Only archivists and admins may add to the archive.")
-    if by is SYSTEM or request.provenance.ingested_by:
+    if by is SYSTEM:
         return request
-    return replace(request, provenance=replace(request.provenance, ingested_by=by.name))
+    provenance = request.provenance
+    if not provenance.ingested_by:
+        provenance = replace(provenance, ingested_by=by.name)
+    return replace(request, provenance=provenance, actor=by.name)
 
 
 def _custody_actions(changed: dict[str, dict]) -> dict[str, dict[str, dict]]:

@@ -201,3 +201,15 @@ def test_only_an_admin_purges_and_the_log_keeps_the_hash_and_reason(client: Test
     assert entry.details["reason"] == "court order 12/2025"
     report = archive.verify()
     assert report.ok, report.as_json()  # a purge is no missing original
+
+
+def test_the_custody_log_names_the_signed_in_user_whatever_the_form_says(client: TestClient) -> None:
+    archive = client.app.state.archive
+    bearer = {"Authorization": f"Bearer {archive.accounts.create_token(NAME)[1]}"}
+    files = {"file": ("note.txt", b"A note about a picket in Oral, archived for a colleague.")}
+    created = client.post("/api/documents", files=files, data={"ingested_by": "A. Colleague"}, headers=bearer)
+    assert created.status_code == 201
+    record = client.get(f"/api/documents/{created.json()['id']}").json()
+    assert record["provenance"]["ingested_by"] == "A. Colleague"
+    (entry,) = archive.store.custody_of(record["id"])
+    assert entry.actor == NAME

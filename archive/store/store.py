@@ -106,11 +106,11 @@ class DocumentStore:
 
     # --- documents ----------------------------------------------------------------------------
 
-    def add(self, doc: Document, event_file: str | None = None) -> Document:
+    def add(self, doc: Document, event_file: str | None = None, actor: str | None = None) -> Document:
         """Stores a new document (an empty id gets a fresh one) and returns it as stored.
 
-        With `event_file`, the "created" custody entry is written in the same transaction, naming the
-        provenance's "ingested by" as its actor.
+        With `event_file`, the "created" custody entry is written in the same transaction, naming
+        ``actor`` (by default the provenance's "ingested by").
         Raises DuplicateDocument carrying the existing document when its original is already archived,
         also when another thread or process stored it a moment earlier.
         """
@@ -126,8 +126,9 @@ class DocumentStore:
                 session.add(_to_row(doc, now))
                 if event_file is not None:
                     session.flush()  # the document row first: a duplicate fails before the chain grows
+                    who = doc.provenance.ingested_by if actor is None else actor
                     _append(session, CustodyEntry(
-                        seq=0, at=now, action="ingest", actor=doc.provenance.ingested_by, status="created",
+                        seq=0, at=now, action="ingest", actor=who, status="created",
                         document_id=doc.id, sha256=doc.sha256, subject=event_file,
                     ))
         except IntegrityError:
