@@ -5,22 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from archive.domain import Document
+from archive.evidence import metadata_json
 
 
 def document_json(document: Document, include_text: bool = True) -> dict:
     answer = {
-        "id": document.id,
-        "kind": str(document.kind),
-        "title": document.title,
-        "language": document.language,
-        "sha256": document.sha256,
-        "size": document.size,
-        "media_type": document.media_type,
-        "original_name": document.original_name,
-        "ingested_at": document.ingested_at.isoformat(),
-        "provenance": asdict(document.provenance),
-        "metadata": document.metadata,
-        "access": str(document.access),
+        **metadata_json(document),  # the record as the evidence package describes it
         "indexed": document.indexed,
         "withdrawn": document.withdrawn,
         "spans": [asdict(span) for span in document.spans],
