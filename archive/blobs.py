@@ -109,6 +109,13 @@ class BlobStore:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
 
+    def size_of(self, sha256: str) -> int:
+        """The size of a kept blob in bytes; 0 when it is not there."""
+        try:
+            return self.path_of(sha256).stat().st_size
+        except FileNotFoundError:
+            return 0
+
     def purge(self, sha256: str) -> bool:
         """Deletes a blob for good (an admin's decision, recorded in the custody log first)."""
         path = self.path_of(sha256)

@@ -56,6 +56,7 @@ class IngestRequest:
     metadata: dict | None = None
     access: AccessLevel = AccessLevel.PUBLIC
     actor: str = ""  # the signed-in user who asked, for the custody log; provenance says what they typed
+    max_bytes: int | None = None  # what is left of the user's upload quota, when it is below the limit
 
     @property
     def who(self) -> str:
@@ -119,9 +120,15 @@ class Ingestor:
         first = stream.read(1)
         if not first:
             return self.failed(label, IngestError("empty", "the file is empty"))
+        quota_bound = request.max_bytes is not None and request.max_bytes < self.max_bytes
+        limit = request.max_bytes if quota_bound else self.max_bytes
         try:
-            blob = self.blobs.put_stream(_Prefixed(first, stream), max_bytes=self.max_bytes)
+            blob = self.blobs.put_stream(_Prefixed(first, stream), max_bytes=limit)
         except BlobTooLarge:
+            if quota_bound:
+                left = f"{limit / 1024**2:.1f} MB"
+                error = IngestError("quota", f"over what is left of your upload quota ({left})")
+                return self.failed(label, error)
             limit_mb = self.max_bytes // (1024 * 1024)
             return self.failed(label, IngestError("too_large", f"larger than the {limit_mb} MB limit"))
         # A blob new to the store cannot have a document yet (a race is caught when the row is added).

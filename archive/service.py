@@ -211,7 +211,7 @@ class Archive:
     def ingest_upload(
         self, stream: BinaryIO, filename: str, request: IngestRequest, by: Principal = SYSTEM
     ) -> IngestResult:
-        request = _on_behalf(request, by)
+        request = _quota_left(_on_behalf(request, by), self.quota_left(by))
         with self._writes:
             try:
                 return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
@@ -228,7 +228,7 @@ class Archive:
         )
 
     def capture(self, url: str, request: IngestRequest, by: Principal = SYSTEM) -> IngestResult:
-        request = _on_behalf(request, by)
+        request = _quota_left(_on_behalf(request, by), self.quota_left(by))
         with self._writes:
             try:
                 return self._stamped(self.ingestor.capture(url, request, self._capture_limits))
@@ -322,6 +322,15 @@ class Archive:
         if state != "ok":
             raise OriginalUnavailable(document, state)
         return CAPTURE_FILES[kind], self.blobs.open_verified(sha256)
+
+    def quota_left(self, by: Principal) -> int | None:
+        """Bytes ``by`` may still add (None: no quota applies). What counts is every original their
+        ingests and captures kept, the failed ones whose bytes stay as evidence included."""
+        quota = self.settings.user_quota_bytes
+        if by is SYSTEM or not quota:
+            return None
+        used = sum(self.blobs.size_of(sha256) for sha256 in self.store.shas_kept_for(by.name))
+        return quota - used
 
     # --- trusted timestamps -------------------------------------------------------------------
 
@@ -597,6 +606,10 @@ class Archive:
         anchors = verify_timestamps(self.store, self.notary, report)
         verify_custody(self.store, anchors, report)
         return report
+
+
+def _quota_left(request: IngestRequest, left: int | None) -> IngestRequest:
+    return request if left is None else replace(request, max_bytes=max(left, 0))
 
 
 def _on_behalf(request: IngestRequest, by: Principal) -> IngestRequest:

@@ -20,6 +20,9 @@ class Settings:
     elasticsearch_index: str = "archive"  # the alias searched; versioned indices sit behind it
     database_url: str | None = None  # default: SQLite in the home directory
     max_upload_bytes: int = 2 * 1024**3  # an upload or a file over this fails, and nothing of it is kept
+    # What one user's uploads and captures may add up to, failed ones whose original is kept included;
+    # 0: no quota. The command line, run by whoever holds the data directory, has none.
+    user_quota_bytes: int = 10 * 1024**3
     capture_timeout_seconds: float = 20.0  # a whole capture, every redirect hop included
     capture_max_bytes: int = 50 * 1024**2  # a captured response body over this fails the capture
     # Link capture may reach loopback and private addresses: right for one researcher's machine;
@@ -70,6 +73,7 @@ def load_settings(**overrides: object) -> Settings:
         index_retry_seconds=_number(env, "ARCHIVE_INDEX_RETRY_SECONDS", 60.0),
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),
+        user_quota_bytes=int(_number(env, "ARCHIVE_USER_QUOTA_MB", 10240) * 1024**2),
         capture_max_bytes=int(_number(env, "ARCHIVE_CAPTURE_MAX_MB", 50) * 1024**2),
         **_evidence_settings(env),
     ).with_overrides(**overrides)

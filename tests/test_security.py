@@ -3,6 +3,7 @@ attacker and as an archivist would try them."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 
@@ -213,3 +214,21 @@ def test_the_custody_log_names_the_signed_in_user_whatever_the_form_says(client:
     assert record["provenance"]["ingested_by"] == "A. Colleague"
     (entry,) = archive.store.custody_of(record["id"])
     assert entry.actor == NAME
+
+
+def test_a_users_uploads_stop_at_their_quota_failed_ones_kept_included(tmp_path) -> None:
+    settings = load_settings(home=tmp_path / "home").with_overrides(user_quota_bytes=3000)
+    app = create_app(settings)
+    accounts = app.state.archive.accounts
+    accounts.add_user(NAME, "archivist", PASSWORD)
+    bearer = {"Authorization": f"Bearer {accounts.create_token(NAME)[1]}"}
+    with TestClient(app) as client:
+        kept_failure = client.post("/api/documents", headers=bearer,
+                                   files={"file": ("broken.pdf", b"%PDF-1.7 not really a PDF " * 40)})
+        assert kept_failure.status_code == 422  # the original stays as evidence of the attempt: 1,040 bytes
+        report, another = b"A report on Oral. " * 80, b"Another report. " * 80
+        ok = client.post("/api/documents", headers=bearer, files={"file": ("a.txt", report)})
+        assert ok.status_code == 201  # 1,440 bytes: 2,480 of 3,000 used
+        over = client.post("/api/documents", headers=bearer, files={"file": ("b.txt", another)})
+        assert over.status_code == 422 and "quota" in over.json()["error"]
+        assert not client.app.state.archive.blobs.exists(hashlib.sha256(another).hexdigest())

@@ -388,6 +388,17 @@ class DocumentStore:
             row = session.scalars(select(CustodyRow).order_by(CustodyRow.seq.desc()).limit(1)).first()
             return _to_entry(row) if row else None
 
+    def shas_kept_for(self, actor: str) -> set[str]:
+        """The originals an actor's ingests and captures kept, failed ones included (a user's quota)."""
+        stmt = select(CustodyRow.sha256).where(
+            CustodyRow.actor == actor,
+            CustodyRow.action.in_(("ingest", "capture", "retry")),
+            CustodyRow.status.in_(("created", "failed")),
+            CustodyRow.sha256.is_not(None),
+        )
+        with self._engine.connect() as conn:
+            return set(conn.scalars(stmt))
+
     def purged_shas(self) -> set[str]:
         """Blobs an admin purged: their custody entries keep the hash and the reason."""
         stmt = select(CustodyRow.sha256).where(CustodyRow.action == "delete", CustodyRow.sha256.is_not(None))
