@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ingest.extract.cleanup import clean_text
 from ingest.ruling import ruling_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,7 @@ def load(name: str) -> list[tuple[str, str, dict]]:
 def measure(rows: list[tuple[str, str, dict]]) -> dict[tuple[str, str], Tally]:
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     for language, text, truth in rows:
-        found = ruling_metadata(text)
+        found = ruling_metadata(clean_text(text))
         for field in FIELDS:
             for key in ((field, language), (field, "all")):
                 tallies[key].add(truth.get(field), found.get(field))
@@ -86,7 +87,7 @@ def measure(rows: list[tuple[str, str, dict]]) -> dict[tuple[str, str], Tally]:
 def misses(rows: list[tuple[str, str, dict]]) -> list[str]:
     lines = []
     for _language, text, truth in rows:
-        found = ruling_metadata(text)
+        found = ruling_metadata(clean_text(text))
         for field in FIELDS:
             if _items(truth.get(field)) != _items(found.get(field)):
                 lines.append(f"  {field}: expected {truth.get(field)!r}, found {found.get(field)!r}")
