@@ -8,8 +8,7 @@ from archive.domain import Kind, LanguageSpan
 from ingest.extract import Extracted
 from ingest.kind import guess_kind, ruling_metadata
 from ingest.langid import detect_document
-
-TITLE_MAX = 200
+from ingest.title import TITLE_MAX, first_line_title, is_chrome, ruling_title
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def prepare(
         metadata = {**ruling_metadata(extracted.text), **metadata}
     return Prepared(
         text=extracted.text,
-        title=_title(title, extracted, filename),
+        title=_title(title, extracted, filename, kind, metadata),
         language=language,
         spans=spans,
         kind=kind,
@@ -45,12 +44,23 @@ def prepare(
     )
 
 
-def _title(given: str | None, extracted: Extracted, filename: str) -> str:
+def _title(given: str | None, extracted: Extracted, filename: str, kind: Kind, metadata: dict) -> str:
+    """The archivist's title, else the document's own, else (a ruling) court, case number and date,
+    else its first line of words."""
     if given and given.strip():
         return " ".join(given.split())[:TITLE_MAX]
-    if extracted.title and extracted.title.strip():
-        return " ".join(extracted.title.split())[:TITLE_MAX]
-    for line in extracted.text.splitlines():
-        if line.strip():
-            return " ".join(line.split())[:TITLE_MAX]
-    return filename
+    if own := _own_title(extracted):
+        return own
+    if kind == Kind.RULING and (composed := ruling_title(metadata)):
+        return composed
+    return first_line_title(extracted.text) or filename
+
+
+def _own_title(extracted: Extracted) -> str | None:
+    """A title the document states (HTML, PDF or Word metadata, a Markdown heading), not its first line
+    read as one, which for a ruling is the court's name shared by all its rulings, and never chrome."""
+    title = " ".join((extracted.title or "").split())
+    first = next((" ".join(line.split()) for line in extracted.text.splitlines() if line.strip()), "")
+    if not title or is_chrome(title) or title == first[: len(title)]:
+        return None
+    return title[:TITLE_MAX]
