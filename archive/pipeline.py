@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from archive.blobs import BlobStore, BlobTooLarge
+from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge
 from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from ingest.capture import CapturedPage, CaptureError, capture
@@ -41,6 +41,7 @@ class IngestResult:
     kind: str | None = None
     title: str | None = None
     error: str | None = None
+    code: str | None = None  # the failure's IngestError code: "disk_full", "unsupported_format" …
 
     def as_json(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None or k in ("id", "sha256")}
@@ -110,6 +111,9 @@ class Ingestor:
         except BlobTooLarge:
             limit_mb = self.max_bytes // (1024 * 1024)
             return self.failed(label, IngestError("too_large", f"larger than the {limit_mb} MB limit"))
+        except BlobStoreFull as full:
+            actor = request.provenance.ingested_by
+            return self.failed(label, IngestError("disk_full", str(full)), actor=actor)
         # A blob new to the store cannot have a document yet (a race is caught when the row is added).
         existing = None if blob.created else self.store.get_by_sha256(blob.sha256)
         actor = request.provenance.ingested_by
@@ -220,7 +224,7 @@ class Ingestor:
     ) -> IngestResult:
         message = str(error)
         self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor)
-        return IngestResult(label, "failed", None, sha256, error=message)
+        return IngestResult(label, "failed", None, sha256, error=message, code=error.code)
 
 
 class _Prefixed(io.RawIOBase):

@@ -32,7 +32,8 @@ from archive.settings import Settings
 from archive.store import DocumentStore
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
-from ingest.files import walk
+from ingest.errors import IngestError
+from ingest.files import Refused, walk
 
 __all__ = [  # what the faces use: this module is all they import of the archive's workings
     "Archive",
@@ -148,10 +149,9 @@ class Archive:
     def ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index)
 
-    @staticmethod
-    def files(paths: Iterable[Path]) -> list[Path]:
+    def files(self, paths: Iterable[Path]) -> list[Path | Refused]:
         """The files `ingest_paths` would take from these paths, folders walked, in its order."""
-        return list(walk(paths))
+        return list(walk(paths, self.settings.follow_links))
 
     def ingest_paths(
         self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM
@@ -159,13 +159,19 @@ class Archive:
         """Ingests files and folders one file at a time; indexes in batches."""
         request = _on_behalf(request, by)
         try:
-            for path in walk(paths):
+            for path in walk(paths, self.settings.follow_links):
                 with self._writes:
-                    result = self._stamped(self.ingestor.ingest_path(path, request))
+                    result = self._stamped(self._ingest_found(path, request))
                 yield result
         finally:
             with self._writes:
                 self._finish_writes()
+
+    def _ingest_found(self, path: Path | Refused, request: IngestRequest) -> IngestResult:
+        if isinstance(path, Refused):
+            error = IngestError(path.code, path.reason)
+            return self.ingestor.failed(str(path.path), error, actor=request.provenance.ingested_by)
+        return self.ingestor.ingest_path(path, request)
 
     def ingest_upload(
         self, stream: BinaryIO, filename: str, request: IngestRequest, by: Principal = SYSTEM
