@@ -29,7 +29,7 @@ from archive.search.parser import parse_query
 from archive.search.planner import plan
 from archive.search.request import SearchRequest
 from archive.settings import Settings
-from archive.store import DocumentStore
+from archive.store import DocumentStore, MemberLink
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
 from ingest.errors import IngestError
@@ -346,6 +346,24 @@ class Archive:
         document = self.store.get(document_id)
         return document if document is not None and viewer.can_read(document) else None
 
+    def family(self, document: Document, viewer: Principal = SYSTEM) -> Family:
+        """The containers ``document`` was found in and the members it holds, each with its path, of those
+        ``viewer`` may see."""
+        containers = self.store.containers_of(document.id)
+        members = self.store.members_of(document.id)
+        ids = [link.container_id for link in containers] + [link.member_id for link in members]
+        found = self.store.get_many(ids)
+
+        def relatives(links: list[MemberLink], key: str) -> list[Relative]:
+            shown = []
+            for link in links:
+                relative = found.get(getattr(link, key))
+                if relative is not None and viewer.can_read(relative):
+                    shown.append(Relative(relative.id, relative.title, link.path))
+            return shown
+
+        return Family(relatives(containers, "container_id"), relatives(members, "member_id"))
+
     def open_original(
         self, document_id: str, viewer: Principal = SYSTEM
     ) -> tuple[Document, Iterator[bytes]] | None:
@@ -445,6 +463,27 @@ class Archive:
         anchors = verify_timestamps(self.store, self.notary, report)
         verify_custody(self.store, anchors, report)
         return report
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A container or member of a document: its id, title and the member's path inside the container."""
+
+    id: str
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Family:
+    containers: list[Relative]  # what the document was found in (a ZIP, an e-mail)
+    members: list[Relative]  # what it holds (files, attachments)
+
+    def as_json(self) -> dict:
+        return {
+            "containers": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.containers],
+            "members": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.members],
+        }
 
 
 def _on_behalf(request: IngestRequest, by: Principal) -> IngestRequest:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archive.domain import Kind, LanguageSpan
 from ingest.extract import Extracted
+from ingest.extract.members import Member
 from ingest.kind import guess_kind, ruling_metadata
 from ingest.langid import detect_document
 from ingest.title import TITLE_MAX, first_line_title, is_chrome, ruling_title
@@ -22,6 +24,7 @@ class Prepared:
     kind: Kind
     media_type: str
     metadata: dict
+    members: Iterator[Member] | None = None  # what a container holds, for the pipeline to store
 
 
 def prepare(
@@ -41,6 +44,7 @@ def prepare(
         kind=kind,
         media_type=extracted.media_type,
         metadata=metadata,
+        members=extracted.members,
     )
 
 

@@ -96,4 +96,5 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         "ocr": document.metadata.get("ocr"),
         "permalink_url": cited.permalink,
         "cited": cited,
+        "family": archive.family(document, viewer),
     })

@@ -117,7 +117,7 @@ def read(document_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
     document = archive.document(document_id, viewer)
     if document is None:
         raise _not_found(document_id)
-    return document_json(document)
+    return {**document_json(document), "family": archive.family(document, viewer).as_json()}
 
 
 @router.get("/{document_id}/original", response_class=StreamingResponse)
