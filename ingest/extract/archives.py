@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.errors import IngestError
-from ingest.extract.members import Budget, Member, listing, unsafe_path
+from ingest.extract.members import Budget, Member, container, unsafe_path
 from ingest.extract.result import Extracted
 
 ZIP = "application/zip"
@@ -24,13 +24,7 @@ def extract_zip(path: Path, name: str) -> Extracted:
             files = [info.filename for info in archive.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise IngestError("corrupt_zip", f"The file is a damaged ZIP archive ({error}).") from error
-    return Extracted(
-        text=listing(f"ZIP archive {name}: {len(files):,} files", files),
-        title=None,
-        media_type=ZIP,
-        metadata={"member_count": len(files)},
-        members=_zip_members(path, name),
-    )
+    return container(f"ZIP archive {name}", files, ZIP, _zip_members(path, name))
 
 
 def _zip_members(path: Path, name: str) -> Iterator[Member]:
@@ -63,13 +57,7 @@ def extract_tar(path: Path, name: str) -> Extracted:
             files = [member.name for member in archive.getmembers() if not member.isdir()]
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise IngestError("corrupt_tar", f"The file is a damaged TAR archive ({error}).") from error
-    return Extracted(
-        text=listing(f"TAR archive {name}: {len(files):,} files", files),
-        title=None,
-        media_type=TAR,
-        metadata={"member_count": len(files)},
-        members=_tar_members(path, name),
-    )
+    return container(f"TAR archive {name}", files, TAR, _tar_members(path, name))
 
 
 def _tar_members(path: Path, name: str) -> Iterator[Member]:

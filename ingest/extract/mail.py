@@ -18,7 +18,7 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.extract.cleanup import clean_text
 from ingest.extract.html import extract_html
-from ingest.extract.members import Budget, Member, listing
+from ingest.extract.members import Member, bounded, container
 from ingest.extract.result import Extracted
 
 EML = "message/rfc822"
@@ -85,25 +85,19 @@ def _body_text(message: EmailMessage) -> str:
 
 
 def _attachments(message: EmailMessage, name: str) -> Iterator[Member]:
-    budget = Budget(name)
-    for number, part in enumerate(message.iter_attachments(), start=1):
-        path = part.get_filename() or f"attachment-{number}"
-        payload = part.get_payload(decode=True)
-        if part.get_content_type() == EML and payload is None:  # an attached message
-            inner = part.get_payload()
-            payload = inner[0].as_bytes() if isinstance(inner, list) and inner else None
-            path = path if path != f"attachment-{number}" else f"message-{number}.eml"
-        if not payload:
-            yield Member(
-                path, error=IngestError("corrupt_member", f"the attachment {path} could not be decoded")
-            )
-            continue
-        if refused := budget.admit(path, len(payload)):
-            yield Member(path, error=refused)
-            if budget.over_count:
-                return
-            continue
-        yield Member(path, payload)
+    parts = enumerate(message.iter_attachments(), start=1)
+    return bounded(name, (_attachment(part, number) for number, part in parts))
+
+
+def _attachment(part: EmailMessage, number: int) -> tuple[str, bytes | None]:
+    """An attachment's file name and decoded bytes; an attached message is its own bytes."""
+    path = part.get_filename() or f"attachment-{number}"
+    payload = part.get_payload(decode=True)
+    if part.get_content_type() == EML and payload is None:
+        inner = part.get_payload()
+        payload = inner[0].as_bytes() if isinstance(inner, list) and inner else None
+        path = part.get_filename() or f"message-{number}.eml"
+    return path, payload
 
 
 def extract_mbox(path: Path, name: str) -> Extracted:
@@ -114,28 +108,14 @@ def extract_mbox(path: Path, name: str) -> Extracted:
         box.close()
     if not subjects:
         raise IngestError("malformed_email", "The mailbox holds no message.")
-    return Extracted(
-        text=listing(f"Mailbox {name}: {len(subjects):,} messages", subjects),
-        title=None,
-        media_type=MBOX,
-        metadata={"member_count": len(subjects)},
-        members=_mbox_messages(path, name),
-    )
+    return container(f"Mailbox {name}", subjects, MBOX, _mbox_messages(path, name))
 
 
 def _mbox_messages(path: Path, name: str) -> Iterator[Member]:
-    budget = Budget(name)
     box = mailbox.mbox(path, create=False)
     try:
-        for number, message in enumerate(box, start=1):
-            data = message.as_bytes()
-            member = f"message-{number}.eml"
-            if refused := budget.admit(member, len(data)):
-                yield Member(member, error=refused)
-                if budget.over_count:
-                    return
-                continue
-            yield Member(member, data)
+        messages = ((f"message-{n}.eml", message.as_bytes()) for n, message in enumerate(box, start=1))
+        yield from bounded(name, messages)
     finally:
         box.close()
 
@@ -173,14 +153,4 @@ def extract_msg(path: Path, name: str) -> Extracted:
 
 
 def _msg_attachments(attachments: list[tuple[str, object]], name: str) -> Iterator[Member]:
-    budget = Budget(name)
-    for path, data in attachments:
-        if not isinstance(data, bytes) or not data:
-            yield Member(path, error=IngestError("corrupt_member", f"the attachment {path} holds no file"))
-            continue
-        if refused := budget.admit(path, len(data)):
-            yield Member(path, error=refused)
-            if budget.over_count:
-                return
-            continue
-        yield Member(path, data)
+    return bounded(name, ((path, data if isinstance(data, bytes) else None) for path, data in attachments))

@@ -4,11 +4,12 @@ it cannot be taken out. The pipeline stores every member as a document of its ow
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ingest.errors import IngestError
 from ingest.extract import limits
+from ingest.extract.result import Extracted
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,33 @@ class Budget:
     @property
     def over_count(self) -> bool:
         return self.members > limits.MAX_MEMBERS
+
+
+def bounded(container: str, items: Iterable[tuple[str, bytes | None]]) -> Iterator[Member]:
+    """Members from (path, bytes) pairs, within the container's bounds; past the count bound one
+    refusal stands for all the rest."""
+    budget = Budget(container)
+    for path, data in items:
+        if not data:
+            yield Member(path, error=IngestError("corrupt_member", f"{path} holds no readable file"))
+            continue
+        if refused := budget.admit(path, len(data)):
+            yield Member(path, error=refused)
+            if budget.over_count:
+                return
+            continue
+        yield Member(path, data)
+
+
+def container(what: str, paths: list[str], media_type: str, members: Iterator[Member]) -> Extracted:
+    """A container's own document: the list of what it holds, and its members to be stored."""
+    return Extracted(
+        text=listing(f"{what}: {len(paths):,} members", paths),
+        title=None,
+        media_type=media_type,
+        metadata={"member_count": len(paths)},
+        members=members,
+    )
 
 
 def listing(title: str, paths: list[str]) -> str:
