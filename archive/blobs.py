@@ -58,6 +58,16 @@ class BlobTooLarge(Exception):
         self.max_bytes = max_bytes
 
 
+class BlobStoreFull(Exception):
+    """The disk of the blob store has no room left (or the quota is used up); nothing was kept."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"the blob store's disk is full ({error.strerror}); nothing of the file was kept")
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -85,8 +95,17 @@ class BlobStore:
     def put_stream(self, stream: BinaryIO, max_bytes: int | None = None) -> StoredBlob:
         """Stores everything `stream` yields, reading it in chunks; never holds the whole file in memory.
 
-        Raises BlobTooLarge (and keeps nothing) as soon as more than `max_bytes` have been read.
+        Raises BlobTooLarge (and keeps nothing) as soon as more than `max_bytes` have been read, and
+        BlobStoreFull (keeping nothing either: the partial temp file is removed) when the disk fills up.
         """
+        try:
+            return self._put(stream, max_bytes)
+        except OSError as error:
+            if error.errno in _FULL:
+                raise BlobStoreFull(error) from error
+            raise
+
+    def _put(self, stream: BinaryIO, max_bytes: int | None) -> StoredBlob:
         fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=self.tmp_dir)
         tmp = Path(tmp_name)
         try:

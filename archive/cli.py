@@ -136,13 +136,13 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _progress(paths: list[Path], enabled: bool) -> tuple[list[Path], tqdm]:
-    files = Archive.files(paths)
+def _progress(archive: Archive, paths: list[Path], enabled: bool) -> tuple[list, tqdm]:
+    files = archive.files(paths)
     return files, tqdm(total=len(files), unit="file", disable=not enabled, file=sys.stderr)
 
 
 def cmd_ingest(archive: Archive, args: argparse.Namespace) -> int:
-    files, bar = _progress(args.paths, sys.stderr.isatty())
+    files, bar = _progress(archive, args.paths, sys.stderr.isatty())
     try:
         metadata = given_metadata({
             "court": args.court, "case_number": args.case_number, "decision_date": args.decision_date,
@@ -150,7 +150,8 @@ def cmd_ingest(archive: Archive, args: argparse.Namespace) -> int:
         })
     except InvalidChange as error:  # every file fails with the reason, as the contract says
         for path in files:
-            _print_result(IngestResult(str(path), "failed", error=str(error)), args.json, print)
+            label = str(getattr(path, "path", path))
+            _print_result(IngestResult(label, "failed", error=str(error)), args.json, print)
         return 1
     request = IngestRequest(
         kind=Kind(args.kind) if args.kind else None,

@@ -11,7 +11,7 @@ from datetime import date
 
 from archive.domain import LANGUAGES, MIXED, UNKNOWN, AccessLevel, Document, Kind
 
-RULING_FIELDS = ("court", "case_number", "decision_date", "articles")
+RULING_FIELDS = ("court", "case_number", "decision_date", "articles", "judge")
 MEDIA_FIELDS = ("publisher", "published_date")
 EDITABLE_METADATA = (*RULING_FIELDS, *MEDIA_FIELDS)
 DATE_FIELDS = frozenset({"decision_date", "published_date"})

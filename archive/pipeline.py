@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from archive.blobs import BlobStore, BlobTooLarge
+from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge
 from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.web_capture import WebArchiver
@@ -28,6 +29,8 @@ from ingest.capture.urls import redact_text, redact_url
 from ingest.errors import IngestError
 from ingest.extract import extract
 from ingest.extract.htmlmeta import host_of
+from ingest.extract.limits import MAX_NESTING
+from ingest.extract.members import Member
 from ingest.prepare import Prepared, prepare
 from ingest.sniff import HTML
 
@@ -43,9 +46,15 @@ class IngestResult:
     title: str | None = None
     error: str | None = None
     capture: dict | None = None  # for a capture: its custody entry, the files it left, what is missing
+    code: str | None = None  # the failure's IngestError code: "disk_full", "unsupported_format" …
+    members: list[IngestResult] = field(default_factory=list)  # of a container, each with its path
 
     def as_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None or k in ("id", "sha256")}
+        shown = {k: v for k, v in asdict(self).items() if (v is not None or k in ("id", "sha256"))}
+        shown.pop("members", None)
+        if self.members:
+            shown["members"] = [member.as_json() for member in self.members]
+        return shown
 
 
 @dataclass(frozen=True)
@@ -114,8 +123,10 @@ class Ingestor:
         request: IngestRequest,
         label: str | None = None,
         page: CapturedPage | None = None,
+        depth: int = 0,
     ) -> IngestResult:
-        """Keeps the original, then its document; ``page`` is the capture the bytes came from, if any."""
+        """Keeps the original, then its document, then (a container) each of its members; ``page`` is the
+        capture the bytes came from, if any; ``depth`` how many containers this one is inside."""
         label = label or filename
         first = stream.read(1)
         if not first:
@@ -131,6 +142,9 @@ class Ingestor:
                 return self.failed(label, error)
             limit_mb = self.max_bytes // (1024 * 1024)
             return self.failed(label, IngestError("too_large", f"larger than the {limit_mb} MB limit"))
+        except BlobStoreFull as full:
+            actor = request.provenance.ingested_by
+            return self.failed(label, IngestError("disk_full", str(full)), actor=actor)
         # A blob new to the store cannot have a document yet (a race is caught when the row is added).
         existing = None if blob.created else self.store.get_by_sha256(blob.sha256)
         actor = request.who
@@ -145,7 +159,49 @@ class Ingestor:
         metadata = {**prepared.metadata, **(request.metadata or {})}
         if page is not None:  # a file served on the web was published by its host, unless it says otherwise
             metadata.setdefault("publisher", host_of(page.final_url))
-        return self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request)
+        result = self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request)
+        if prepared.members is not None and result.status == "created" and result.id:
+            result.members = self._expand(result.id, label, prepared.members, request, depth)
+        return result
+
+    def _expand(
+        self, container_id: str, label: str, members: Iterator[Member], request: IngestRequest, depth: int
+    ) -> list[IngestResult]:
+        """Stores each member as a document linked to its container; a member that cannot be taken out
+        fails alone with the reason (its bytes kept when it had any), and the rest go on."""
+        actor = request.provenance.ingested_by
+        if depth >= MAX_NESTING:
+            error = IngestError(
+                "too_deep", f"nested {depth} containers deep: its members are not expanded (they stay in its "
+                "original)")  # fmt: skip
+            return [self.failed(label, error, actor=actor)]
+        member_request = replace(request, title=None, metadata=None)
+        results: list[IngestResult] = []
+        try:
+            for member in members:
+                member_label = f"{label}!/{member.path}"
+                if member.error is not None:
+                    sha256 = self._keep(member.data) if member.data else None
+                    results.append(self.failed(member_label, member.error, sha256, actor))
+                    continue
+                result = self.ingest_stream(
+                    io.BytesIO(member.data or b""), posixpath.basename(member.path) or member.path,
+                    member_request, label=member_label, depth=depth + 1,
+                )  # fmt: skip
+                if result.id:
+                    self.store.add_member(container_id, result.id, member.path)
+                results.append(result)
+        except Exception as error:  # a container damaged past some member: the ones before are kept
+            broken = IngestError("corrupt_container", f"the rest of the members could not be read ({error})")
+            results.append(self.failed(label, broken, actor=actor))
+        return results
+
+    def _keep(self, data: bytes) -> str | None:
+        """The original of a member that is not made a document is still kept and hashed."""
+        try:
+            return self.blobs.put_bytes(data).sha256
+        except BlobStoreFull:
+            return None
 
     def capture(
         self, url: str, request: IngestRequest, limits: CaptureLimits, retry_of: int | None = None
@@ -283,7 +339,7 @@ class Ingestor:
         message = str(error)
         self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor,
                                 action=action, details=details)
-        return IngestResult(label, "failed", None, sha256, error=message)
+        return IngestResult(label, "failed", None, sha256, error=message, code=error.code)
 
 
 class _Prefixed(io.RawIOBase):

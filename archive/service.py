@@ -29,12 +29,13 @@ from archive.search.planner import plan
 from archive.search.request import SearchRequest
 from archive.search.snippets import explain_hits
 from archive.settings import Settings
-from archive.store import DocumentStore
+from archive.store import DocumentStore, MemberLink
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
 from archive.versions import compare
 from archive.web_capture import WebArchiver
-from ingest.files import walk
+from ingest.errors import IngestError
+from ingest.files import Refused, walk
 
 __all__ = [  # what the faces use: this module is all they import of the archive's workings
     "Archive",
@@ -189,10 +190,9 @@ class Archive:
             self.store, self.blobs, self.settings.max_upload_bytes, self._queue_for_index, archiver
         )
 
-    @staticmethod
-    def files(paths: Iterable[Path]) -> list[Path]:
+    def files(self, paths: Iterable[Path]) -> list[Path | Refused]:
         """The files `ingest_paths` would take from these paths, folders walked, in its order."""
-        return list(walk(paths))
+        return list(walk(paths, self.settings.follow_links))
 
     def ingest_paths(
         self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM
@@ -200,13 +200,19 @@ class Archive:
         """Ingests files and folders one file at a time; indexes in batches."""
         request = _on_behalf(request, by)
         try:
-            for path in walk(paths):
+            for path in walk(paths, self.settings.follow_links):
                 with self._writes:
-                    result = self._stamped(self.ingestor.ingest_path(path, request))
+                    result = self._stamped(self._ingest_found(path, request))
                 yield result
         finally:
             with self._writes:
                 self._finish_writes()
+
+    def _ingest_found(self, path: Path | Refused, request: IngestRequest) -> IngestResult:
+        if isinstance(path, Refused):
+            error = IngestError(path.code, path.reason)
+            return self.ingestor.failed(str(path.path), error, actor=request.provenance.ingested_by)
+        return self.ingestor.ingest_path(path, request)
 
     def ingest_upload(
         self, stream: BinaryIO, filename: str, request: IngestRequest, by: Principal = SYSTEM
@@ -484,6 +490,24 @@ class Archive:
         document = self.store.get(document_id)
         return document if document is not None and viewer.can_read(document) else None
 
+    def family(self, document: Document, viewer: Principal = SYSTEM) -> Family:
+        """The containers ``document`` was found in and the members it holds, each with its path, of those
+        ``viewer`` may see."""
+        containers = self.store.containers_of(document.id)
+        members = self.store.members_of(document.id)
+        ids = [link.container_id for link in containers] + [link.member_id for link in members]
+        found = self.store.get_many(ids)
+
+        def relatives(links: list[MemberLink], key: str) -> list[Relative]:
+            shown = []
+            for link in links:
+                relative = found.get(getattr(link, key))
+                if relative is not None and viewer.can_read(relative):
+                    shown.append(Relative(relative.id, relative.title, link.path))
+            return shown
+
+        return Family(relatives(containers, "container_id"), relatives(members, "member_id"))
+
     def open_original(
         self, document_id: str, viewer: Principal = SYSTEM
     ) -> tuple[Document, Iterator[bytes]] | None:
@@ -606,6 +630,27 @@ class Archive:
         anchors = verify_timestamps(self.store, self.notary, report)
         verify_custody(self.store, anchors, report)
         return report
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A container or member of a document: its id, title and the member's path inside the container."""
+
+    id: str
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Family:
+    containers: list[Relative]  # what the document was found in (a ZIP, an e-mail)
+    members: list[Relative]  # what it holds (files, attachments)
+
+    def as_json(self) -> dict:
+        return {
+            "containers": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.containers],
+            "members": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.members],
+        }
 
 
 def _quota_left(request: IngestRequest, left: int | None) -> IngestRequest:

@@ -31,6 +31,8 @@ class Settings:
     # Anonymous readers see public documents; a closed archive sets ARCHIVE_PUBLIC_READING=deny.
     public_reading: bool = True
     index_retry_seconds: float = 60.0  # the server retries documents the index missed; 0: never
+    # Symbolic links in an ingested folder that point out of it are refused; ARCHIVE_FOLLOW_LINKS=allow.
+    follow_links: bool = False
     # Evidence (issue 9): trusted timestamps, permalinks, secrets kept out of what is stored.
     tsa_url: str | None = None  # RFC 3161 time-stamping authority; none: no trusted timestamps
     tsa_ca_file: Path | None = None  # PEM roots (and intermediates) the TSA's tokens are checked against
@@ -70,6 +72,7 @@ def load_settings(**overrides: object) -> Settings:
         database_url=env.get("ARCHIVE_DATABASE_URL") or None,
         capture_private_addresses=_allowed(env, "ARCHIVE_CAPTURE_PRIVATE"),
         public_reading=_allowed(env, "ARCHIVE_PUBLIC_READING"),
+        follow_links=env.get("ARCHIVE_FOLLOW_LINKS", "deny").strip().lower() == "allow",
         index_retry_seconds=_number(env, "ARCHIVE_INDEX_RETRY_SECONDS", 60.0),
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),

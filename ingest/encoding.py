@@ -6,8 +6,9 @@ Order of decisions, cheapest and most certain first:
 2. UTF-16 without a BOM, seen from the byte pattern: one byte of every pair is nearly always 0x00
    (Latin) or 0x04 (Cyrillic);
 3. strict UTF-8;
-4. "mostly UTF-8": a few invalid bytes among many valid multi-byte characters are replaced (U+FFFD)
-   and counted, rather than failing the whole file;
+4. "mostly UTF-8": a few invalid bytes among many valid multi-byte characters, or a few stray ones
+   in text that is otherwise ASCII, are replaced (U+FFFD) and counted, rather than failing the whole
+   file or reading it in a code page;
 5. the single-byte Cyrillic encodings (Windows-1251, KZ-1048, KOI8-R, CP866, ISO-8859-5), each scored
    by how much the decoded text looks like Russian or Kazakh prose. Statistical detectors confuse
    Windows-1251 and KOI8-R on short texts, because both decodings are "all Cyrillic letters"; case
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import itertools
+import re
 from dataclasses import dataclass
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -117,9 +119,23 @@ def _lenient_utf8(data: bytes, final: bool) -> Decoded | None:
     text = decoder.decode(data, final=final)
     errors = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     valid_non_ascii = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
-    if valid_non_ascii >= 20 * errors and valid_non_ascii >= 10:
+    if (valid_non_ascii >= 20 * errors and valid_non_ascii >= 10) or _stray_bytes(data, errors):
         return Decoded(text, "utf-8", errors=errors)
     return None
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _stray_bytes(data: bytes, errors: int) -> bool:
+    """Invalid bytes that are few (at most one in a thousand) and stand alone or in pairs: damage in a
+    UTF-8 or ASCII file. A single-byte code page writes a Cyrillic word as a run of high bytes."""
+    if errors > max(3, len(data) // 1000):
+        return False
+    for run in _HIGH_RUN.finditer(data):
+        if len(run.group()) > 2 and _strict_utf8(run.group(), final=True) is None:
+            return False
+    return True
 
 
 def _glued(a: str, b: str) -> bool:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archive.domain import Kind, LanguageSpan
 from ingest.extract import Extracted
+from ingest.extract.members import Member
 from ingest.kind import guess_kind, ruling_metadata
 from ingest.langid import detect_document
-
-TITLE_MAX = 200
+from ingest.title import TITLE_MAX, first_line_title, is_chrome, ruling_title
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Prepared:
     kind: Kind
     media_type: str
     metadata: dict
+    members: Iterator[Member] | None = None  # what a container holds, for the pipeline to store
 
 
 def prepare(
@@ -36,21 +38,33 @@ def prepare(
         metadata = {**ruling_metadata(extracted.text), **metadata}
     return Prepared(
         text=extracted.text,
-        title=_title(title, extracted, filename),
+        title=_title(title, extracted, filename, kind, metadata),
         language=language,
         spans=spans,
         kind=kind,
         media_type=extracted.media_type,
         metadata=metadata,
+        members=extracted.members,
     )
 
 
-def _title(given: str | None, extracted: Extracted, filename: str) -> str:
+def _title(given: str | None, extracted: Extracted, filename: str, kind: Kind, metadata: dict) -> str:
+    """The archivist's title, else the document's own, else (a ruling) court, case number and date,
+    else its first line of words."""
     if given and given.strip():
         return " ".join(given.split())[:TITLE_MAX]
-    if extracted.title and extracted.title.strip():
-        return " ".join(extracted.title.split())[:TITLE_MAX]
-    for line in extracted.text.splitlines():
-        if line.strip():
-            return " ".join(line.split())[:TITLE_MAX]
-    return filename
+    if own := _own_title(extracted):
+        return own
+    if kind == Kind.RULING and (composed := ruling_title(metadata)):
+        return composed
+    return first_line_title(extracted.text) or filename
+
+
+def _own_title(extracted: Extracted) -> str | None:
+    """A title the document states (HTML, PDF or Word metadata, a Markdown heading), not its first line
+    read as one, which for a ruling is the court's name shared by all its rulings, and never chrome."""
+    title = " ".join((extracted.title or "").split())
+    first = next((" ".join(line.split()) for line in extracted.text.splitlines() if line.strip()), "")
+    if not title or is_chrome(title) or title == first[: len(title)]:
+        return None
+    return title[:TITLE_MAX]

@@ -114,17 +114,17 @@ def test_truncated_docx(tmp_path: Path) -> None:
     assert error.code == "corrupt_docx"
 
 
-def test_zip_that_is_not_a_docx(tmp_path: Path) -> None:
+def test_zip_that_is_not_a_docx_is_read_as_the_zip_it_is(tmp_path: Path) -> None:
     data = plain_zip({"notes.txt": b"hello", "photo.jpg": os.urandom(100)})
-    error = refused(write(tmp_path, "archive.docx", data))
-    assert error.code == "unsupported_format"
-    assert "ZIP" in error.message
+    extracted = extract(write(tmp_path, "archive.docx", data))
+    assert extracted.media_type == "application/zip"
+    assert [member.path for member in extracted.members] == ["notes.txt", "photo.jpg"]
 
 
-def test_spreadsheet_is_named(tmp_path: Path) -> None:
+def test_a_damaged_spreadsheet_is_named(tmp_path: Path) -> None:
     data = plain_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
     error = refused(write(tmp_path, "table.xlsx", data))
-    assert error.code == "unsupported_format"
+    assert error.code == "corrupt_xlsx"
     assert "Excel" in error.message
 
 

@@ -15,7 +15,7 @@ from web.render import render, utc_iso
 
 router = APIRouter(include_in_schema=False)
 
-RULING_FIELDS = ("court", "case_number", "decision_date", "articles")
+RULING_FIELDS = ("court", "case_number", "decision_date", "articles", "judge")
 MEDIA_FIELDS = ("url", "publisher", "published_date", "captured_at", "final_url", "http_status")
 LINK_FIELDS = {"url", "final_url"}
 DATE_FIELDS = {"captured_at"}
@@ -103,4 +103,5 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         "timestamps": archive.trusted_timestamps(document),
         "captures": captures,
         "screenshot": own_shots[-1] if own_shots and state != "purged" else None,  # the latest
+        "family": archive.family(document, viewer),
     })

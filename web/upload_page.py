@@ -24,12 +24,16 @@ LINK_FIELDS = ("url", "title", "ingested_by", "note")
 def _answer(request: Request, result: IngestResult | None, form: str, values: dict[str, str],
             problem: str | None = None) -> HTMLResponse:
     """The result box alone for htmx; otherwise the page again, with the result and the typed values."""
-    status = 422 if problem else STATUS_CODES[result.status] if result else 200
+    status = 422 if problem else 200 if result is None else _status(result)
     context = {"result": result, "problem": problem, "form": form}
     if is_htmx(request):
         return render(request, "_ingest_result.html", context, status)
     return render(request, "upload.html", {**context, "kinds": KINDS, "values": values}, status,
                   switch_path="/upload")
+
+
+def _status(result: IngestResult) -> int:
+    return 507 if result.code == "disk_full" else STATUS_CODES[result.status]
 
 
 @router.get("/upload", response_class=HTMLResponse)

@@ -4,11 +4,13 @@ from archive.store.store import (
     DocumentStore,
     DuplicateDocument,
     IngestEvent,
+    MemberLink,
     SchemaTooNew,
     StoredTimestamp,
     new_document_id,
 )
 
 __all__ = [
-    "DocumentStore", "DuplicateDocument", "IngestEvent", "SchemaTooNew", "StoredTimestamp", "new_document_id"
+    "DocumentStore", "DuplicateDocument", "IngestEvent", "MemberLink", "SchemaTooNew", "StoredTimestamp",
+    "new_document_id",
 ]

@@ -220,3 +220,20 @@ class LoginFailureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MemberRow(Base):
+    """A document found inside another: a file of a ZIP or TAR, an attachment of an e-mail.
+
+    A link rather than a column of the member, because the same bytes (one document) may arrive in
+    several containers: every container keeps its own path to it.
+    """
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("container_id", "path", name="uq_members_container_path"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    container_id: Mapped[str] = mapped_column(String(32), index=True)
+    member_id: Mapped[str] = mapped_column(String(32), index=True)
+    path: Mapped[str] = mapped_column(Text)  # inside the container, as the container names it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

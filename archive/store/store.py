@@ -27,9 +27,9 @@ from sqlalchemy.pool import StaticPool
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
 from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSpan, Provenance, Visibility
 from archive.store.accounts import AccountStore
-from archive.store.models import CustodyRow, DocumentRow, TimestampRow
+from archive.store.models import CustodyRow, DocumentRow, MemberRow, TimestampRow
 
-SCHEMA_HEAD = "0004"  # the newest revision in migrations/versions; a test keeps the two in step
+SCHEMA_HEAD = "0005"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 SQLITE_MMAP_BYTES = 1 << 30
@@ -49,6 +49,15 @@ class DuplicateDocument(Exception):
 
 class SchemaTooNew(RuntimeError):
     """The database was migrated by a newer version of the archive than the one running."""
+
+
+@dataclass(frozen=True)
+class MemberLink:
+    """A document found inside a container (a file of an archive, an attachment of an e-mail)."""
+
+    container_id: str
+    member_id: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,28 @@ class DocumentStore:
         self.accounts = AccountStore(self._engine, self._writer)
 
     # --- documents ----------------------------------------------------------------------------
+
+    def add_member(self, container_id: str, member_id: str, path: str) -> None:
+        """Links a document found inside a container to it; the same path twice is kept once."""
+        with Session(self._writer) as session, session.begin():
+            exists = session.scalars(select(MemberRow.id).where(
+                MemberRow.container_id == container_id, MemberRow.path == path)).first()
+            if exists is None:
+                session.add(MemberRow(container_id=container_id, member_id=member_id, path=path,
+                                      created_at=_now()))
+
+    def members_of(self, container_id: str) -> list[MemberLink]:
+        """The members of a container, in the order they were stored."""
+        return self._links(MemberRow.container_id == container_id)
+
+    def containers_of(self, member_id: str) -> list[MemberLink]:
+        """Every container a document was found in, with its path there."""
+        return self._links(MemberRow.member_id == member_id)
+
+    def _links(self, where: ColumnElement[bool]) -> list[MemberLink]:
+        with Session(self._engine) as session:
+            rows = session.scalars(select(MemberRow).where(where).order_by(MemberRow.id))
+            return [MemberLink(row.container_id, row.member_id, row.path) for row in rows]
 
     def add(self, doc: Document, event_file: str | None = None, actor: str | None = None) -> Document:
         """Stores a new document (an empty id gets a fresh one) and returns it as stored.

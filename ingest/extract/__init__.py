@@ -6,18 +6,39 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.extract import limits
+from ingest.extract.archives import TAR, ZIP, extract_tar, extract_zip
+from ingest.extract.formats import DOC, binary_format, text_format
 from ingest.extract.html import extract_html
 from ingest.extract.image import extract_image, image_media_type
+from ingest.extract.mail import EML, MBOX, MSG, extract_eml, extract_mbox, extract_msg
 from ingest.extract.ocr import INSTALL_HINT, tesseract_languages
+from ingest.extract.office import ODT, PPTX, RTF, extract_odt, extract_pptx, extract_rtf
 from ingest.extract.pdf import extract_pdf
 from ingest.extract.result import Extracted
+from ingest.extract.sheets import CSV, ODS, XLS, XLSX, extract_calamine, extract_csv, extract_xlsx
 from ingest.extract.text import extract_text
-from ingest.extract.word import check_zip, extract_docx
+from ingest.extract.word import extract_docx
 from ingest.sniff import BINARY, DOCX, HEAD_SIZE, HTML, MARKDOWN, PDF, PLAIN, describe_binary, sniff
 
 __all__ = ["Extracted", "IngestError", "extract", "extract_html"]
 
 _TEXT_NAMES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".csv")
+
+# Formats read by one call on the file: (path, original name) -> Extracted.
+_READERS = {
+    ODT: lambda path, _name: extract_odt(path),
+    RTF: lambda path, _name: extract_rtf(path),
+    PPTX: lambda path, _name: extract_pptx(path),
+    XLSX: lambda path, _name: extract_xlsx(path),
+    ODS: lambda path, _name: extract_calamine(path, ODS),
+    XLS: lambda path, _name: extract_calamine(path, XLS),
+    CSV: lambda path, _name: extract_csv(path),
+    EML: lambda path, name: extract_eml(path.read_bytes(), name),
+    MBOX: extract_mbox,
+    MSG: extract_msg,
+    ZIP: extract_zip,
+    TAR: extract_tar,
+}
 
 
 def _size_limit(size: int, limit: int, kind: str) -> None:
@@ -46,8 +67,8 @@ def _refuse_binary(name: str, head: bytes) -> IngestError:
         )
     return IngestError(
         "unsupported_format",
-        "The file is not a supported document (HTML, PDF, DOCX, plain text, Markdown, or a JPEG, PNG "
-        "or TIFF image of a document).",
+        "The file is not a supported document (HTML, PDF, DOCX, ODT, RTF, XLSX, XLS, ODS, CSV, PPTX, "
+        "EML, MBOX, MSG, ZIP, TAR, plain text, Markdown, or a JPEG, PNG or TIFF image of a document).",
     )
 
 
@@ -73,8 +94,19 @@ def extract(
     with path.open("rb") as handle:
         head = handle.read(HEAD_SIZE)
     media_type = media_type or sniff(head, name)
-    if media_type == BINARY and head.startswith(b"PK\x03\x04") and "word/document.xml" in check_zip(path):
-        media_type = DOCX  # the Word parts came after the first 8 KB of the ZIP
+    if media_type == BINARY:
+        media_type = binary_format(path, head) or BINARY
+    elif media_type == PLAIN:
+        media_type = text_format(head, name) or PLAIN
+    if media_type in _READERS:
+        _size_limit(size, limits.MAX_OFFICE_FILE_BYTES, "file")
+        return _READERS[media_type](path, name)
+    if media_type == DOC:
+        raise IngestError(
+            "unsupported_format",
+            "The file is an old Word document (.doc): no maintained library reads it; save it as DOCX or "
+            "ODT and ingest that (the original is kept).",
+        )
     if media_type == PDF:
         _size_limit(size, limits.MAX_PDF_FILE_BYTES, "PDF")
         return extract_pdf(path)

@@ -14,6 +14,7 @@ MAX_TEXT_FILE_BYTES = 50 * MB  # plain text and Markdown files
 MAX_HTML_FILE_BYTES = 20 * MB  # an HTML parse takes several times the file size in memory
 MAX_PDF_FILE_BYTES = 1024 * MB
 MAX_DOCX_FILE_BYTES = 512 * MB
+MAX_OFFICE_FILE_BYTES = 1024 * MB  # ODT, RTF, spreadsheets, slides, e-mails, ZIP and TAR archives
 MAX_IMAGE_FILE_BYTES = 200 * MB  # photos and scans read by OCR …
 MAX_IMAGE_PIXELS = 80_000_000  # … and their size once decoded, checked before decoding (image bombs)
 
@@ -27,3 +28,13 @@ MIN_RATIO_CHECK_BYTES = 4 * MB  # … checked for parts that inflate to more tha
 
 def human_size(size: int) -> str:
     return f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"
+
+# Containers (ZIP, TAR, e-mails with attachments, mailboxes): each member becomes a document of its
+# own. Past a bound the member is refused with the reason and the rest are kept; the container's
+# original always is.
+MAX_NESTING = 3  # a container in a container in a container; deeper ones are kept, not expanded
+MAX_MEMBERS = 1_000  # members expanded from one container; the rest stay in its original
+MAX_MEMBER_BYTES = 200 * MB  # one member, once expanded
+MAX_EXPANDED_BYTES = 1024 * MB  # all members of one container together
+MAX_MEMBER_RATIO = 100  # expanded / compressed size of a member …, checked above MIN_RATIO_CHECK_BYTES
+MAX_SHEET_CELLS = 2_000_000  # cells read from a spreadsheet, all sheets together

@@ -14,6 +14,7 @@ from archive.domain import AccessLevel, Kind, Provenance
 from archive.service import DocumentChanges, IngestRequest, IngestResult, OriginalUnavailable, given_metadata
 from search_api.auth import Admin, Reader, Writer
 from search_api.deps import ArchiveDep
+from search_api.problems import Problem
 from search_api.serialize import document_json
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
@@ -22,6 +23,9 @@ STATUS_CODES = {"created": 201, "duplicate": 200, "failed": 422}
 
 
 def ingest_response(result: IngestResult) -> JSONResponse:
+    """The result as JSON; a full disk is the server's trouble, not the file's: 507 as a problem."""
+    if result.code == "disk_full":
+        raise Problem(507, "Insufficient Storage", f"{result.error} (recorded in the custody log)")
     return JSONResponse(status_code=STATUS_CODES[result.status], content=result.as_json())
 
 
@@ -31,6 +35,7 @@ def ingest_response(result: IngestResult) -> JSONResponse:
     responses={
         200: {"description": "the same bytes were already archived"},
         422: {"description": "the file could not be ingested"},
+        507: {"description": "the archive's disk is full: nothing of the file was kept"},
     },
 )
 def upload(
@@ -112,7 +117,7 @@ def read(document_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
     document = archive.document(document_id, viewer)
     if document is None:
         raise _not_found(document_id)
-    return document_json(document)
+    return {**document_json(document), "family": archive.family(document, viewer).as_json()}
 
 
 @router.get("/{document_id}/original", response_class=StreamingResponse)
