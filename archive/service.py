@@ -211,7 +211,7 @@ class Archive:
     def _ingest_found(self, path: Path | Refused, request: IngestRequest) -> IngestResult:
         if isinstance(path, Refused):
             error = IngestError(path.code, path.reason)
-            return self.ingestor.failed(str(path.path), error, actor=request.provenance.ingested_by)
+            return self.ingestor.failed(str(path.path), error, actor=request.who)
         return self.ingestor.ingest_path(path, request)
 
     def ingest_upload(
