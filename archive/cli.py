@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from archive import cli_accounts
-from archive.domain import AccessLevel, Kind, Provenance
+from archive.domain import ACCESS_LEVELS, KINDS, AccessLevel, Kind, Provenance
 from archive.search.explain import mark
 from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
 from archive.service import (
@@ -55,13 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", parents=[common], help="store files or folders (recursive)")
     ingest.add_argument("paths", nargs="+", type=Path)
-    ingest.add_argument("--kind", choices=[k.value for k in Kind])
+    ingest.add_argument("--kind", choices=KINDS)
     ingest.add_argument("--title")
     ingest.add_argument("--source", default="", help="provenance: where the files came from")
     ingest.add_argument("--by", default="", help="provenance: who is ingesting them")
     ingest.add_argument("--note", default="")
     ingest.add_argument("--json", action="store_true", help="one JSON object a line per file")
-    ingest.add_argument("--access", choices=[a.value for a in AccessLevel], default=AccessLevel.PUBLIC.value)
+    ingest.add_argument("--access", choices=ACCESS_LEVELS, default=AccessLevel.PUBLIC.value)
     ingest.add_argument("--court", default="", help="a ruling's court")
     ingest.add_argument("--case-number", default="")
     ingest.add_argument("--decision-date", default="", help="YYYY-MM-DD")
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--offset", type=int, default=0)
     search.add_argument("--lang", action="append", choices=DOCUMENT_LANGUAGES)
-    search.add_argument("--kind", action="append", choices=[k.value for k in Kind])
+    search.add_argument("--kind", action="append", choices=KINDS)
     search.add_argument(
         "--exact", action="store_true", help="only the typed form: no transliteration, endings or near keys"
     )

@@ -21,6 +21,9 @@ class AccessLevel(StrEnum):
 LANGUAGES = ("en", "ru", "kk")
 MIXED = "mixed"
 UNKNOWN = "und"
+DOCUMENT_LANGUAGES = (*LANGUAGES, MIXED)  # what a document's language filter may ask for
+KINDS = tuple(kind.value for kind in Kind)
+ACCESS_LEVELS = tuple(level.value for level in AccessLevel)
 
 
 WITHDRAWN = "withdrawn"  # the access value the index holds for a withdrawn document

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from archive.domain import LANGUAGES, MIXED, UNKNOWN, AccessLevel, Document, Kind
+from archive.domain import ACCESS_LEVELS, DOCUMENT_LANGUAGES, KINDS, UNKNOWN, AccessLevel, Document, Kind
 
 RULING_FIELDS = ("court", "case_number", "decision_date", "articles", "judge")
 MEDIA_FIELDS = ("publisher", "published_date")
 EDITABLE_METADATA = (*RULING_FIELDS, *MEDIA_FIELDS)
 DATE_FIELDS = frozenset({"decision_date", "published_date"})
 MAX_TEXT = 500
-DOCUMENT_LANGUAGES = (*LANGUAGES, MIXED, UNKNOWN)
+EDITABLE_LANGUAGES = (*DOCUMENT_LANGUAGES, UNKNOWN)  # an archivist may say the language is unknown
 
 
 class InvalidChange(ValueError):
@@ -91,11 +91,11 @@ def apply_changes(document: Document, changes: DocumentChanges) -> tuple[Documen
             raise InvalidChange("the title must not be empty")
         values["title"] = title[:MAX_TEXT]
     if changes.kind is not None:
-        values["kind"] = _choice("kind", changes.kind, tuple(Kind), Kind)
+        values["kind"] = _choice("kind", changes.kind, KINDS, Kind)
     if changes.language is not None:
-        values["language"] = _choice("language", changes.language, DOCUMENT_LANGUAGES, str)
+        values["language"] = _choice("language", changes.language, EDITABLE_LANGUAGES, str)
     if changes.access is not None:
-        values["access"] = _choice("access", changes.access, tuple(AccessLevel), AccessLevel)
+        values["access"] = _choice("access", changes.access, ACCESS_LEVELS, AccessLevel)
     if changes.withdraw is not None:
         if not changes.withdraw.strip():
             raise InvalidChange("withdrawing a document needs a reason")

@@ -75,13 +75,18 @@ async def admin(request: Request) -> Principal:
     return principal
 
 
+def same_origin(request: Request, referer: bool = False) -> bool:
+    """False when the browser says the request came from another site (Origin, or else Referer)."""
+    origin = request.headers.get("origin") or (request.headers.get("referer") if referer else None)
+    return not origin or urlsplit(origin).netloc == request.url.netloc
+
+
 async def check_csrf(request: Request) -> None:
     """Cookie-authenticated changes need the session's form token and the archive's own origin."""
     expected = request.state.csrf_token
     if expected is None:
         return  # a token or nobody: no cookie a foreign page could make the browser send
-    origin = request.headers.get("origin") or request.headers.get("referer")
-    if origin and urlsplit(origin).netloc != request.url.netloc:
+    if not same_origin(request, referer=True):
         raise HTTPException(403, "The request came from another site.")
     given = request.headers.get(CSRF_HEADER)
     if given is None and "form" in request.headers.get("content-type", ""):

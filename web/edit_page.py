@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from archive.domain import AccessLevel, Document, Kind
-from archive.edits import DOCUMENT_LANGUAGES, EDITABLE_METADATA
+from archive.domain import ACCESS_LEVELS, KINDS, Document
+from archive.edits import EDITABLE_LANGUAGES, EDITABLE_METADATA
 from archive.service import DocumentChanges, InvalidChange
 from search_api.auth import Writer
 from search_api.deps import ArchiveDep
@@ -16,9 +16,9 @@ router = APIRouter(include_in_schema=False)
 
 TEXT_FIELDS = ("title", "source", "ingested_by", "note")
 CHOICES = {
-    "kind": tuple(kind.value for kind in Kind),
-    "language": DOCUMENT_LANGUAGES,
-    "access": tuple(level.value for level in AccessLevel),
+    "kind": KINDS,
+    "language": EDITABLE_LANGUAGES,
+    "access": ACCESS_LEVELS,
 }
 
 

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from archive.accounts import SESSION_LIFETIME, SignInRefused, TooManyAttempts
-from search_api.auth import SESSION_COOKIE, Reader
+from search_api.auth import SESSION_COOKIE, Reader, same_origin
 from search_api.deps import ArchiveDep
-from web.i18n import choose_language, translator
-from web.render import render
+from web.render import render, say
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,18 +43,17 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    origin = request.headers.get("origin")
-    if origin and urlsplit(origin).netloc != request.url.netloc:
+    if not same_origin(request):
         return _form(request, 403, "The request came from another site.", name, next)
     address = request.client.host if request.client else "unknown"
     try:
         _principal, session_id = archive.accounts.sign_in(name, password, address)
     except TooManyAttempts as error:
-        page = _form(request, 429, _say(request, "login.throttled", seconds=error.retry_after), name, next)
+        page = _form(request, 429, say(request, "login.throttled", seconds=error.retry_after), name, next)
         page.headers["Retry-After"] = str(error.retry_after)
         return page
     except SignInRefused:
-        return _form(request, 401, _say(request, "login.failed"), name, next)
+        return _form(request, 401, say(request, "login.failed"), name, next)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=request.url.scheme == "https",
@@ -73,7 +71,3 @@ def logout(request: Request, archive: ArchiveDep, viewer: Reader) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-def _say(request: Request, key: str, **values: object) -> str:
-    return translator(choose_language(request))(key, **values)

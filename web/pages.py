@@ -12,8 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from web import document_page, edit_page, failures_page, login_page, search_page, upload_page
-from web.i18n import choose_language, translator
-from web.render import is_htmx, render
+from web.render import is_htmx, render, say
 
 STATIC = Path(__file__).parent / "static"
 
@@ -32,7 +31,7 @@ def install(app: FastAPI) -> None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
         detail = {401: "error.401", 403: "error.403"}.get(error.status_code)
-        detail = translator(choose_language(request))(detail) if detail else (
+        detail = say(request, detail) if detail else (
             error.detail if error.status_code != 404 else None)
         page = render(request, "error.html", {"status": error.status_code, "detail": detail,
                                               "missing_id": None}, error.status_code)

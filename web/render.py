@@ -61,6 +61,11 @@ def _number(value: float, language: str) -> str:
     return shown.replace(",", "\u202f").replace(".", ",")  # narrow no-break space, decimal comma
 
 
+def say(request: Request, key: str, **values: object) -> str:
+    """One message of the interface catalogs, in the reader's language (for text a route composes)."""
+    return translator(choose_language(request))(key, **values)
+
+
 def is_htmx(request: Request) -> bool:
     """A request from htmx wanting a fragment (a history restore wants the whole page)."""
     return request.headers.get("hx-request") == "true" and "hx-history-restore-request" not in request.headers

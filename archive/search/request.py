@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from archive.domain import LANGUAGES, MIXED, Kind
+from archive.domain import DOCUMENT_LANGUAGES, KINDS
 
 MAX_QUERY_CHARS = 2000
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000  # deep pages cost the engine more than they help a reader
-DOCUMENT_LANGUAGES = (*LANGUAGES, MIXED)
-KINDS = tuple(kind.value for kind in Kind)
 
 
 class InvalidSearch(ValueError):

@@ -155,9 +155,6 @@ class TimestampRow(Base):
 
 # --- accounts ----------------------------------------------------------------------------------
 
-ROLES = ("admin", "archivist", "researcher")
-
-
 class UserRow(Base):
     __tablename__ = "users"
     __table_args__ = (
