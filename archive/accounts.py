@@ -1,8 +1,9 @@
 """Who is asking: accounts with roles, API tokens, browser sessions, grants, and slowed sign-ins.
 
-Roles: an **admin** manages users and grants and may purge; an **archivist** uploads, captures, edits
-and sets access; a **researcher** reads public documents and the restricted ones granted to them;
-**anonymous** readers see public documents while the archive allows public reading.
+Roles: an **admin** manages users, groups and grants and may purge; an **archivist** uploads, captures,
+edits and sets access; a **researcher** reads public documents and the restricted ones granted to them
+or to a group of theirs, one by one or by collection; **anonymous** readers see public documents while
+the archive allows public reading.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from archive.domain import AccessLevel, Document, Visibility
-from archive.store.accounts import AccountStore, User, UserExists
+from archive.domain import AccessLevel, Document, Visibility, collection_name
+from archive.store.accounts import AccountStore, Group, GroupExists, Subject, User, UserExists
 
 SESSION_LIFETIME = timedelta(days=7)
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -58,7 +59,8 @@ class Principal:
     name: str
     role: Role | None  # None: an anonymous reader
     user_id: int | None = None
-    granted: frozenset[str] = frozenset()
+    granted: frozenset[str] = frozenset()  # restricted documents granted, by id
+    collections: frozenset[str] = frozenset()  # collections granted whole
     public_read: bool = True  # for anonymous readers: whether the archive allows public reading
 
     @property
@@ -79,7 +81,11 @@ class Principal:
         """None for those who see every document (archivists and admins)."""
         if self.can_write:
             return None
-        return Visibility(public=self.public_read or not self.is_anonymous, granted=self.granted)
+        return Visibility(
+            public=self.public_read or not self.is_anonymous,
+            granted=self.granted,
+            collections=self.collections,
+        )
 
     def can_read(self, document: Document) -> bool:
         seen = self.visibility
@@ -87,7 +93,11 @@ class Principal:
             return True
         if document.withdrawn is not None:
             return False
-        return (seen.public and document.access == AccessLevel.PUBLIC) or document.id in seen.granted
+        return (
+            (seen.public and document.access == AccessLevel.PUBLIC)
+            or document.id in seen.granted
+            or (document.collection != "" and document.collection in seen.collections)
+        )
 
 
 SYSTEM = Principal("system", Role.ADMIN)  # the command line, run by whoever holds the data directory
@@ -99,6 +109,17 @@ def anonymous(public_read: bool) -> Principal:
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _grant_object(document_id: str | None, collection: str | None) -> tuple[str | None, str | None]:
+    if (document_id is None) == (collection is None):
+        raise AccountError("a grant is of one document or of one collection")
+    if collection is None:
+        return document_id, None
+    try:
+        return None, collection_name(collection)
+    except ValueError as error:
+        raise AccountError(str(error)) from None
 
 
 def _check_name(name: str) -> str:
@@ -160,11 +181,48 @@ class Accounts:
         self.store.update_user(user.id, password_hash=_hasher.hash(password))
         self.store.end_sessions_of(user.id)
 
-    def grant(self, name: str, document_id: str) -> None:
-        self.store.grant(self._existing(name).id, document_id)
+    # --- groups and grants (admin) ----------------------------------------------------------
 
-    def revoke_grant(self, name: str, document_id: str) -> None:
-        self.store.revoke_grant(self._existing(name).id, document_id)
+    def add_group(self, name: str) -> None:
+        try:
+            self.store.add_group(_check_name(name))
+        except GroupExists as error:
+            raise AccountError(str(error)) from error
+
+    def groups(self) -> list[Group]:
+        return self.store.groups()
+
+    def _group(self, name: str) -> int:
+        found = self.store.group_id(_check_name(name))
+        if found is None:
+            raise AccountError(f"no group named {name!r}")
+        return found
+
+    def join(self, group: str, user: str) -> None:
+        self.store.join(self._group(group), self._existing(user).id)
+
+    def leave(self, group: str, user: str) -> None:
+        self.store.leave(self._group(group), self._existing(user).id)
+
+    def _subject(self, user: str | None, group: str | None) -> Subject:
+        if (user is None) == (group is None):
+            raise AccountError("a grant is to one user or to one group")
+        if user is not None:
+            return Subject(user_id=self._existing(user).id)
+        return Subject(group_id=self._group(group or ""))
+
+    def grant(
+        self, user: str | None = None, document_id: str | None = None, *, group: str | None = None,
+        collection: str | None = None,
+    ) -> None:
+        """Lets a user, or every member of a group, read one restricted document or a whole collection."""
+        self.store.grant(self._subject(user, group), *_grant_object(document_id, collection))
+
+    def revoke_grant(
+        self, user: str | None = None, document_id: str | None = None, *, group: str | None = None,
+        collection: str | None = None,
+    ) -> None:
+        self.store.revoke_grant(self._subject(user, group), *_grant_object(document_id, collection))
 
     # --- tokens -------------------------------------------------------------------------------
 
@@ -180,8 +238,10 @@ class Accounts:
     # --- who is asking ------------------------------------------------------------------------
 
     def principal(self, user: User) -> Principal:
-        granted = self.store.granted(user.id) if user.role == Role.RESEARCHER else frozenset()
-        return Principal(user.name, Role(user.role), user.id, granted)
+        if user.role != Role.RESEARCHER:  # the others see every document
+            return Principal(user.name, Role(user.role), user.id)
+        granted = self.store.granted(user.id)
+        return Principal(user.name, Role(user.role), user.id, granted.documents, granted.collections)
 
     def anonymous(self) -> Principal:
         return anonymous(self.public_read)

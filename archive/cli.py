@@ -23,6 +23,7 @@ from archive.service import (
     InvalidChange,
     NotRetryable,
     OriginalUnavailable,
+    given_collection,
     given_metadata,
 )
 from archive.settings import BACKENDS, Settings, load_settings
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--note", default="")
     ingest.add_argument("--json", action="store_true", help="one JSON object a line per file")
     ingest.add_argument("--access", choices=ACCESS_LEVELS, default=AccessLevel.PUBLIC.value)
+    ingest.add_argument("--collection", default="", help="file the documents in this collection")
     ingest.add_argument("--court", default="", help="a ruling's court")
     ingest.add_argument("--case-number", default="")
     ingest.add_argument("--decision-date", default="", help="YYYY-MM-DD")
@@ -148,6 +150,7 @@ def cmd_ingest(archive: Archive, args: argparse.Namespace) -> int:
             "court": args.court, "case_number": args.case_number, "decision_date": args.decision_date,
             "articles": args.articles, "publisher": args.publisher, "published_date": args.published,
         })
+        collection = given_collection(args.collection)
     except InvalidChange as error:  # every file fails with the reason, as the contract says
         for path in files:
             label = str(getattr(path, "path", path))
@@ -159,6 +162,7 @@ def cmd_ingest(archive: Archive, args: argparse.Namespace) -> int:
         provenance=Provenance(args.source, args.by, args.note),
         metadata=metadata,
         access=AccessLevel(args.access),
+        collection=collection,
     )
     failed = 0
     with bar:
@@ -343,6 +347,7 @@ COMMANDS = {
     "retry": cmd_retry,
     "translate": cmd_translate,
     "user": cli_accounts.cmd_user,
+    "group": cli_accounts.cmd_group,
     "token": cli_accounts.cmd_token,
 }
 

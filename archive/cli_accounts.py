@@ -1,4 +1,5 @@
-"""`archive user …` and `archive token …`: accounts on the command line, for whoever holds the data."""
+"""`archive user …`, `archive group …` and `archive token …`: accounts on the command line, for whoever
+holds the data."""
 
 from __future__ import annotations
 
@@ -24,7 +25,21 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     for name, what in (("grant", "let a researcher read a restricted document"), ("revoke", "undo grant")):
         command = users.add_parser(name, parents=[common], help=what)
         command.add_argument("name")
-        command.add_argument("document_id")
+        _grant_object_arguments(command)
+
+    group = commands.add_parser("group", parents=[common], help="groups of users, and grants to a group")
+    groups = group.add_subparsers(dest="group_command", required=True)
+    groups.add_parser("add", parents=[common], help="a new group").add_argument("group")
+    groups.add_parser("list", parents=[common], help="groups and their members")
+    for name, what in (("join", "add a user to a group"), ("leave", "take a user out of a group")):
+        command = groups.add_parser(name, parents=[common], help=what)
+        command.add_argument("group")
+        command.add_argument("user")
+    grants = (("grant", "let every member read a document or a collection"), ("revoke", "undo grant"))
+    for name, what in grants:
+        command = groups.add_parser(name, parents=[common], help=what)
+        command.add_argument("group")
+        _grant_object_arguments(command)
 
     token = commands.add_parser("token", parents=[common], help="API tokens for scripts")
     tokens = token.add_subparsers(dest="token_command", required=True)
@@ -33,6 +48,23 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     create.add_argument("--label", default="")
     revoke = tokens.add_parser("revoke", parents=[common], help="a token stops working at once")
     revoke.add_argument("token_id", type=int)
+
+
+def _grant_object_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("document_id", nargs="?", help="one restricted document")
+    command.add_argument("--collection", help="instead of one document: every document of this collection")
+
+
+def _grant_object(archive: Archive, args: argparse.Namespace) -> dict[str, str | None]:
+    if (args.document_id is None) == (args.collection is None):
+        raise AccountError("name a document or give --collection, not both")
+    if args.document_id is not None and archive.document(args.document_id) is None:
+        raise AccountError(f"no document {args.document_id!r} in this archive")
+    return {"document_id": args.document_id, "collection": args.collection}
+
+
+def _what(args: argparse.Namespace) -> str:
+    return args.document_id or f"the collection {args.collection!r}"
 
 
 def cmd_user(archive: Archive, args: argparse.Namespace) -> int:
@@ -50,13 +82,36 @@ def cmd_user(archive: Archive, args: argparse.Namespace) -> int:
                 accounts.set_disabled(args.name, args.user_command == "disable")
                 print(f"{args.name}: {args.user_command}d")
             case "grant":
-                if archive.document(args.document_id) is None:
-                    raise AccountError(f"no document {args.document_id!r} in this archive")
-                accounts.grant(args.name, args.document_id)
-                print(f"{args.name} may read {args.document_id}")
+                accounts.grant(args.name, **_grant_object(archive, args))
+                print(f"{args.name} may read {_what(args)}")
             case "revoke":
-                accounts.revoke_grant(args.name, args.document_id)
-                print(f"{args.name} may no longer read {args.document_id} unless it is public")
+                accounts.revoke_grant(args.name, **_grant_object(archive, args))
+                print(f"{args.name} may no longer read {_what(args)} unless it is public")
+    except AccountError as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_group(archive: Archive, args: argparse.Namespace) -> int:
+    accounts = archive.accounts
+    try:
+        match args.group_command:
+            case "add":
+                accounts.add_group(args.group)
+                print(f"added the group {args.group}")
+            case "list":
+                for group in accounts.groups():
+                    print(f"{group.name:<24} {', '.join(group.members) or '(no members)'}")
+            case "join" | "leave":
+                (accounts.join if args.group_command == "join" else accounts.leave)(args.group, args.user)
+                print(f"{args.user}: {args.group_command} {args.group}")
+            case "grant":
+                accounts.grant(group=args.group, **_grant_object(archive, args))
+                print(f"the members of {args.group} may read {_what(args)}")
+            case "revoke":
+                accounts.revoke_grant(group=args.group, **_grant_object(archive, args))
+                print(f"the members of {args.group} may no longer read {_what(args)} unless it is public")
     except AccountError as error:
         print(f"archive: {error}", file=sys.stderr)
         return 1

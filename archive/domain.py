@@ -27,15 +27,25 @@ ACCESS_LEVELS = tuple(level.value for level in AccessLevel)
 
 
 WITHDRAWN = "withdrawn"  # the access value the index holds for a withdrawn document
+MAX_COLLECTION = 200
+
+
+def collection_name(value: str) -> str:
+    """A collection's name as stored and granted: spaces folded, 1 to MAX_COLLECTION characters."""
+    name = " ".join(value.split())
+    if not name or len(name) > MAX_COLLECTION:
+        raise ValueError(f"a collection's name is 1 to {MAX_COLLECTION} characters")
+    return name
 
 
 @dataclass(frozen=True)
 class Visibility:
     """What a reader who does not see everything may see: public documents (when allowed) and the
-    restricted ones granted to them; never a withdrawn one."""
+    restricted ones granted to them, one by one or by collection; never a withdrawn one."""
 
     public: bool
-    granted: frozenset[str] = frozenset()
+    granted: frozenset[str] = frozenset()  # document ids
+    collections: frozenset[str] = frozenset()  # every document of these collections
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ class Document:
     metadata: dict = field(default_factory=dict)  # ruling: court, case_number, decision_date, articles;
     # media: url, publisher, published_date, captured_at
     access: AccessLevel = AccessLevel.PUBLIC
+    collection: str = ""  # the named set an archivist filed it in (a case, a source), "" for none
     indexed: bool = False  # False until the active index backend has accepted it
     withdrawn: str | None = None  # why an archivist withdrew it: hidden, its original and history kept
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from archive.domain import ACCESS_LEVELS, DOCUMENT_LANGUAGES, KINDS, UNKNOWN, AccessLevel, Document, Kind
+from archive.domain import (
+    ACCESS_LEVELS,
+    DOCUMENT_LANGUAGES,
+    KINDS,
+    UNKNOWN,
+    AccessLevel,
+    Document,
+    Kind,
+    collection_name,
+)
 
 RULING_FIELDS = ("court", "case_number", "decision_date", "articles", "judge")
 MEDIA_FIELDS = ("publisher", "published_date")
@@ -35,6 +44,7 @@ class DocumentChanges:
     note: str | None = None
     metadata: dict[str, object] | None = None
     access: str | None = None
+    collection: str | None = None  # "" takes the document out of its collection
     withdraw: str | None = None  # the reason: the document is hidden, its original and history kept
     restore: bool = False  # undoes a withdrawal
 
@@ -55,6 +65,16 @@ def validated_metadata(values: dict[str, object]) -> dict[str, object]:
         else:
             clean[name] = _text(name, value)
     return clean
+
+
+def given_collection(value: str) -> str:
+    """The collection a document is filed in, as stored; "" for none."""
+    if not value.strip():
+        return ""
+    try:
+        return collection_name(value)
+    except ValueError as error:
+        raise InvalidChange(str(error)) from None
 
 
 def _date(name: str, value: object) -> str:
@@ -96,6 +116,8 @@ def apply_changes(document: Document, changes: DocumentChanges) -> tuple[Documen
         values["language"] = _choice("language", changes.language, EDITABLE_LANGUAGES, str)
     if changes.access is not None:
         values["access"] = _choice("access", changes.access, ACCESS_LEVELS, AccessLevel)
+    if changes.collection is not None:
+        values["collection"] = given_collection(changes.collection)
     if changes.withdraw is not None:
         if not changes.withdraw.strip():
             raise InvalidChange("withdrawing a document needs a reason")
@@ -134,7 +156,7 @@ def _shown(value: object) -> str | None:
 
 def _changed(before: Document, after: Document) -> dict[str, dict]:
     changed: dict[str, dict] = {}
-    for name in ("title", "kind", "language", "access", "withdrawn"):
+    for name in ("title", "kind", "language", "access", "collection", "withdrawn"):
         old, new = getattr(before, name), getattr(after, name)
         if old != new:
             changed[name] = {"old": _shown(old), "new": _shown(new)}

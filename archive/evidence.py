@@ -142,6 +142,7 @@ def metadata_json(document: Document) -> dict[str, Any]:
         "ingested_at": document.ingested_at.isoformat(),
         "provenance": asdict(document.provenance),
         "access": str(document.access),
+        "collection": document.collection,
         "metadata": document.metadata,
     }
 

@@ -64,6 +64,7 @@ class IngestRequest:
     provenance: Provenance = field(default_factory=Provenance)
     metadata: dict | None = None
     access: AccessLevel = AccessLevel.PUBLIC
+    collection: str = ""
     actor: str = ""  # the signed-in user who asked, for the custody log; provenance says what they typed
     max_bytes: int | None = None  # what is left of the user's upload quota, when it is below the limit
 
@@ -301,6 +302,7 @@ class Ingestor:
             spans=prepared.spans,
             metadata=metadata,
             access=request.access,
+            collection=request.collection,
         )
         try:
             document = self.store.add(document, event_file=label, actor=request.who)

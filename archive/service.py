@@ -17,7 +17,7 @@ from archive.blobs import BlobStore
 from archive.catch_up import PendingCatchUp
 from archive.citation import Citation, cite
 from archive.domain import Document
-from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_metadata
+from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_collection, given_metadata
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
@@ -53,6 +53,7 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "SearchHit",
     "SearchResult",
     "VerifyReport",
+    "given_collection",
     "given_metadata",
 ]
 
@@ -671,8 +672,10 @@ def _on_behalf(request: IngestRequest, by: Principal) -> IngestRequest:
 
 
 def _custody_actions(changed: dict[str, dict]) -> dict[str, dict[str, dict]]:
-    """Changes of access and withdrawal are entries of their own ("access"); the rest is "metadata"."""
+    """Changes of who may read (access, collection, withdrawal) are entries of their own ("access");
+    the rest is "metadata"."""
     grouped: dict[str, dict[str, dict]] = {}
     for name, change in changed.items():
-        grouped.setdefault("access" if name in ("access", "withdrawn") else "metadata", {})[name] = change
+        action = "access" if name in ("access", "collection", "withdrawn") else "metadata"
+        grouped.setdefault(action, {})[name] = change
     return grouped

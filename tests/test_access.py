@@ -1,6 +1,7 @@
 """Who sees what, on both backends: a restricted or withdrawn document never shows to someone without
 access — not in results, totals, facets, the permalink, the original, the evidence package or the
-citation — and an unknown id and a forbidden one answer alike."""
+citation — and an unknown id and a forbidden one answer alike. Access comes by a grant to the user or
+to a group of theirs, of one document or of a whole collection."""
 
 from __future__ import annotations
 
@@ -23,7 +24,11 @@ TEXTS = {
     "restricted": b"Testimony: Aigerim Tleuzhan was threatened by the police before the trial.",
     "granted": b"Witness statement naming Aigerim Tleuzhan and her lawyer, kept restricted.",
     "withdrawn": b"A duplicate scan of the Tleuzhan ruling, withdrawn by the archivist.",
+    "teamed": b"Interview notes with Aigerim Tleuzhan, shared with the monitoring team.",
+    "collected": b"Case 17 file: the appeal of Aigerim Tleuzhan, restricted with its collection.",
+    "collected_too": b"Case 17 file: the lawyer's letter about Tleuzhan's detention.",
 }
+COLLECTION = "Case 17"
 UNKNOWN_ID = "0000000000000000000000000z"
 
 
@@ -44,16 +49,26 @@ def world(settings: Settings) -> Iterator[World]:
     ids = {}
     for label, text in TEXTS.items():
         access = "public" if label in ("public", "withdrawn") else "restricted"
-        result = archive.ingest_upload(io.BytesIO(text), f"{label}.txt", IngestRequest(access=access))
+        collection = COLLECTION if label == "collected" else ""
+        request = IngestRequest(access=access, collection=collection)
+        result = archive.ingest_upload(io.BytesIO(text), f"{label}.txt", request)
         ids[label] = result.id
     archive.edit(ids["withdrawn"], DocumentChanges(withdraw="a duplicate"))
-    archive.accounts.add_user("reader", "researcher", "a researcher password")
-    archive.accounts.grant("reader", ids["granted"])
-    _, reader_token = archive.accounts.create_token("reader")
+    archive.edit(ids["collected_too"], DocumentChanges(collection=COLLECTION))  # filed after ingest
+    accounts = archive.accounts
+    tokens = {}
+    for user in ("reader", "member", "collector"):
+        accounts.add_user(user, "researcher", "a researcher password")
+        tokens[user] = accounts.create_token(user)[1]
+    accounts.grant("reader", ids["granted"])
+    accounts.add_group("monitors")
+    accounts.join("monitors", "member")
+    accounts.grant(group="monitors", document_id=ids["teamed"])
+    accounts.grant("collector", collection=COLLECTION)
     headers = {
         "anonymous": {},
         "stranger": token_headers(app, "researcher"),
-        "reader": {"Authorization": f"Bearer {reader_token}"},
+        **{user: {"Authorization": f"Bearer {token}"} for user, token in tokens.items()},
         "archivist": token_headers(app, "archivist"),
     }
     with TestClient(app) as client:
@@ -65,7 +80,9 @@ SEES = {
     "anonymous": {"public"},
     "stranger": {"public"},
     "reader": {"public", "granted"},
-    "archivist": {"public", "restricted", "granted", "withdrawn"},
+    "member": {"public", "teamed"},
+    "collector": {"public", "collected", "collected_too"},
+    "archivist": set(TEXTS),
 }
 ROLES = list(SEES)
 READ_ROUTES = [
@@ -139,3 +156,32 @@ def test_public_reading_can_be_switched_off(settings: Settings) -> None:
         page = client.get("/", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
         assert client.get("/api/search", params={"q": NAME}, headers=researcher).status_code == 200
+
+
+def test_grants_follow_groups_and_collections_at_once(world: World) -> None:
+    """Leaving a group, or a document leaving its collection, takes access away with the next request."""
+    archive = world.client.app.state.archive
+
+    def sees(role: str) -> set[str]:
+        hits = world.get(role, "/api/search", params={"q": NAME, "limit": 50}).json()["hits"]
+        return {label for label, document_id in world.ids.items() if document_id in {h["id"] for h in hits}}
+
+    archive.accounts.leave("monitors", "member")
+    assert sees("member") == {"public"}
+    archive.edit(world.ids["collected_too"], DocumentChanges(collection=""))
+    assert sees("collector") == {"public", "collected"}
+    assert world.get("collector", f"/d/{world.ids['collected_too']}").status_code == 404
+
+
+def test_a_collection_is_kept_in_the_record_and_its_changes_in_the_custody_log(world: World) -> None:
+    archive = world.client.app.state.archive
+    record = world.get("archivist", f"/api/documents/{world.ids['collected_too']}").json()
+    assert record["collection"] == COLLECTION
+    entries = archive.store.custody_of(world.ids["collected_too"])
+    changes = [entry.details.get("changes", {}) for entry in entries if entry.action == "access"]
+    assert {"old": "", "new": COLLECTION} in [change.get("collection") for change in changes]
+    too_long = world.client.patch(
+        f"/api/documents/{world.ids['public']}", json={"collection": "x" * 201},
+        headers=world.headers["archivist"],
+    )
+    assert too_long.status_code == 422

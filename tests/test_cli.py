@@ -216,6 +216,35 @@ def test_accounts_on_the_command_line(tmp_path) -> None:
     assert "disabled" in run_cli("user", "list").stdout
 
 
+def test_groups_and_collections_on_the_command_line(tmp_path) -> None:
+    home = tmp_path / "home"
+
+    def run_cli(*args: str) -> subprocess.CompletedProcess:
+        return run(home, *args)
+
+    report = tmp_path / "appeal.txt"
+    report.write_text("Case file: the appeal of Aigerim Tleuzhan.", encoding="utf-8")
+    done = run_cli("ingest", str(report), "--access", "restricted", "--collection", " Case  17 ", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "created"
+    commands = [
+        ("user", "add", "dana", "--role", "researcher"),
+        ("group", "add", "monitors"),
+        ("group", "join", "monitors", "dana"),
+        ("group", "grant", "monitors", "--collection", "Case 17"),
+    ]
+    for command in commands:
+        proc = run_cli(*command)
+        assert proc.returncode == 0, (command, proc.stderr)
+    assert "monitors" in run_cli("group", "list").stdout and "dana" in run_cli("group", "list").stdout
+    both = run_cli("group", "grant", "monitors", "0000000000000000000000000z", "--collection", "Case 17")
+    assert both.returncode == 1 and "not both" in both.stderr
+    assert run_cli("group", "join", "nobody", "dana").returncode == 1
+    assert run_cli("user", "grant", "dana", "--collection", "").returncode == 1  # an empty name
+    too_long = run_cli("ingest", str(report), "--collection", "x" * 201, "--json")
+    assert too_long.returncode == 1 and "collection" in json.loads(too_long.stdout)["error"]
+
+
 def test_metadata_and_access_given_at_ingest(tmp_path) -> None:
     home = tmp_path / "home"
 

@@ -14,7 +14,8 @@ from web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-TEXT_FIELDS = ("title", "source", "ingested_by", "note")
+PROVENANCE_FIELDS = ("source", "ingested_by", "note")
+TEXT_FIELDS = ("title", *PROVENANCE_FIELDS, "collection")
 CHOICES = {
     "kind": KINDS,
     "language": EDITABLE_LANGUAGES,
@@ -27,7 +28,8 @@ def _values(document: Document) -> dict[str, str]:
     metadata["articles"] = ", ".join(document.metadata.get("articles") or [])
     return {
         "title": document.title, "kind": str(document.kind), "language": document.language,
-        "access": str(document.access), **{f: getattr(document.provenance, f) for f in TEXT_FIELDS[1:]},
+        "access": str(document.access), "collection": document.collection,
+        **{f: getattr(document.provenance, f) for f in PROVENANCE_FIELDS},
         **{f"meta.{name}": str(value) for name, value in metadata.items()},
     }
 

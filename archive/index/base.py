@@ -32,6 +32,7 @@ PASSAGE_FIELDS = (WORDS, STEMS, KEYS, NAMES, READINGS, ALIASES)
 KIND = "kind"
 LANGUAGE = "language"
 ACCESS = "access"
+COLLECTION = "collection"
 
 
 class BackendUnavailable(RuntimeError):
@@ -67,6 +68,7 @@ class IndexDocument:
     access: str
     ingested_at: datetime
     fields: dict[str, str]  # analysed field name -> space-separated terms
+    collection: str = ""
     passages: tuple[Passage, ...] = ()  # only long documents have them
 
 

@@ -29,6 +29,7 @@ from archive.domain import WITHDRAWN, AccessLevel, Visibility
 from archive.index import elastic_mapping
 from archive.index.base import (
     ACCESS,
+    COLLECTION,
     AnyOf,
     BackendUnavailable,
     Bool,
@@ -116,6 +117,8 @@ def visible_clause(visible: Visibility) -> dict[str, Any]:
         either.append({"term": {ACCESS: AccessLevel.PUBLIC.value}})
     if visible.granted:
         either.append({"terms": {"id": sorted(visible.granted)}})
+    if visible.collections:
+        either.append({"terms": {COLLECTION: sorted(visible.collections)}})
     if not either:
         return {"match_none": {}}
     withdrawn = {"term": {ACCESS: WITHDRAWN}}
@@ -545,6 +548,7 @@ def _index_actions(docs: Iterable[IndexDocument], index: str) -> Iterator[dict[s
                 "kind": doc.kind,
                 "language": doc.language,
                 "access": doc.access,
+                COLLECTION: doc.collection,
                 "ingested_at": doc.ingested_at.isoformat(),
                 **doc.fields,
             },

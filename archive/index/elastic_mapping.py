@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.index.base import ACCESS, ANALYSED_FIELDS, KIND, LANGUAGE, PASSAGE_FIELDS
+from archive.index.base import ACCESS, ANALYSED_FIELDS, COLLECTION, KIND, LANGUAGE, PASSAGE_FIELDS
 
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 ANALYZER = "whitespace"
 
@@ -42,6 +42,7 @@ MAPPINGS: dict[str, Any] = {
         KIND: {"type": "keyword"},
         LANGUAGE: {"type": "keyword"},
         ACCESS: {"type": "keyword"},
+        COLLECTION: {"type": "keyword"},
         "ingested_at": {"type": "date"},
         **{name: ANALYSED for name in ANALYSED_FIELDS},
     },

@@ -25,7 +25,7 @@ from archive.domain import WITHDRAWN, AccessLevel, Visibility
 from archive.index import base
 from archive.index.prune import prune
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 WRITER_HEAP = 64_000_000
 BATCH = 500
 LOCK_WAIT_S = 60.0
@@ -36,7 +36,7 @@ PASSAGES_PER_DOCUMENT = 4  # how many passages a round fetches for each document
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    for keyword in (base.KIND, base.LANGUAGE, base.ACCESS):
+    for keyword in (base.KIND, base.LANGUAGE, base.ACCESS, base.COLLECTION):
         builder.add_text_field(keyword, tokenizer_name="raw")
     for name in base.ANALYSED_FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace")
@@ -128,7 +128,8 @@ class EmbeddedBackend:
     @staticmethod
     def _document(doc: base.IndexDocument) -> Iterator[tantivy.Document]:
         yield tantivy.Document(
-            id=doc.id, kind=doc.kind, language=doc.language, access=doc.access, **doc.fields
+            id=doc.id, kind=doc.kind, language=doc.language, access=doc.access, collection=doc.collection,
+            **doc.fields,
         )
 
     @staticmethod
@@ -283,6 +284,9 @@ class EmbeddedBackend:
         if visible.granted:
             granted = tantivy.Query.term_set_query(schema, "id", sorted(visible.granted))
             either.append((tantivy.Occur.Should, granted))
+        if visible.collections:
+            collections = tantivy.Query.term_set_query(schema, base.COLLECTION, sorted(visible.collections))
+            either.append((tantivy.Occur.Should, collections))
         if not either:
             return tantivy.Query.empty_query()
         withdrawn = tantivy.Query.term_query(schema, base.ACCESS, WITHDRAWN)

@@ -105,6 +105,7 @@ def to_index_document(doc: Document) -> base.IndexDocument:
         language=doc.language,
         access=WITHDRAWN if doc.withdrawn is not None else str(doc.access),
         ingested_at=doc.ingested_at,
+        collection=doc.collection,
         fields=fields,
         passages=passages(doc.text, body, body_aliases, candidates) if len(doc.text) > LONG_TEXT else (),
     )

@@ -1,4 +1,5 @@
-"""Accounts in the store of record: users, API tokens, browser sessions, grants and failed sign-ins.
+"""Accounts in the store of record: users, groups, API tokens, browser sessions, grants and failed
+sign-ins.
 
 Secrets never reach the database: passwords arrive hashed (argon2, by `archive.accounts`), tokens and
 session ids as their SHA-256.
@@ -10,14 +11,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from archive.store.models import ApiTokenRow, GrantRow, LoginFailureRow, SessionRow, UserRow
+from archive.store.models import (
+    ApiTokenRow,
+    GrantRow,
+    GroupMemberRow,
+    GroupRow,
+    LoginFailureRow,
+    SessionRow,
+    UserRow,
+)
 
 
 class UserExists(ValueError):
+    pass
+
+
+class GroupExists(ValueError):
     pass
 
 
@@ -28,6 +42,29 @@ class User:
     role: str
     disabled: bool
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    members: tuple[str, ...]  # user names
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who a grant is to: a user or a group, by id."""
+
+    user_id: int | None = None
+    group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What a user may read beyond public documents: documents by id, and whole collections."""
+
+    documents: frozenset[str] = frozenset()
+    collections: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -142,24 +179,84 @@ class AccountStore:
         with self._writer.begin() as conn:
             conn.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 
-    # --- grants -------------------------------------------------------------------------------
+    # --- groups -------------------------------------------------------------------------------
 
-    def grant(self, user_id: int, document_id: str) -> None:
+    def add_group(self, name: str) -> int:
         try:
             with Session(self._writer) as session, session.begin():
-                session.add(GrantRow(user_id=user_id, document_id=document_id, created_at=_now()))
-        except IntegrityError:
-            pass  # granted already
+                row = GroupRow(name=name, created_at=_now())
+                session.add(row)
+                session.flush()
+                return row.id
+        except IntegrityError as error:
+            raise GroupExists(f"there is already a group named {name!r}") from error
 
-    def revoke_grant(self, user_id: int, document_id: str) -> None:
+    def group_id(self, name: str) -> int | None:
+        with self._engine.connect() as conn:
+            return conn.scalar(select(GroupRow.id).where(GroupRow.name == name))
+
+    def groups(self) -> list[Group]:
+        stmt = (
+            select(GroupRow.id, GroupRow.name, UserRow.name)
+            .outerjoin(GroupMemberRow, GroupMemberRow.group_id == GroupRow.id)
+            .outerjoin(UserRow, UserRow.id == GroupMemberRow.user_id)
+            .order_by(GroupRow.name, UserRow.name)
+        )
+        members: dict[tuple[int, str], list[str]] = {}
+        with self._engine.connect() as conn:
+            for group_id, group_name, user_name in conn.execute(stmt):
+                members.setdefault((group_id, group_name), [])
+                if user_name is not None:
+                    members[(group_id, group_name)].append(user_name)
+        return [Group(group_id, name, tuple(names)) for (group_id, name), names in members.items()]
+
+    def join(self, group_id: int, user_id: int) -> None:
+        try:
+            with Session(self._writer) as session, session.begin():
+                session.add(GroupMemberRow(group_id=group_id, user_id=user_id))
+        except IntegrityError:
+            pass  # a member already
+
+    def leave(self, group_id: int, user_id: int) -> None:
         with self._writer.begin() as conn:
             conn.execute(
-                delete(GrantRow).where(GrantRow.user_id == user_id, GrantRow.document_id == document_id)
+                delete(GroupMemberRow).where(
+                    GroupMemberRow.group_id == group_id, GroupMemberRow.user_id == user_id
+                )
             )
 
-    def granted(self, user_id: int) -> frozenset[str]:
+    # --- grants -------------------------------------------------------------------------------
+
+    def grant(self, to: Subject, document_id: str | None = None, collection: str | None = None) -> None:
+        """Lets ``to`` read one document or a whole collection; granting twice changes nothing."""
+        where = _grant_where(to, document_id, collection)
+        with Session(self._writer) as session, session.begin():
+            if session.scalar(select(GrantRow.id).where(where)) is None:
+                session.add(
+                    GrantRow(
+                        user_id=to.user_id, group_id=to.group_id, document_id=document_id,
+                        collection=collection, created_at=_now(),
+                    )
+                )
+
+    def revoke_grant(
+        self, to: Subject, document_id: str | None = None, collection: str | None = None
+    ) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(delete(GrantRow).where(_grant_where(to, document_id, collection)))
+
+    def granted(self, user_id: int) -> Grants:
+        """The user's own grants and those of every group they belong to."""
+        groups = select(GroupMemberRow.group_id).where(GroupMemberRow.user_id == user_id)
+        stmt = select(GrantRow.document_id, GrantRow.collection).where(
+            or_(GrantRow.user_id == user_id, GrantRow.group_id.in_(groups))
+        )
         with self._engine.connect() as conn:
-            return frozenset(conn.scalars(select(GrantRow.document_id).where(GrantRow.user_id == user_id)))
+            rows = conn.execute(stmt).all()
+        return Grants(
+            frozenset(document for document, _ in rows if document is not None),
+            frozenset(collection for _, collection in rows if collection is not None),
+        )
 
     # --- failed sign-ins ----------------------------------------------------------------------
 
@@ -182,3 +279,11 @@ class AccountStore:
     def clear_failures(self, key: str) -> None:
         with self._writer.begin() as conn:
             conn.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
+
+
+def _grant_where(to: Subject, document_id: str | None, collection: str | None) -> ColumnElement[bool]:
+    if (to.user_id is None) == (to.group_id is None) or (document_id is None) == (collection is None):
+        raise ValueError("a grant is to one user or one group, of one document or one collection")
+    subject = GrantRow.group_id == to.group_id if to.user_id is None else GrantRow.user_id == to.user_id
+    thing = GrantRow.collection == collection if document_id is None else GrantRow.document_id == document_id
+    return and_(subject, thing)

@@ -76,6 +76,7 @@ class DocumentRow(Base):
         Index("ix_documents_kind", "kind"),
         Index("ix_documents_language", "language"),
         Index("ix_documents_ingested_at", "ingested_at"),
+        Index("ix_documents_collection", "collection"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -92,6 +93,7 @@ class DocumentRow(Base):
     ingested_by: Mapped[str] = mapped_column(String(255), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     access: Mapped[str] = mapped_column(String(16), default="public")
+    collection: Mapped[str] = mapped_column(String(200), default="")
     # "metadata" is reserved on declarative classes, hence the attribute name.
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", PortableJSON, default=dict)
     spans: Mapped[list[Any]] = mapped_column(PortableJSON, default=list)
@@ -196,15 +198,40 @@ class SessionRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class GrantRow(Base):
-    """A researcher may read this restricted document."""
+class GroupRow(Base):
+    """A team of users (a project, a partner organisation) that grants can be given to at once."""
 
-    __tablename__ = "grants"
-    __table_args__ = (UniqueConstraint("user_id", "document_id", name="uq_grants_user_document"),)
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("name", name="uq_groups_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GroupMemberRow(Base):
+    __tablename__ = "group_members"
+    __table_args__ = (UniqueConstraint("group_id", "user_id", name="uq_group_members"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(Integer, index=True)
     user_id: Mapped[int] = mapped_column(Integer, index=True)
-    document_id: Mapped[str] = mapped_column(String(32))
+
+
+class GrantRow(Base):
+    """A user or a group may read a restricted document, or every document of a collection."""
+
+    __tablename__ = "access_grants"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (group_id IS NULL)", name="ck_access_grants_subject"),
+        CheckConstraint("(document_id IS NULL) <> (collection IS NULL)", name="ck_access_grants_object"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    document_id: Mapped[str | None] = mapped_column(String(32))
+    collection: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

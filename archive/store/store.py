@@ -29,7 +29,7 @@ from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSp
 from archive.store.accounts import AccountStore
 from archive.store.models import CustodyRow, DocumentRow, MemberRow, TimestampRow
 
-SCHEMA_HEAD = "0005"  # the newest revision in migrations/versions; a test keeps the two in step
+SCHEMA_HEAD = "0006"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 SQLITE_MMAP_BYTES = 1 << 30
@@ -182,6 +182,7 @@ class DocumentStore:
             "ingested_by": doc.provenance.ingested_by,
             "note": doc.provenance.note,
             "access": AccessLevel(doc.access).value,
+            "collection": doc.collection,
             "meta": doc.metadata,
             "withdrawn": doc.withdrawn,
             "indexed": False,
@@ -667,6 +668,8 @@ def _visible(visible: Visibility) -> ColumnElement[bool]:
         either.append(DocumentRow.access == AccessLevel.PUBLIC.value)
     if visible.granted:
         either.append(DocumentRow.id.in_(sorted(visible.granted)))
+    if visible.collections:
+        either.append(DocumentRow.collection.in_(sorted(visible.collections)))
     return and_(or_(false(), *either), DocumentRow.withdrawn.is_(None))
 
 
@@ -686,6 +689,7 @@ def _to_row(doc: Document, now: datetime) -> DocumentRow:
         ingested_by=doc.provenance.ingested_by,
         note=doc.provenance.note,
         access=AccessLevel(doc.access).value,
+        collection=doc.collection,
         meta=doc.metadata,
         spans=[{"start": s.start, "end": s.end, "language": s.language} for s in doc.spans],
         indexed=doc.indexed,
@@ -711,6 +715,7 @@ def _to_document(row: DocumentRow) -> Document:
         spans=[LanguageSpan(s["start"], s["end"], s["language"]) for s in row.spans],
         metadata=dict(row.meta),
         access=AccessLevel(row.access),
+        collection=row.collection or "",
         indexed=row.indexed,
         withdrawn=row.withdrawn,
     )

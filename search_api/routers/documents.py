@@ -11,7 +11,14 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from archive.domain import AccessLevel, Kind, Provenance
-from archive.service import DocumentChanges, IngestRequest, IngestResult, OriginalUnavailable, given_metadata
+from archive.service import (
+    DocumentChanges,
+    IngestRequest,
+    IngestResult,
+    OriginalUnavailable,
+    given_collection,
+    given_metadata,
+)
 from search_api.auth import Admin, Reader, Writer
 from search_api.deps import ArchiveDep
 from search_api.problems import Problem
@@ -48,6 +55,7 @@ def upload(
     ingested_by: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
     access: Annotated[AccessLevel, Form()] = AccessLevel.PUBLIC,
+    collection: Annotated[str, Form(max_length=200)] = "",
     court: Annotated[str, Form(max_length=500)] = "",
     case_number: Annotated[str, Form(max_length=500)] = "",
     decision_date: Annotated[str, Form(description="YYYY-MM-DD")] = "",
@@ -63,6 +71,7 @@ def upload(
         provenance=Provenance(source, ingested_by, note),
         metadata=given_metadata(given),
         access=access,
+        collection=given_collection(collection),
     )
     result = archive.ingest_upload(file.file, file.filename or "upload", ingest, by=by)
     return ingest_response(result)
@@ -81,6 +90,7 @@ class DocumentPatch(BaseModel):
     note: str | None = Field(default=None, max_length=5000)
     metadata: dict[str, str | list[str] | None] | None = None
     access: AccessLevel | None = None
+    collection: str | None = Field(default=None, max_length=200, description='"" for none')
     withdraw: str | None = Field(default=None, max_length=500, description="the reason")
     restore: bool = False
 
