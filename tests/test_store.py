@@ -342,6 +342,23 @@ def test_migrations_rerun_from_the_command_line_config(db_path: Path) -> None:
     assert stored_revision(db_path) == [SCHEMA_HEAD]
 
 
+def test_grants_of_one_document_to_one_user_are_carried_into_grants_by_group_and_collection(
+    db_path: Path,
+) -> None:
+    url = sqlite_url(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), "0005")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO users (id, name, role, password_hash, disabled, created_at) "
+                     "VALUES (7, 'dana', 'researcher', 'x', 0, '2026-01-01 00:00:00')")
+        conn.execute("INSERT INTO grants (user_id, document_id, created_at) "
+                     "VALUES (7, 'doc1', '2026-01-01 00:00:00')")
+    with DocumentStore(url) as store:
+        grants = store.accounts.granted(7)
+    assert grants.documents == {"doc1"} and grants.collections == frozenset()
+    assert stored_revision(db_path) == [SCHEMA_HEAD]
+
+
 def test_unknown_newer_schema_is_refused(db_path: Path) -> None:
     DocumentStore(sqlite_url(db_path)).close()
     with sqlite3.connect(db_path) as conn:
