@@ -19,7 +19,8 @@ from typing import Any
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 
 # What can happen to an original or a document. Ingest outcomes keep the audit trail's statuses.
-ACTIONS = ("ingest", "capture", "retry", "metadata", "access", "delete", "timestamp")  # delete: a purge
+# delete: a purge; expand: every member of a container was gone through (how many stored, how many failed)
+ACTIONS = ("ingest", "capture", "retry", "expand", "metadata", "access", "delete", "timestamp")
 STATUSES = ("created", "duplicate", "failed")
 
 

@@ -27,7 +27,7 @@ from ingest.capture import CapturedPage, CaptureError, capture
 from ingest.capture.mediatype import HTML_TYPES
 from ingest.capture.urls import redact_text, redact_url
 from ingest.errors import IngestError
-from ingest.extract import extract
+from ingest.extract import CONTAINERS, extract
 from ingest.extract.htmlmeta import host_of
 from ingest.extract.limits import MAX_NESTING
 from ingest.extract.members import Member
@@ -55,6 +55,9 @@ class IngestResult:
         if self.members:
             shown["members"] = [member.as_json() for member in self.members]
         return shown
+
+
+EXPANDED = "expand"  # the custody action that closes the taking out of a container's members
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,8 @@ class Ingestor:
         existing = None if blob.created else self.store.get_by_sha256(blob.sha256)
         actor = request.who
         if existing is not None:
+            if existing.media_type in CONTAINERS and not self._expanded(existing.id):
+                return self._expand_again(existing, label, filename, request, depth)
             return self._duplicate(label, existing, actor)
         hints = _extraction_hints(page)
         try:
@@ -165,11 +170,30 @@ class Ingestor:
             result.members = self._expand(result.id, label, prepared.members, request, depth)
         return result
 
+    def _expanded(self, container_id: str) -> bool:
+        return any(entry.action == EXPANDED for entry in self.store.custody_of(container_id))
+
+    def _expand_again(
+        self, existing: Document, label: str, filename: str, request: IngestRequest, depth: int
+    ) -> IngestResult:
+        """A container archived before, whose members were not all taken out (the run was stopped
+        halfway): the members are taken out again; those already stored answer as duplicates."""
+        result = self._duplicate(label, existing, request.who)
+        try:
+            extracted = extract(self.blobs.path_of(existing.sha256), name=filename)
+        except IngestError as error:
+            result.members = [self.failed(label, error, actor=request.who)]
+            return result
+        if extracted.members is not None:
+            result.members = self._expand(existing.id, label, extracted.members, request, depth)
+        return result
+
     def _expand(
         self, container_id: str, label: str, members: Iterator[Member], request: IngestRequest, depth: int
     ) -> list[IngestResult]:
         """Stores each member as a document linked to its container; a member that cannot be taken out
-        fails alone with the reason (its bytes kept when it had any), and the rest go on."""
+        fails alone with the reason (its bytes kept when it had any), and the rest go on. The custody
+        log says when every member was gone through, so a run stopped halfway is finished on rerun."""
         actor = request.provenance.ingested_by
         if depth >= MAX_NESTING:
             error = IngestError(
@@ -195,6 +219,11 @@ class Ingestor:
         except Exception as error:  # a container damaged past some member: the ones before are kept
             broken = IngestError("corrupt_container", f"the rest of the members could not be read ({error})")
             results.append(self.failed(label, broken, actor=actor))
+        stored = sum(1 for result in results if result.id)
+        self.store.append_custody(
+            EXPANDED, actor=request.who, document_id=container_id, subject=label,
+            details={"members": stored, "failed": len(results) - stored},
+        )
         return results
 
     def _keep(self, data: bytes) -> str | None:

@@ -278,3 +278,48 @@ def test_an_encrypted_member_fails_with_the_reason(archive, tmp_path):
     result = _ingest(archive, path)
     assert result.status == "created" and result.members[0].code == "encrypted"
     assert "password" in result.members[0].error and archive.blobs.exists(result.sha256)
+
+
+def test_a_container_whose_ingest_was_killed_halfway_is_finished_on_rerun(tmp_path):
+    """The command line killed (SIGKILL) while it takes members out of a zip: the next run of the same
+    command takes out the rest, and the ones stored before answer as duplicates."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    count = 400
+    bundle = _zip(tmp_path / "deposit.zip", {
+        f"statements/{n:03}.txt": f"Statement {n} of the deposit, about the hearing in Taraz.".encode()
+        for n in range(count)
+    })  # fmt: skip
+    home = tmp_path / "home"
+    env = {**os.environ, "ARCHIVE_HOME": str(home), "ARCHIVE_BACKEND": "embedded"}
+    command = [sys.executable, "-m", "archive", "ingest", str(bundle), "--json"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def members() -> int:
+        try:
+            with sqlite3.connect(home / "archive.sqlite3", timeout=5) as conn:
+                return conn.execute("SELECT count(*) FROM members").fetchone()[0]
+        except sqlite3.OperationalError:  # not made yet
+            return 0
+
+    deadline = time.monotonic() + 240
+    while members() < 20 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    stopped_at = members()
+    assert 0 < stopped_at < count, stopped_at  # killed halfway
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert members() == count
+    archive = Archive(load_settings(home=home, backend="embedded"))
+    try:
+        assert archive.search("Taraz", limit=1).total >= count
+    finally:
+        archive.close()

@@ -20,7 +20,9 @@ from ingest.extract.text import extract_text
 from ingest.extract.word import extract_docx
 from ingest.sniff import BINARY, DOCX, HEAD_SIZE, HTML, MARKDOWN, PDF, PLAIN, describe_binary, sniff
 
-__all__ = ["Extracted", "IngestError", "extract", "extract_html"]
+__all__ = ["CONTAINERS", "Extracted", "IngestError", "extract", "extract_html"]
+
+CONTAINERS = frozenset({EML, MBOX, MSG, ZIP, TAR})  # formats whose members are documents of their own
 
 _TEXT_NAMES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".csv")
 
