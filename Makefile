@@ -45,6 +45,7 @@ langid: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_capture.py
+	$(BIN)/python scripts/bench_formats.py
 
 clean-data:
 	rm -rf data

@@ -8,7 +8,6 @@ import io
 import mailbox
 import tarfile
 import zipfile
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,15 @@ from archive.service import Archive
 from archive.settings import load_settings
 from ingest.extract import limits
 from tests.clients import client
+from tests.fixtures.formats import (
+    make_csv,
+    make_eml,
+    make_ods,
+    make_odt,
+    make_pptx,
+    make_rtf,
+    make_xlsx,
+)
 
 
 @pytest.fixture
@@ -37,78 +45,6 @@ def _found(archive: Archive, word: str) -> list[str]:
 
 
 # --- documents ------------------------------------------------------------------------------------
-
-
-def make_odt(path: Path, words: str) -> None:
-    from odf.opendocument import OpenDocumentText
-    from odf.text import P
-
-    document = OpenDocumentText()
-    document.text.addElement(P(text=words))
-    document.save(str(path))
-
-
-def make_ods(path: Path, words: str) -> None:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="Задержания")
-    row = TableRow()
-    for value in ("Алматы", words):
-        cell = TableCell(valuetype="string")
-        cell.addElement(P(text=value))
-        row.addElement(cell)
-    table.addElement(row)
-    document.spreadsheet.addElement(table)
-    document.save(str(path))
-
-
-def make_xlsx(path: Path, words: str) -> None:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.active.title = "Cases"
-    book.active.append(["Name", "City", "Note"])
-    book.active.append(["Мамай Жанболат", "Алматы", words])
-    book.create_sheet("Second").append([2020, words])
-    book.save(path)
-
-
-def make_pptx(path: Path, words: str) -> None:
-    from pptx import Presentation
-
-    deck = Presentation()
-    slide = deck.slides.add_slide(deck.slide_layouts[1])
-    slide.shapes.title.text = "Monitoring briefing"
-    slide.placeholders[1].text = words
-    deck.save(str(path))
-
-
-def make_rtf(path: Path, words: str) -> None:
-    path.write_text("{\\rtf1\\ansi{\\fonttbl\\f0 Arial;}\\f0\\pard " + words + "\\par}", encoding="ascii")
-
-
-def make_csv(path: Path, words: str) -> None:
-    rows = [
-        "Имя;Город;Что произошло",
-        f"Мамай Жанболат;Алматы;задержан после пикета у здания акимата {words}",
-        "Сыздыкбек Сабит;Шымкент;оштрафован по статье 488 за одиночный пикет",
-    ]
-    path.write_text("\n".join(rows * 5) + "\n", encoding="utf-8")
-
-
-def make_eml(words: str, attachment: str = "", name: str = "note.txt") -> bytes:
-    message = EmailMessage()
-    message["From"] = "Айгерим <aigerim@example.org>"
-    message["To"] = "bureau@example.org"
-    message["Subject"] = "Пикет в Оскемене"
-    message["Date"] = "Tue, 04 Feb 2020 10:00:00 +0600"
-    message.set_content(f"Коллеги, вот сведения: {words}.")
-    if attachment:
-        message.add_attachment(attachment.encode(), maintype="text", subtype="plain", filename=name)
-    return message.as_bytes()
 
 
 DOCUMENTS = {
