@@ -25,7 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from archive.service import Archive, IngestRequest
 from archive.settings import load_settings
 from scripts.corpus_gen import documents
-from tests.fixtures.formats import make_csv, make_eml, make_ods, make_odt, make_pptx, make_rtf, make_xlsx
+from tests.fixtures.formats import (
+    make_csv,
+    make_eml,
+    make_ods,
+    make_odt,
+    make_pptx,
+    make_rtf,
+    make_xls,
+    make_xlsx,
+)
 from tests.fixtures.make_fixtures import docx_bytes, fpdf_pdf, html_page
 
 MEMBERS_PER_CONTAINER = 10
@@ -60,6 +69,7 @@ FAMILIES: dict[str, tuple[str, Callable[[Path, str], None]]] = {
     "RTF": (".rtf", lambda path, text: make_rtf(path, text.encode("ascii", "ignore").decode())),
     "XLSX": (".xlsx", make_xlsx),
     "ODS": (".ods", make_ods),
+    "XLS": (".xls", make_xls),
     "CSV": (".csv", make_csv),
     "PPTX": (".pptx", make_pptx),
     "EML with attachment": (".eml", lambda path, text: _write(path, make_eml(text[:800], text[800:]))),

@@ -19,11 +19,13 @@ from ingest.extract import limits
 from tests.clients import client
 from tests.fixtures.formats import (
     make_csv,
+    make_doc,
     make_eml,
     make_ods,
     make_odt,
     make_pptx,
     make_rtf,
+    make_xls,
     make_xlsx,
 )
 
@@ -51,6 +53,7 @@ DOCUMENTS = {
     "minutes.odt": (make_odt, "zebrafinch"),
     "cells.ods": (make_ods, "quokka"),
     "cases.xlsx": (make_xlsx, "axolotl"),
+    "cases.xls": (make_xls, "wombat"),
     "briefing.pptx": (make_pptx, "pangolin"),
     "letter.rtf": (make_rtf, "okapi"),
     "cases.csv": (make_csv, "тапир"),
@@ -259,3 +262,10 @@ def test_a_container_whose_ingest_was_killed_halfway_is_finished_on_rerun(tmp_pa
         assert archive.search("Taraz", limit=1).total >= count
     finally:
         archive.close()
+
+
+def test_an_old_word_document_is_refused_with_the_reason_and_kept(archive, tmp_path):
+    make_doc(tmp_path / "ruling.doc")
+    result = _ingest(archive, tmp_path / "ruling.doc")
+    assert result.status == "failed" and ".doc" in result.error and "DOCX" in result.error
+    assert archive.blobs.exists(result.sha256)  # the original is kept as evidence all the same
