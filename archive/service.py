@@ -123,6 +123,7 @@ class SearchHit:
     snippet_text: str = ""  # the snippet as plain text; `snippet` is the same as HTML with <mark>s
     highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet_text
     mode: str = "any spelling"  # how `matched` was found: "exact" (the typed form only) or "any spelling"
+    found_in: dict | None = None  # the container (e-mail, ZIP) it came from: id, title, path in it
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -456,6 +457,7 @@ class Archive:
         filters = Filters(request.languages, request.kinds, viewer.visibility)
         page = self.backend.search(query_plan.query, filters, request.limit, request.offset)
         explained = explain_hits(query_plan, [h.id for h in page.hits], self.store, self.backend)
+        found_in = self.store.found_in([h.id for h in page.hits], viewer.visibility)
         hits = []
         for scored in page.hits:
             found = explained.get(scored.id)
@@ -477,6 +479,7 @@ class Archive:
                     snippet_text=why.text,
                     highlights=why.highlights,
                     mode="exact" if request.exact else "any spelling",
+                    found_in=_relative(found_in.get(document.id)),
                 )
             )
         return SearchResult(request.query, page.total, hits)
@@ -652,6 +655,10 @@ class Family:
             "containers": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.containers],
             "members": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.members],
         }
+
+
+def _relative(link: tuple[str, str, str] | None) -> dict | None:
+    return None if link is None else {"id": link[0], "title": link[1], "path": link[2]}
 
 
 def _quota_left(request: IngestRequest, left: int | None) -> IngestRequest:

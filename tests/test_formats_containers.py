@@ -53,7 +53,7 @@ DOCUMENTS = {
     "minutes.odt": (make_odt, "zebrafinch"),
     "cells.ods": (make_ods, "quokka"),
     "cases.xlsx": (make_xlsx, "axolotl"),
-    "cases.xls": (make_xls, "wombat"),
+    "cases.xls": (make_xls, "numbat"),
     "briefing.pptx": (make_pptx, "pangolin"),
     "letter.rtf": (make_rtf, "okapi"),
     "cases.csv": (make_csv, "тапир"),
@@ -269,3 +269,19 @@ def test_an_old_word_document_is_refused_with_the_reason_and_kept(archive, tmp_p
     result = _ingest(archive, tmp_path / "ruling.doc")
     assert result.status == "failed" and ".doc" in result.error and "DOCX" in result.error
     assert archive.blobs.exists(result.sha256)  # the original is kept as evidence all the same
+
+
+def test_a_hit_in_an_attachment_names_its_message_to_those_who_may_see_it(archive, tmp_path):
+    from archive.accounts import Principal, Role
+    from archive.edits import DocumentChanges
+
+    (tmp_path / "m.eml").write_bytes(make_eml("dingo", "kookaburra report", "report.txt"))
+    result = _ingest(archive, tmp_path / "m.eml")
+    [attachment] = result.members
+    [hit] = archive.search("kookaburra").hits
+    assert hit.id == attachment.id
+    assert hit.found_in == {"id": result.id, "title": "Пикет в Оскемене", "path": "report.txt"}
+    reader = Principal("dana", Role.RESEARCHER, 1)
+    archive.edit(result.id, DocumentChanges(access="restricted"))
+    [seen] = archive.search("kookaburra", viewer=reader).hits
+    assert seen.id == attachment.id and seen.found_in is None  # the message stays unseen

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, create_engine, event, false, func, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.pool import StaticPool
 
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
@@ -131,6 +131,29 @@ class DocumentStore:
     def containers_of(self, member_id: str) -> list[MemberLink]:
         """Every container a document was found in, with its path there."""
         return self._links(MemberRow.member_id == member_id)
+
+    def found_in(
+        self, member_ids: Sequence[str], visible: Visibility | None
+    ) -> dict[str, tuple[str, str, str]]:
+        """For each of `member_ids` found in a container that ``visible`` allows: the first such
+        container's id and title, and the member's path in it (a hit in an attachment names its
+        message)."""
+        container = aliased(DocumentRow)
+        stmt = (
+            select(MemberRow.member_id, MemberRow.container_id, container.title, MemberRow.path)
+            .join(container, container.id == MemberRow.container_id)
+            .order_by(MemberRow.id)
+        )
+        if visible is not None:
+            stmt = stmt.where(_visible(visible, container))
+        found: dict[str, tuple[str, str, str]] = {}
+        with self._engine.connect() as conn:
+            for part in _chunks(list(dict.fromkeys(member_ids))):
+                for member_id, container_id, title, path in conn.execute(
+                    stmt.where(MemberRow.member_id.in_(part))
+                ):
+                    found.setdefault(member_id, (container_id, title, path))
+        return found
 
     def _links(self, where: ColumnElement[bool]) -> list[MemberLink]:
         with Session(self._engine) as session:
@@ -661,16 +684,17 @@ def _to_timestamp(row: TimestampRow) -> StoredTimestamp:
     )
 
 
-def _visible(visible: Visibility) -> ColumnElement[bool]:
-    """The documents a reader who does not see everything may see (the index applies the same rule)."""
+def _visible(visible: Visibility, row: Any = DocumentRow) -> ColumnElement[bool]:
+    """The documents a reader who does not see everything may see (the index applies the same rule);
+    ``row``: the documents table or an alias of it."""
     either = []
     if visible.public:
-        either.append(DocumentRow.access == AccessLevel.PUBLIC.value)
+        either.append(row.access == AccessLevel.PUBLIC.value)
     if visible.granted:
-        either.append(DocumentRow.id.in_(sorted(visible.granted)))
+        either.append(row.id.in_(sorted(visible.granted)))
     if visible.collections:
-        either.append(DocumentRow.collection.in_(sorted(visible.collections)))
-    return and_(or_(false(), *either), DocumentRow.withdrawn.is_(None))
+        either.append(row.collection.in_(sorted(visible.collections)))
+    return and_(or_(false(), *either), row.withdrawn.is_(None))
 
 
 def _to_row(doc: Document, now: datetime) -> DocumentRow:
