@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.accounts import SYSTEM, Accounts, Principal
-from archive.blobs import BlobStore
+from archive.blobs import open_blob_store
 from archive.catch_up import PendingCatchUp
 from archive.citation import Citation, cite
 from archive.domain import Document
@@ -152,7 +152,7 @@ class Archive:
         self.settings = settings
         settings.home.mkdir(parents=True, exist_ok=True)
         self.store = DocumentStore(settings.sqlalchemy_url)
-        self.blobs = BlobStore(settings.blob_dir)
+        self.blobs = open_blob_store(settings)
         removed = self.blobs.clean_temp()
         if removed:
             log.info("removed %d temporary files left by interrupted writes", removed)

@@ -58,7 +58,7 @@ def verify_blobs(store: DocumentStore, blobs: BlobStore, report: VerifyReport) -
         report.checked += 1
         state = blobs.check(sha256)
         if state != "ok":
-            entry = {**owner, "sha256": sha256, "path": str(blobs.path_of(sha256))}
+            entry = {**owner, "sha256": sha256, "path": blobs.location(sha256)}
             (report.missing if state == "missing" else report.altered).append(entry)
 
 
