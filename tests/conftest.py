@@ -120,9 +120,18 @@ def s3_server():
 
 
 @pytest.fixture(params=BLOB_STORES)
-def blobs_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where originals go: a folder, or a fresh bucket of the session's S3 server."""
+def blob_settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
+    """Settings (overrides of `load_settings`) that put originals in a folder, or in a fresh bucket of
+    the session's S3 server."""
     if request.param == "directory":
-        return str(tmp_path / "blobs")
-    server = request.getfixturevalue("s3_server")
-    return f"s3://{server.new_bucket()}/originals"
+        return {"blobs_url": str(tmp_path / "blobs")}
+    return s3_settings(request.getfixturevalue("s3_server"))
+
+
+def s3_settings(server, prefix: str = "originals") -> dict[str, object]:
+    """Settings for a fresh bucket of `server` (tests/s3_fixture.py)."""
+    return {
+        "blobs_url": f"s3://{server.new_bucket()}/{prefix}", "s3_endpoint_url": server.endpoint_url,
+        "s3_region": "us-east-1", "s3_access_key_id": server.access_key_id,
+        "s3_secret_access_key": server.secret_access_key,
+    }

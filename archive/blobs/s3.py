@@ -38,7 +38,8 @@ from archive.blobs.base import (
 )
 
 SPOOL_PREFIX = "s3-put-"
-SINGLE_PUT_LIMIT = 5 * 1024**3  # S3's largest single PUT
+PART_SIZE = 64 * 1024**2  # larger originals go up in parts of this size (S3 allows 10,000 parts)
+MAX_OBJECT = 10_000 * PART_SIZE
 _MISSING = ("404", "NoSuchKey", "NotFound")
 _EXISTS = ("412", "PreconditionFailed", "409", "ConditionalRequestConflict")
 
@@ -146,8 +147,8 @@ class S3BlobStore(BlobStore):
                         raise BlobTooLarge(max_bytes)
                     digest.update(chunk)
                     out.write(chunk)
-            if size > SINGLE_PUT_LIMIT:
-                raise BlobTooLarge(SINGLE_PUT_LIMIT)
+            if size > MAX_OBJECT:
+                raise BlobTooLarge(MAX_OBJECT)
             yield spool, digest.hexdigest(), size
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -155,17 +156,48 @@ class S3BlobStore(BlobStore):
 
     def _put_new(self, spool: Path, sha256: str, size: int) -> bool:
         """Sends the spooled bytes on condition that the key is free; False if someone else was first."""
-        with open(spool, "rb") as body:
-            try:
-                self._s3.put_object(
-                    Bucket=self.bucket, Key=self.key_of(sha256), Body=body, ContentLength=size,
-                    ContentType="application/octet-stream", IfNoneMatch="*", Metadata={"sha256": sha256},
-                )
-            except self._client_error as error:
-                if _code(error) in _EXISTS:
-                    return False
-                raise
+        try:
+            if size > PART_SIZE:
+                self._put_in_parts(spool, sha256)
+            else:
+                with open(spool, "rb") as body:
+                    self._s3.put_object(
+                        Bucket=self.bucket, Key=self.key_of(sha256), Body=body, ContentLength=size,
+                        IfNoneMatch="*", **self._object_args(sha256),
+                    )
+        except self._client_error as error:
+            if _code(error) in _EXISTS:
+                return False
+            raise
         return True
+
+    @staticmethod
+    def _object_args(sha256: str) -> dict[str, Any]:
+        return {"ContentType": "application/octet-stream", "Metadata": {"sha256": sha256}}
+
+    def _put_in_parts(self, spool: Path, sha256: str) -> None:
+        """A multipart upload, read from the spool a part at a time; completed only if the key is free."""
+        key = self.key_of(sha256)
+        upload = self._s3.create_multipart_upload(Bucket=self.bucket, Key=key, **self._object_args(sha256))
+        upload_id = upload["UploadId"]
+        try:
+            parts = []
+            size = spool.stat().st_size
+            with open(spool, "rb") as body:
+                for number, start in enumerate(range(0, size, PART_SIZE), start=1):
+                    length = min(PART_SIZE, size - start)
+                    sent = self._s3.upload_part(
+                        Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number,
+                        Body=_Window(body, start, length), ContentLength=length)
+                    parts.append({"ETag": sent["ETag"], "PartNumber": number})
+            self._s3.complete_multipart_upload(
+                Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts},
+                IfNoneMatch="*",
+            )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            raise
 
     def purge(self, sha256: str) -> bool:
         if not self.exists(sha256):
@@ -244,3 +276,29 @@ class S3BlobStore(BlobStore):
                     os.unlink(entry.path)
                     removed += 1
         return removed
+
+
+class _Window:
+    """A part of an open file, read (and re-read on a retry) in place, never loaded whole."""
+
+    def __init__(self, file: BinaryIO, start: int, length: int) -> None:
+        self._file, self._start, self._length, self._at = file, start, length, 0
+
+    def read(self, n: int = -1) -> bytes:
+        left = self._length - self._at
+        n = left if n is None or n < 0 else min(n, left)
+        self._file.seek(self._start + self._at)
+        data = self._file.read(n)
+        self._at += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._at, 2: self._length}[whence]
+        self._at = max(0, min(self._length, base + offset))
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
+
+    def __len__(self) -> int:
+        return self._length
