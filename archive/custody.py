@@ -19,7 +19,8 @@ from typing import Any
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 
 # What can happen to an original or a document. Ingest outcomes keep the audit trail's statuses.
-ACTIONS = ("ingest", "capture", "retry", "metadata", "access", "delete", "timestamp")  # delete: a purge
+# delete: a purge; repair: a damaged or missing copy of a blob rewritten from a good one
+ACTIONS = ("ingest", "capture", "retry", "metadata", "access", "delete", "timestamp", "repair")
 STATUSES = ("created", "duplicate", "failed")
 
 

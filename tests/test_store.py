@@ -367,3 +367,20 @@ def test_new_document_id() -> None:
     earlier = new_document_id()
     time.sleep(0.002)
     assert new_document_id() > earlier  # time-sortable prefix
+
+
+def test_a_database_without_its_driver_is_one_clear_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from archive.cli import main
+
+    monkeypatch.setenv("ARCHIVE_DATABASE_URL", "postgresql+psycopg2://archive@127.0.0.1/archive")
+    assert main(["--home", str(tmp_path / "home"), "search", "Mamay"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "needs its driver" in error and "Traceback" not in error
+
+
+def test_a_plain_postgresql_url_means_the_installed_driver() -> None:
+    from archive.settings import database_url
+
+    assert database_url("postgresql://a@h/db") == "postgresql+psycopg://a@h/db"
+    assert database_url("postgres://a@h/db") == "postgresql+psycopg://a@h/db"
+    assert database_url("postgresql+psycopg2://a@h/db") == "postgresql+psycopg2://a@h/db"
