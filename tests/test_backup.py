@@ -223,3 +223,32 @@ def test_an_embedded_archive_moves_its_store_to_postgresql(tmp_path: Path, pg_se
             moved.accounts.add_user("aigerim", "archivist")  # the accounts' own ids go on too
         finally:
             moved.close()
+
+
+def test_an_archive_on_a_bucket_extracts_containers_and_serves_verified_originals(
+    tmp_path: Path, s3_server
+) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("a/report.txt", report(1))
+        bundle.writestr("b/ruling.txt", report(2))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bundle.zip").write_bytes(buffer.getvalue())
+    archive = Archive(load_settings(home=tmp_path / "home", backend="embedded", **s3_settings(s3_server)))
+    try:
+        [result] = list(archive.ingest_paths([tmp_path / "in" / "bundle.zip"], IngestRequest()))
+        assert result.status == "created" and [m.status for m in result.members] == ["created", "created"]
+        assert archive.search("Mamay").total == 1
+        document = archive.store.get(result.members[0].id)
+        assert document is not None
+        opened = archive.open_original(document.id)
+        assert opened is not None
+        _, chunks = opened
+        assert b"".join(chunks) == report(1)
+        assert archive.readiness()["blobs"] == "ok" and archive.verify().ok
+        assert not any((tmp_path / "home" / "tmp").iterdir())  # spool and extraction copies are gone
+    finally:
+        archive.close()

@@ -4,8 +4,8 @@ SQLite and on a real PostgreSQL server, triggers and migrations included."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
