@@ -34,6 +34,9 @@ FORMAT = 1
 MANIFEST = "backup.json"
 STORE_FILE = "archive.sqlite3"
 SECRET_SETTINGS = ("s3_secret_access_key", "s3_access_key_id")
+# What a backup folder holds, finished or not: backing up into one again (after an interruption too)
+# copies what is new.
+BACKUP_NAMES = {MANIFEST, STORE_FILE, f"{STORE_FILE}.partial", "blobs", "settings.json"}
 
 
 class BackupError(RuntimeError):
@@ -65,7 +68,7 @@ def settings_record(settings: Settings) -> dict[str, Any]:
 
 def backup(store: DocumentStore, blobs: BlobStore, settings: Settings, folder: Path) -> CopyReport:
     folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
+    if folder.exists() and any(entry.name not in BACKUP_NAMES for entry in folder.iterdir()):
         raise BackupError(f"{folder} is neither empty nor a backup: choose an empty folder")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)  # unfinished until written again at the end

@@ -144,6 +144,8 @@ def test_restore_refuses_what_is_not_a_backup_and_a_home_that_is_not_empty(tmp_p
     assert main(["--home", str(tmp_path / "new"), "restore", str(tmp_path / "in")]) == 1
     assert "not a finished backup" in capsys.readouterr().err
     assert main(["--home", str(home), "backup", str(tmp_path / "b")]) == 0
+    (tmp_path / "b" / "backup.json").unlink()  # as if interrupted: the same folder takes it again
+    assert main(["--home", str(home), "backup", str(tmp_path / "b")]) == 0
     settings = json.loads((tmp_path / "b" / "settings.json").read_text())
     assert settings["backend"] == "embedded" and "s3_secret_access_key" not in settings
     assert main(["--home", str(home), "restore", str(tmp_path / "b")]) == 1  # it has documents already
