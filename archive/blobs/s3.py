@@ -95,14 +95,14 @@ def _code(error: Exception) -> str:
 
 class S3BlobStore(BlobStore):
     def __init__(self, url: str, spool_dir: Path, options: S3Options | None = None) -> None:
-        from botocore.exceptions import ClientError
-
         self.url = url
         self.bucket, self.prefix = parse_s3_url(url)
+        self._s3 = _client(options or S3Options())
+        from botocore.exceptions import ClientError
+
+        self._client_error = ClientError
         self.spool_dir = Path(spool_dir)
         self.spool_dir.mkdir(parents=True, exist_ok=True)
-        self._s3 = _client(options or S3Options())
-        self._client_error = ClientError
         self._writes = threading.Lock()
 
     def key_of(self, sha256: str) -> str:
