@@ -306,3 +306,13 @@ def test_iter_shas_ignores_foreign_files(store: BlobStore) -> None:
     shas = sorted(store.put_bytes(bytes([i])).sha256 for i in range(20))
     put_foreign(store, "README", shas[0][:2])
     assert list(store.iter_shas()) == shas
+
+
+@pytest.mark.parametrize("url", ["ftp://host/originals", "s3://", "s3:///no-bucket"])
+def test_an_unknown_blob_store_is_one_clear_line(tmp_path: Path, url: str, monkeypatch, capsys) -> None:
+    from archive.cli import main
+
+    monkeypatch.setenv("ARCHIVE_BLOBS_URL", url)
+    assert main(["--home", str(tmp_path / "home"), "verify"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "Traceback" not in error and url.split(":")[0] in error
