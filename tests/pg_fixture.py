@@ -25,6 +25,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from archive.settings import database_url
+
 RUNNER = "esrunner"
 URL_ENV = "ARCHIVE_TEST_DATABASE_URL"
 START_TIMEOUT = 60.0
@@ -121,7 +123,7 @@ def _wait_ready(url: str) -> None:
 def server_url() -> contextlib.AbstractContextManager[str]:
     """The session's server: `$ARCHIVE_TEST_DATABASE_URL` when set, else a fresh one started here."""
     given = os.environ.get(URL_ENV)
-    return contextlib.nullcontext(given) if given else running_server()
+    return contextlib.nullcontext(database_url(given)) if given else running_server()
 
 
 @contextlib.contextmanager
