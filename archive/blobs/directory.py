@@ -1,4 +1,4 @@
-"""Content-addressed storage of originals: every file is kept byte-for-byte under its SHA-256.
+"""Originals in a folder of the local disk: every file kept byte-for-byte under its SHA-256.
 
 Layout: ``root/ab/<sha256>`` (256 folders by the first two hex characters, as git keeps loose
 objects: a million originals make about 4,000 files a folder), read-only once written.
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.blobs.base import (
+    SHA256,
     BlobMissing,
     BlobStore,
     BlobStoreFull,
@@ -32,7 +33,6 @@ from archive.blobs.base import (
 )
 
 TMP_PREFIX = "put-"
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _SHARD = re.compile(r"[0-9a-f]{2}")
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 
@@ -178,7 +178,7 @@ class DirectoryBlobStore(BlobStore):
             shard = self.root / first
             names = sorted(e.name for e in os.scandir(shard) if e.is_file(follow_symlinks=False))
             for name in names:
-                if _SHA256.fullmatch(name) and name.startswith(first):
+                if SHA256.fullmatch(name) and name.startswith(first):
                     yield name
 
     # --- housekeeping -------------------------------------------------------------------------
