@@ -24,7 +24,7 @@ COPY archive ./archive
 COPY ingest ./ingest
 COPY search_api ./search_api
 COPY web ./web
-RUN if [ -f constraints.txt ]; then pip install -c constraints.txt .; else pip install .; fi \
+RUN if [ -f constraints.txt ]; then pip install -c constraints.txt '.[postgres,s3]'; else pip install '.[postgres,s3]'; fi \
     && rm -rf /app/build /app/*.egg-info
 
 RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin archive \

@@ -16,6 +16,8 @@ from archive.domain import ACCESS_LEVELS, KINDS, AccessLevel, Kind, Provenance
 from archive.search.explain import mark
 from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
 from archive.service import (
+    COPY_REFUSED,
+    PARTS_UNAVAILABLE,
     Archive,
     BackendUnavailable,
     IngestRequest,
@@ -100,6 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="re-hash every blob, check the custody log and timestamps"
     )
     verify.add_argument("--json", action="store_true")
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help="a consistent copy of the whole archive into DIR, while it runs")
+    backup.add_argument("folder", type=Path, metavar="DIR")
+    backup.add_argument("--json", action="store_true")
+    restore = commands.add_parser(
+        "restore", parents=[common], help="bring a backup back into --home (empty), then rebuild the index")
+    restore.add_argument("folder", type=Path, metavar="DIR")
+    restore.add_argument("--json", action="store_true")
+    move = commands.add_parser(
+        "migrate-store", parents=[common],
+        help="copy the store of record into another, empty database (e.g. postgresql://...)")
+    move.add_argument("url", metavar="URL")
 
     export = commands.add_parser("export", parents=[common], help="a document's evidence package (BagIt zip)")
     export.add_argument("id")
@@ -266,6 +281,9 @@ def cmd_verify(archive: Archive, args: argparse.Namespace) -> int:
         for entry in entries:
             owner = entry["id"] or f"custody entry {entry.get('custody_seq', '-')}"
             print(f"{state}  {owner}  {entry['sha256']}  {entry['path']}")
+    for fixed in report.repaired:
+        print(f"repaired  {fixed['copy']} ({fixed['was']}) from {fixed['from']}  {fixed['sha256']}  "
+              f"{fixed['location']}  custody entry {fixed['custody_seq']}")
     chain = report.custody
     print(f"checked {chain.checked} custody entries: " + ("chain intact" if chain.ok else "chain BROKEN"))
     if chain.broken:
@@ -299,6 +317,50 @@ def cmd_timestamp(archive: Archive, args: argparse.Namespace) -> int:
     stamped, missing = archive.timestamp_pending()
     print(f"timestamped {stamped} originals and the custody log's head; {missing} still without a token")
     return 1 if missing else 0
+
+
+def cmd_backup(archive: Archive, args: argparse.Namespace) -> int:
+    try:
+        report = archive.backup(args.folder)
+    except COPY_REFUSED as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 1
+    return _print_copy(report, "backed up", args.json)
+
+
+def cmd_restore(archive: Archive, args: argparse.Namespace) -> int:
+    try:
+        report = archive.restore(args.folder)
+    except COPY_REFUSED as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 1
+    code = _print_copy(report, "restored", args.json)
+    if not args.json:
+        print(f"indexed {archive.backend.count()} documents ({archive.backend.name}); run `archive verify`")
+    return code
+
+
+def _print_copy(report, done: str, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print(f"{done} {report.documents} documents, {report.custody_entries} custody entries, "
+              f"{report.blobs_copied} blobs copied ({report.blobs_already_there} already there): "
+              f"{report.folder}")
+        for problem in report.problems:
+            print(f"not copied  {problem['sha256']}  {problem['problem']}")
+    return 1 if report.problems else 0
+
+
+def cmd_migrate_store(archive: Archive, args: argparse.Namespace) -> int:
+    try:
+        counts = archive.move_store(args.url)
+    except COPY_REFUSED as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 1
+    print("copied " + ", ".join(f"{n} {table}" for table, n in counts.items() if n)
+          + "; now set ARCHIVE_DATABASE_URL to the new database")
+    return 0
 
 
 def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
@@ -340,6 +402,9 @@ COMMANDS = {
     "capture": cmd_capture,
     "search": cmd_search,
     "verify": cmd_verify,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "migrate-store": cmd_migrate_store,
     "reindex": cmd_reindex,
     "timestamp": cmd_timestamp,
     "export": cmd_export,
@@ -359,9 +424,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"archive: {error}", file=sys.stderr)
         return 2
-    if args.command == "serve":
-        return cmd_serve(settings, args)
-    archive = Archive(settings)
+    try:
+        if args.command == "serve":
+            return cmd_serve(settings, args)
+        archive = Archive(settings)
+    except PARTS_UNAVAILABLE as error:
+        print(f"archive: {error}", file=sys.stderr)
+        return 2
     try:
         return COMMANDS[args.command](archive, args)
     except BackendUnavailable as error:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge
+from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge, StoredBlob
 from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.web_capture import WebArchiver
@@ -156,9 +156,17 @@ class Ingestor:
             if existing.media_type in CONTAINERS and not self._expanded(existing.id):
                 return self._expand_again(existing, label, filename, request, depth)
             return self._duplicate(label, existing, actor)
-        hints = _extraction_hints(page)
+        # The extractors read a file; a container's members are read from it as they are expanded.
+        with self.blobs.local_file(blob.sha256) as original:
+            return self._extract_and_store(original, label, filename, blob, request, page, depth)
+
+    def _extract_and_store(
+        self, original: Path, label: str, filename: str, blob: StoredBlob, request: IngestRequest,
+        page: CapturedPage | None, depth: int,
+    ) -> IngestResult:
+        actor = request.who
         try:
-            extracted = extract(self.blobs.path_of(blob.sha256), name=filename, **hints)
+            extracted = extract(original, name=filename, **_extraction_hints(page))
             prepared = prepare(extracted, filename, request.kind, request.title)
         except IngestError as error:
             return self.failed(label, error, blob.sha256, actor)

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.accounts import SYSTEM, Accounts, Principal
-from archive.blobs import BlobStore
+from archive.backup import BackupError, CopyReport
+from archive.backup import backup as backup_archive
+from archive.backup import restore as restore_archive
+from archive.blobs import BlobStoreUnavailable, open_blob_store
 from archive.catch_up import PendingCatchUp
 from archive.citation import Citation, cite
 from archive.domain import Document
@@ -28,8 +31,9 @@ from archive.search.parser import parse_query
 from archive.search.planner import plan
 from archive.search.request import SearchRequest
 from archive.search.snippets import explain_hits
-from archive.settings import Settings
-from archive.store import DocumentStore, MemberLink
+from archive.settings import Settings, database_url
+from archive.store import DocumentStore, MemberLink, StoreUnavailable
+from archive.store.copying import StoreNotEmpty
 from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
 from archive.versions import compare
@@ -56,6 +60,12 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "given_collection",
     "given_metadata",
 ]
+
+# What opening the archive raises when a configured part cannot be reached or its library is missing.
+PARTS_UNAVAILABLE = (StoreUnavailable, BlobStoreUnavailable)
+# What backup, restore and moving the store refuse with a reason (a folder that is no backup, a target
+# that is not empty).
+COPY_REFUSED = (BackupError, StoreNotEmpty)
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +164,7 @@ class Archive:
         self.settings = settings
         settings.home.mkdir(parents=True, exist_ok=True)
         self.store = DocumentStore(settings.sqlalchemy_url)
-        self.blobs = BlobStore(settings.blob_dir)
+        self.blobs = open_blob_store(settings)
         removed = self.blobs.clean_temp()
         if removed:
             log.info("removed %d temporary files left by interrupted writes", removed)
@@ -627,9 +637,29 @@ class Archive:
             tsa_ca_file=self.settings.tsa_ca_file, citation=self.citation(document), attachments=attachments,
         )
 
+    # --- copies -------------------------------------------------------------------------------
+
+    def backup(self, folder: Path) -> CopyReport:
+        """A consistent copy of the whole archive into `folder`, taken while it runs (archive/backup.py)."""
+        return backup_archive(self.store, self.blobs, self.settings, folder)
+
+    def restore(self, folder: Path) -> CopyReport:
+        """A backup brought back into this (empty) archive; the index is rebuilt from the restored store."""
+        with self._writes:
+            report = restore_archive(folder, self.store, self.blobs, self.settings.home / "tmp")
+        self.reindex()
+        return report
+
+    def move_store(self, url: str) -> dict[str, int]:
+        """Every row of the store of record into another, empty database (e.g. SQLite to PostgreSQL)."""
+        with self._writes, DocumentStore(database_url(url)) as target:
+            return self.store.copy_into(target)
+
     def verify(self) -> VerifyReport:
         """Every blob re-hashed, every timestamp token and the chain of custody checked."""
         report = VerifyReport(checked=0)
+        # No write lock: a repair's write is as safe beside an ingest as two ingests of the same bytes,
+        # and the store appends its custody entry under the chain's own lock.
         verify_blobs(self.store, self.blobs, report)
         anchors = verify_timestamps(self.store, self.notary, report)
         verify_custody(self.store, anchors, report)

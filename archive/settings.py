@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 BACKENDS = ("embedded", "elasticsearch")
@@ -41,10 +41,25 @@ class Settings:
     secret_params: tuple[str, ...] = SECRET_PARAMS  # query parameters removed from captured URLs
     screenshots: bool = True  # a full-page PNG of every capture, when a browser is installed
     browser_path: str | None = None  # Chromium for screenshots; default /usr/bin/chromium or on PATH
+    # Where originals live: a folder (default: blobs/ in the home) or s3://bucket/prefix; and a second
+    # store that keeps a copy of every original (a folder or s3://), checked and repaired by verify.
+    blobs_url: str | None = None
+    blobs_copy_url: str | None = None
+    # The S3-compatible endpoint (MinIO, Ceph, s3proxy; none: AWS) and its credentials; unset values
+    # leave boto3 its own defaults (AWS_* variables, ~/.aws, an instance role).
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = field(default=None, repr=False)
 
     @property
     def sqlalchemy_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'archive.sqlite3'}"
+        return database_url(self.database_url) if self.database_url else f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The store of record when no database URL is given."""
+        return self.home / "archive.sqlite3"
 
     @property
     def blob_dir(self) -> Path:
@@ -85,6 +100,15 @@ def load_settings(**overrides: object) -> Settings:
     return replace(settings, home=Path(settings.home).expanduser().resolve())
 
 
+def database_url(url: str) -> str:
+    """``postgresql://`` (or ``postgres://``) means the psycopg driver, the one the `postgres` extra
+    installs; a URL naming its driver (``postgresql+psycopg2://``) is kept as given."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url.removeprefix(plain)
+    return url
+
+
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
     value = env.get(name) or ""
     if not value.strip():
@@ -117,4 +141,16 @@ def _evidence_settings(env: Mapping[str, str]) -> dict[str, object]:
         tuple(p.strip().lower() for p in params.split(",") if p.strip()),
         "screenshots": (env.get("ARCHIVE_SCREENSHOTS") or "on").strip().lower() not in ("off", "0", "no"),
         "browser_path": env.get("ARCHIVE_CHROMIUM") or None,
+        **_storage_settings(env),
+    }
+
+
+def _storage_settings(env: Mapping[str, str]) -> dict[str, object]:
+    return {
+        "blobs_url": env.get("ARCHIVE_BLOBS_URL") or None,
+        "blobs_copy_url": env.get("ARCHIVE_BLOBS_COPY_URL") or None,
+        "s3_endpoint_url": env.get("ARCHIVE_S3_ENDPOINT_URL") or None,
+        "s3_region": env.get("ARCHIVE_S3_REGION") or None,
+        "s3_access_key_id": env.get("ARCHIVE_S3_ACCESS_KEY_ID") or None,
+        "s3_secret_access_key": env.get("ARCHIVE_S3_SECRET_ACCESS_KEY") or None,
     }

@@ -3,6 +3,9 @@
 Blobs are found three ways, so that none escapes the check: the documents' originals, the blobs custody
 entries name (originals of failed ingests, screenshots, WARCs) and whatever lies in the blob store.
 A blob that is named but absent is missing; one whose bytes no longer hash to its name is altered.
+With a second store configured (ARCHIVE_BLOBS_COPY_URL) every copy is checked, and a missing or altered
+one is rewritten from a good one, each repair a custody entry; only a blob no copy holds intact counts
+as missing or altered.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.blobs import BlobStore
+from archive.blobs.mirror import copy_blob
 from archive.custody import ChainReport, check_chain
 from archive.notary import Notary
 from archive.store import DocumentStore
@@ -21,6 +25,7 @@ class VerifyReport:
     checked: int
     missing: list[dict] = field(default_factory=list)
     altered: list[dict] = field(default_factory=list)
+    repaired: list[dict] = field(default_factory=list)  # copies rewritten from a good one
     custody: ChainReport = field(default_factory=ChainReport)
     timestamps: list[dict] = field(default_factory=list)  # tokens that do not check out
     timestamps_checked: int = 0
@@ -28,7 +33,9 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return not self.missing and not self.altered and self.custody.ok and not self.timestamps
+        """Repaired copies do not count against it: every blob is whole again."""
+        whole = all(r["now"] == "ok" for r in self.repaired)
+        return whole and not self.missing and not self.altered and self.custody.ok and not self.timestamps
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -36,6 +43,7 @@ class VerifyReport:
             "ok": self.ok,
             "missing": self.missing,
             "altered": self.altered,
+            "repaired": self.repaired,
             "custody": self.custody.as_json(),
             "timestamps_checked": self.timestamps_checked,
             "timestamps": self.timestamps,
@@ -56,10 +64,27 @@ def verify_blobs(store: DocumentStore, blobs: BlobStore, report: VerifyReport) -
         if sha256 in purged and not blobs.exists(sha256):
             continue  # gone by an admin's decision, which the custody log records
         report.checked += 1
-        state = blobs.check(sha256)
-        if state != "ok":
-            entry = {**owner, "sha256": sha256, "path": str(blobs.path_of(sha256))}
+        states = {copy: copy.check(sha256) for copy in blobs.stores()}
+        good = next((copy for copy, state in states.items() if state == "ok"), None)
+        if good is None:
+            state = "altered" if "altered" in states.values() else "missing"
+            entry = {**owner, "sha256": sha256, "path": blobs.location(sha256)}
             (report.missing if state == "missing" else report.altered).append(entry)
+            continue
+        for copy, state in states.items():
+            if state != "ok":
+                report.repaired.append(repair(store, sha256, copy, state, good))
+
+
+def repair(store: DocumentStore, sha256: str, bad: BlobStore, state: str, good: BlobStore) -> dict[str, Any]:
+    """Rewrites a missing or altered copy from a good one, and says so in the custody log."""
+    copy_blob(sha256, good, bad)
+    now = bad.check(sha256)
+    details = {"copy": bad.name, "location": bad.location(sha256), "was": state, "from": good.name,
+               "from_location": good.location(sha256), "now": now}
+    entry = store.append_custody("repair", actor="archive verify", sha256=sha256,
+                                 subject=bad.location(sha256), details=details)
+    return {**details, "sha256": sha256, "custody_seq": entry.seq}
 
 
 def verify_timestamps(store: DocumentStore, notary: Notary, report: VerifyReport) -> dict[int, str]:

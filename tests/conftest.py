@@ -1,4 +1,6 @@
-"""Shared fixtures: a fresh archive on each index backend, and a real Elasticsearch node for the session."""
+"""Shared fixtures: a fresh archive on each index backend, a real Elasticsearch node, a real PostgreSQL
+server and a real S3-compatible server for the session, and each store suite's two databases and two
+blob stores."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ import pytest
 from archive.service import Archive
 from archive.settings import load_settings
 from tests.es_fixture import drop_test_indices
-from tests.needs import MISSING_PART, in_ci
+from tests.needs import MISSING_PART, in_ci, missing_part
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 BACKENDS = ["embedded", "elasticsearch"]
+DATABASES = ["sqlite", "postgresql"]
+BLOB_STORES = ["directory", "s3"]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -65,3 +69,69 @@ def archive(settings) -> Iterator[Archive]:
         if settings.backend == "elasticsearch":
             drop_test_indices(settings)
         opened.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A real PostgreSQL server: `$ARCHIVE_TEST_DATABASE_URL` when set, else one started for the session."""
+    from tests import pg_fixture
+
+    if not pg_fixture.available():
+        pytest.skip(missing_part("PostgreSQL (Debian: apt-get install postgresql)"))
+    try:
+        server = pg_fixture.server_url()
+        url = server.__enter__()
+    except pg_fixture.ServerError as error:
+        pytest.fail(f"could not start a local PostgreSQL server: {error}", pytrace=False)
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The store of record's URL: a SQLite file in a folder yet to be made, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'nested' / 'folder' / 'archive.sqlite3'}"
+        return
+    from tests.pg_fixture import fresh_database
+
+    with fresh_database(request.getfixturevalue("pg_server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (s3proxy on its file-system backend) for the session."""
+    from tests import s3_fixture
+
+    if not s3_fixture.available():
+        pytest.skip(missing_part("Maven and Java 17 to run s3proxy (Debian: apt-get install maven)"))
+    try:
+        server = s3_fixture.running_server()
+        started = server.__enter__()
+    except s3_fixture.ServerError as error:
+        pytest.fail(f"could not start s3proxy: {error}", pytrace=False)
+    try:
+        yield started
+    finally:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(params=BLOB_STORES)
+def blob_settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
+    """Settings (overrides of `load_settings`) that put originals in a folder, or in a fresh bucket of
+    the session's S3 server."""
+    if request.param == "directory":
+        return {"blobs_url": str(tmp_path / "blobs")}
+    return s3_settings(request.getfixturevalue("s3_server"))
+
+
+def s3_settings(server, prefix: str = "originals") -> dict[str, object]:
+    """Settings for a fresh bucket of `server` (tests/s3_fixture.py)."""
+    return {
+        "blobs_url": f"s3://{server.new_bucket()}/{prefix}", "s3_endpoint_url": server.endpoint_url,
+        "s3_region": "us-east-1", "s3_access_key_id": server.access_key_id,
+        "s3_secret_access_key": server.secret_access_key,
+    }

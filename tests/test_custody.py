@@ -1,24 +1,29 @@
-"""The chain of custody: every ingest is an entry, the store refuses changes, verify finds tampering."""
+"""The chain of custody: every ingest is an entry, the store refuses changes, verify finds tampering; on
+SQLite and on a real PostgreSQL server, triggers and migrations included."""
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from alembic import command
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from archive.custody import GENESIS, check_chain
 from archive.service import Archive, IngestRequest
 from archive.settings import load_settings
 from archive.store import DocumentStore
-from tests.test_store import alembic_config, make_doc, sqlite_url
+from tests.test_store import alembic_config, make_doc, sql
 
 
 @pytest.fixture
-def archive(tmp_path: Path):
-    opened = Archive(load_settings(home=tmp_path / "home", backend="embedded"))
+def archive(tmp_path: Path, database_url: str):
+    opened = Archive(load_settings(home=tmp_path / "home", backend="embedded", database_url=database_url))
     yield opened
     opened.close()
 
@@ -33,13 +38,24 @@ def ingest(archive: Archive, folder: Path, files: dict[str, bytes], by: str = "a
     return list(archive.ingest_paths(sorted(folder.iterdir()), request))
 
 
-def database(archive: Archive) -> sqlite3.Connection:
-    return sqlite3.connect(archive.settings.home / "archive.sqlite3", isolation_level=None)
+@contextmanager
+def database(archive: Archive) -> Iterator[Connection]:
+    """A connection behind the store's back, each statement committed on its own."""
+    engine = create_engine(archive.store.url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
-def drop_triggers(conn: sqlite3.Connection) -> None:
-    conn.execute("DROP TRIGGER custody_log_no_update")
-    conn.execute("DROP TRIGGER custody_log_no_delete")
+def drop_triggers(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DROP TRIGGER custody_log_no_change ON custody_log"))
+        conn.execute(text("DROP TRIGGER custody_log_no_truncate ON custody_log"))
+    else:
+        conn.execute(text("DROP TRIGGER custody_log_no_update"))
+        conn.execute(text("DROP TRIGGER custody_log_no_delete"))
 
 
 def test_every_ingest_outcome_is_a_linked_entry(archive: Archive, tmp_path: Path) -> None:
@@ -65,10 +81,13 @@ def test_every_ingest_outcome_is_a_linked_entry(archive: Archive, tmp_path: Path
 def test_the_store_refuses_to_change_or_delete_entries(archive: Archive, tmp_path: Path) -> None:
     ingest(archive, tmp_path / "in", {"a.txt": b"Report on the trial of a journalist in Astana."})
     with database(archive) as conn:
-        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-            conn.execute("UPDATE custody_log SET actor = 'someone else'")
-        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-            conn.execute("DELETE FROM custody_log")
+        with pytest.raises(DBAPIError, match="cannot be changed"):
+            conn.execute(text("UPDATE custody_log SET actor = 'someone else'"))
+        with pytest.raises(DBAPIError, match="cannot be changed"):
+            conn.execute(text("DELETE FROM custody_log"))
+        if conn.dialect.name == "postgresql":
+            with pytest.raises(DBAPIError, match="cannot be changed"):
+                conn.execute(text("TRUNCATE custody_log"))
     assert archive.verify().ok
 
 
@@ -82,7 +101,7 @@ def test_verify_reports_an_edited_entry(archive: Archive, tmp_path: Path) -> Non
     _three_entries(archive, tmp_path)
     with database(archive) as conn:
         drop_triggers(conn)
-        conn.execute("UPDATE custody_log SET actor = 'nobody' WHERE seq = 2")
+        conn.execute(text("UPDATE custody_log SET actor = 'nobody' WHERE seq = 2"))
     report = archive.verify()
     assert not report.ok
     assert report.custody.broken is not None
@@ -97,21 +116,22 @@ def test_verify_reports_an_entry_rewritten_with_a_fresh_hash(archive: Archive, t
     forged = replace(entry, actor="nobody")
     with database(archive) as conn:
         drop_triggers(conn)
-        conn.execute("UPDATE custody_log SET actor = ?, hash = ? WHERE seq = 2",
-                     (forged.actor, forged.computed_hash()))
+        conn.execute(text("UPDATE custody_log SET actor = :actor, hash = :hash WHERE seq = 2"),
+                     {"actor": forged.actor, "hash": forged.computed_hash()})
     broken = archive.verify().custody.broken
     assert broken is not None and (broken.seq, broken.problem) == (2, "rewritten")
 
 
-def test_verify_reports_a_deleted_entry(archive: Archive, tmp_path: Path, capsys) -> None:
+def test_verify_reports_a_deleted_entry(archive: Archive, tmp_path: Path, capsys, monkeypatch) -> None:
     _three_entries(archive, tmp_path)
     with database(archive) as conn:
         drop_triggers(conn)
-        conn.execute("DELETE FROM custody_log WHERE seq = 2")
+        conn.execute(text("DELETE FROM custody_log WHERE seq = 2"))
     broken = archive.verify().custody.broken
     assert broken is not None and (broken.seq, broken.problem) == (2, "deleted")
     from archive.cli import main
 
+    monkeypatch.setenv("ARCHIVE_DATABASE_URL", archive.store.url)
     assert main(["--home", str(archive.settings.home), "verify"]) == 1
     assert "entry 2 missing" in capsys.readouterr().out
 
@@ -128,19 +148,17 @@ def test_verify_checks_the_original_kept_from_a_failed_ingest(archive: Archive, 
     assert [e["sha256"] for e in archive.verify().missing] == [results[0].sha256]
 
 
-def test_the_ingest_audit_trail_of_old_becomes_the_chain(tmp_path: Path) -> None:
-    db = tmp_path / "old.sqlite3"
-    url = sqlite_url(db)
+def test_the_ingest_audit_trail_of_old_becomes_the_chain(database_url: str) -> None:
+    url = database_url
     with DocumentStore(url) as store:
         doc = store.add(make_doc(1))
     command.downgrade(alembic_config(url), "0001")
-    with sqlite3.connect(db) as conn:
-        conn.executemany(
-            "INSERT INTO ingest_events (document_id, sha256, file, status, error, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc.id, doc.sha256, "report-1.pdf", "created", None, "2024-03-01 12:00:00.123456"),
-             (None, None, "broken.pdf", "failed", "pypdf: EOF", "2024-03-01 12:01:00.000000")],
-        )
+    insert = ("INSERT INTO ingest_events (document_id, sha256, file, status, error, at)"
+              " VALUES (:id, :sha256, :file, :status, :error, :at)")
+    sql(url, insert, id=doc.id, sha256=doc.sha256, file="report-1.pdf", status="created", error=None,
+        at=datetime(2024, 3, 1, 12, 0, 0, 123456))
+    sql(url, insert, id=None, sha256=None, file="broken.pdf", status="failed", error="pypdf: EOF",
+        at=datetime(2024, 3, 1, 12, 1))
     with DocumentStore(url) as store:
         entries = list(store.iter_custody())
         assert [(e.seq, e.status, e.subject) for e in entries] == [

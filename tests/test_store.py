@@ -1,10 +1,10 @@
-"""The store of record keeps every document's metadata faithfully, once per original, on real SQLite."""
+"""The store of record keeps every document's metadata faithfully, once per original, on real SQLite and
+a real PostgreSQL server (tests/pg_fixture.py): every test that takes `database_url` runs on both."""
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
@@ -30,14 +30,20 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "nested" / "folder" / "archive.sqlite3"
+def sql(url: str, statement: str, **params: object) -> list[tuple]:
+    """Runs one statement on the database behind the store's back (committed); the rows it returns."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
-def store(db_path: Path):
-    s = DocumentStore(sqlite_url(db_path))
+def store(database_url: str):
+    s = DocumentStore(database_url)
     yield s
     s.close()
 
@@ -104,10 +110,9 @@ def test_round_trip_of_every_field(store: DocumentStore) -> None:
     assert store.count() == 1
 
 
-def test_metadata_is_stored_readably(store: DocumentStore, db_path: Path) -> None:
+def test_metadata_is_stored_readably(store: DocumentStore, database_url: str) -> None:
     doc = store.add(ruling())
-    with sqlite3.connect(db_path) as conn:
-        raw = conn.execute("SELECT metadata FROM documents WHERE id = ?", (doc.id,)).fetchone()[0]
+    [(raw,)] = sql(database_url, "SELECT CAST(metadata AS TEXT) FROM documents WHERE id = :id", id=doc.id)
     assert "Специализированный" in raw  # UTF-8, not \\u escapes
 
 
@@ -147,9 +152,9 @@ def test_duplicate_sha256(store: DocumentStore) -> None:
 
 
 @pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-thread"])
-def test_duplicate_sha256_under_a_race(db_path: Path, shared: bool) -> None:
-    stores = [DocumentStore(sqlite_url(db_path))]
-    stores += stores * 7 if shared else [DocumentStore(sqlite_url(db_path)) for _ in range(7)]
+def test_duplicate_sha256_under_a_race(database_url: str, shared: bool) -> None:
+    stores = [DocumentStore(database_url)]
+    stores += stores * 7 if shared else [DocumentStore(database_url) for _ in range(7)]
     barrier = threading.Barrier(len(stores))
     added: list[Document] = []
     duplicates: list[Document] = []
@@ -186,11 +191,11 @@ def _open_and_add(url: str, n: int, barrier: object, results: object) -> None:
     results.put(n)  # type: ignore[attr-defined]
 
 
-def test_processes_create_and_fill_one_database_at_once(db_path: Path) -> None:
+def test_processes_create_and_fill_one_database_at_once(database_url: str) -> None:
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(3)
     results = ctx.Queue()
-    url = sqlite_url(db_path)
+    url = database_url
     processes = [ctx.Process(target=_open_and_add, args=(url, n, barrier, results)) for n in range(3)]
     for p in processes:
         p.start()
@@ -294,39 +299,37 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def stored_revision(db_path: Path) -> list[str]:
-    with sqlite3.connect(db_path) as conn:
-        return [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+def stored_revision(url: str) -> list[str]:
+    return [row[0] for row in sql(url, "SELECT version_num FROM alembic_version")]
 
 
 def test_schema_head_matches_the_migrations() -> None:
     assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() == SCHEMA_HEAD
 
 
-def test_fresh_database_is_migrated_and_matches_the_models(store: DocumentStore, db_path: Path) -> None:
-    assert db_path.exists()
-    assert stored_revision(db_path) == [SCHEMA_HEAD]
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    engine = create_engine(sqlite_url(db_path))
+def test_fresh_database_is_migrated_and_matches_the_models(store: DocumentStore, database_url: str) -> None:
+    assert stored_revision(database_url) == [SCHEMA_HEAD]
+    if database_url.startswith("sqlite"):
+        assert sql(database_url, "PRAGMA journal_mode") == [("wal",)]
+    engine = create_engine(database_url)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()
 
 
-def test_reopen_keeps_data(db_path: Path) -> None:
-    url = sqlite_url(db_path)
+def test_reopen_keeps_data(database_url: str) -> None:
+    url = database_url
     with DocumentStore(url) as s:
         doc = s.add(ruling())
         s.record_event(sha256=doc.sha256, file="f", status="created", document_id=doc.id)
     for _ in range(3):
         with DocumentStore(url) as s:
             assert s.get(doc.id) == doc
-    assert stored_revision(db_path) == [SCHEMA_HEAD]
+    assert stored_revision(url) == [SCHEMA_HEAD]
 
 
-def test_migrations_rerun_from_the_command_line_config(db_path: Path) -> None:
-    url = sqlite_url(db_path)
+def test_migrations_rerun_from_the_command_line_config(database_url: str) -> None:
+    url = database_url
     with DocumentStore(url) as s:
         doc = s.add(make_doc(1))
     config = alembic_config(url)
@@ -335,38 +338,34 @@ def test_migrations_rerun_from_the_command_line_config(db_path: Path) -> None:
         assert s.get(doc.id) == doc
 
     command.downgrade(config, "base")
-    assert stored_revision(db_path) == []
+    assert stored_revision(url) == []
     with DocumentStore(url) as s:  # an emptied database is migrated again on open
         assert s.count() == 0
         s.add(make_doc(1))
-    assert stored_revision(db_path) == [SCHEMA_HEAD]
+    assert stored_revision(url) == [SCHEMA_HEAD]
 
 
 def test_grants_of_one_document_to_one_user_are_carried_into_grants_by_group_and_collection(
-    db_path: Path,
+    database_url: str,
 ) -> None:
-    url = sqlite_url(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "0005")
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("INSERT INTO users (id, name, role, password_hash, disabled, created_at) "
-                     "VALUES (7, 'dana', 'researcher', 'x', 0, '2026-01-01 00:00:00')")
-        conn.execute("INSERT INTO grants (user_id, document_id, created_at) "
-                     "VALUES (7, 'doc1', '2026-01-01 00:00:00')")
-    with DocumentStore(url) as store:
+    command.upgrade(alembic_config(database_url), "0005")
+    sql(database_url, "INSERT INTO users (id, name, role, password_hash, disabled, created_at) "
+                      "VALUES (7, 'dana', 'researcher', 'x', false, '2026-01-01 00:00:00')")
+    sql(database_url, "INSERT INTO grants (user_id, document_id, created_at) "
+                      "VALUES (7, 'doc1', '2026-01-01 00:00:00')")
+    with DocumentStore(database_url) as store:
         grants = store.accounts.granted(7)
     assert grants.documents == {"doc1"} and grants.collections == frozenset()
-    assert stored_revision(db_path) == [SCHEMA_HEAD]
+    assert stored_revision(database_url) == [SCHEMA_HEAD]
 
 
-def test_unknown_newer_schema_is_refused(db_path: Path) -> None:
-    DocumentStore(sqlite_url(db_path)).close()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+def test_unknown_newer_schema_is_refused(database_url: str) -> None:
+    DocumentStore(database_url).close()
+    sql(database_url, "UPDATE alembic_version SET version_num = '9999'")
     from archive.store import SchemaTooNew
 
     with pytest.raises(SchemaTooNew, match="9999"):
-        DocumentStore(sqlite_url(db_path))
+        DocumentStore(database_url)
 
 
 def test_in_memory_database(tmp_path: Path) -> None:
@@ -382,3 +381,20 @@ def test_new_document_id() -> None:
     earlier = new_document_id()
     time.sleep(0.002)
     assert new_document_id() > earlier  # time-sortable prefix
+
+
+def test_a_database_without_its_driver_is_one_clear_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from archive.cli import main
+
+    monkeypatch.setenv("ARCHIVE_DATABASE_URL", "postgresql+psycopg2://archive@127.0.0.1/archive")
+    assert main(["--home", str(tmp_path / "home"), "search", "Mamay"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "needs its driver" in error and "Traceback" not in error
+
+
+def test_a_plain_postgresql_url_means_the_installed_driver() -> None:
+    from archive.settings import database_url
+
+    assert database_url("postgresql://a@h/db") == "postgresql+psycopg://a@h/db"
+    assert database_url("postgres://a@h/db") == "postgresql+psycopg://a@h/db"
+    assert database_url("postgresql+psycopg2://a@h/db") == "postgresql+psycopg2://a@h/db"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from archive.domain import Kind
-from tests.test_store import db_path, make_doc, store  # noqa: F401  (fixtures)
+from tests.test_store import make_doc, store  # noqa: F401  (fixtures)
 
 
 def test_heads_hold_the_opening_and_say_whether_the_text_goes_on(store) -> None:  # noqa: F811

@@ -7,10 +7,17 @@ from archive.store.store import (
     MemberLink,
     SchemaTooNew,
     StoredTimestamp,
+    StoreUnavailable,
     new_document_id,
 )
 
 __all__ = [
-    "DocumentStore", "DuplicateDocument", "IngestEvent", "MemberLink", "SchemaTooNew", "StoredTimestamp",
+    "DocumentStore",
+    "DuplicateDocument",
+    "IngestEvent",
+    "MemberLink",
+    "SchemaTooNew",
+    "StoreUnavailable",
+    "StoredTimestamp",
     "new_document_id",
 ]

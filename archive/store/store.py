@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, create_engine, event, false, func, or_, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.pool import StaticPool
 
@@ -45,6 +45,10 @@ class DuplicateDocument(Exception):
     def __init__(self, existing: Document) -> None:
         super().__init__(f"a document with SHA-256 {existing.sha256} already exists: {existing.id}")
         self.existing = existing
+
+
+class StoreUnavailable(RuntimeError):
+    """The store of record cannot be opened as configured (its database driver is not installed)."""
 
 
 class SchemaTooNew(RuntimeError):
@@ -530,6 +534,26 @@ class DocumentStore:
         with self._engine.connect() as conn:
             return [(row.id, row.sha256) for row in conn.execute(stmt.order_by(DocumentRow.id))]
 
+    # --- copies -------------------------------------------------------------------------------
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole store, taken while writers go on, as one SQLite file."""
+        from archive.store.copying import backup_sqlite, copy_rows, sqlite_file
+
+        source = sqlite_file(self._engine)
+        if source is not None:
+            backup_sqlite(source, target)
+            return
+        target.unlink(missing_ok=True)
+        with DocumentStore(f"sqlite:///{target}") as copy:
+            copy_rows(self._engine, copy._writer)
+
+    def copy_into(self, target: DocumentStore) -> dict[str, int]:
+        """Every row of this store into `target`, an empty store (another database); counts per table."""
+        from archive.store.copying import copy_rows
+
+        return copy_rows(self._engine, target._writer)
+
     # --- lifecycle ----------------------------------------------------------------------------
 
     def ping(self) -> None:
@@ -563,7 +587,15 @@ def _json_dumps(value: Any) -> str:
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, json_serializer=_json_dumps, pool_pre_ping=True)
+        try:
+            return create_engine(parsed, json_serializer=_json_dumps, pool_pre_ping=True)
+        except (ImportError, NoSuchModuleError) as error:
+            extra = "pip install 'evidence-archive[postgres]'" if parsed.get_backend_name() == "postgresql" \
+                else f"install the driver {parsed.get_driver_name()!r}"
+            raise StoreUnavailable(
+                f"the database {parsed.render_as_string()} needs its driver, which is not installed "
+                f"({error}): {extra}"
+            ) from None
 
     database = parsed.database or ""
     memory = database in ("", ":memory:") or parsed.query.get("mode") == "memory"

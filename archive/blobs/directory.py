@@ -1,4 +1,4 @@
-"""Content-addressed storage of originals: every file is kept byte-for-byte under its SHA-256.
+"""Originals in a folder of the local disk: every file kept byte-for-byte under its SHA-256.
 
 Layout: ``root/ab/<sha256>`` (256 folders by the first two hex characters, as git keeps loose
 objects: a million originals make about 4,000 files a folder), read-only once written.
@@ -12,59 +12,28 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import io
 import os
 import re
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
-CHUNK_SIZE = 1024 * 1024
+from archive.blobs.base import (
+    SHA256,
+    BlobMissing,
+    BlobStore,
+    BlobStoreFull,
+    BlobTooLarge,
+    StoredBlob,
+    check_sha256,
+    read_chunks,
+    verified_chunks,
+)
+
 TMP_PREFIX = "put-"
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _SHARD = re.compile(r"[0-9a-f]{2}")
-
-
-@dataclass(frozen=True)
-class StoredBlob:
-    sha256: str
-    size: int
-    created: bool  # False when the same bytes were already stored
-
-
-class BlobCorrupted(Exception):
-    """The bytes on disk no longer match their hash."""
-
-    def __init__(self, sha256: str, path: Path, actual: str) -> None:
-        super().__init__(f"blob {sha256} at {path} is corrupted: its content now hashes to {actual}")
-        self.sha256 = sha256
-        self.path = path
-        self.actual = actual
-
-
-class BlobMissing(Exception):
-    def __init__(self, sha256: str, path: Path) -> None:
-        super().__init__(f"blob {sha256} is missing: {path} does not exist")
-        self.sha256 = sha256
-        self.path = path
-
-
-class BlobTooLarge(Exception):
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(f"upload exceeds the limit of {max_bytes} bytes; nothing was kept")
-        self.max_bytes = max_bytes
-
-
-class BlobStoreFull(Exception):
-    """The disk of the blob store has no room left (or the quota is used up); nothing was kept."""
-
-    def __init__(self, error: OSError) -> None:
-        super().__init__(f"the blob store's disk is full ({error.strerror}); nothing of the file was kept")
-
-
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -76,15 +45,9 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _read_chunks(stream: BinaryIO) -> Iterator[bytes]:
-    while True:
-        chunk = stream.read(CHUNK_SIZE)
-        if not chunk:
-            return
-        yield chunk
+class DirectoryBlobStore(BlobStore):
+    """Originals as read-only files of a folder on the local disk."""
 
-
-class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.tmp_dir = self.root / "tmp"
@@ -112,7 +75,7 @@ class BlobStore:
             digest = hashlib.sha256()
             size = 0
             with os.fdopen(fd, "wb") as out:
-                for chunk in _read_chunks(stream):
+                for chunk in read_chunks(stream):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
                         raise BlobTooLarge(max_bytes)
@@ -144,9 +107,6 @@ class BlobStore:
             return False
         _fsync_dir(path.parent)
         return True
-
-    def put_bytes(self, data: bytes) -> StoredBlob:
-        return self.put_stream(io.BytesIO(data))
 
     def _install(self, tmp: Path, sha256: str, size: int) -> bool:
         """Moves a complete, fsynced temp file into place; returns False if the blob already existed.
@@ -182,9 +142,15 @@ class BlobStore:
     # --- reading ------------------------------------------------------------------------------
 
     def path_of(self, sha256: str) -> Path:
-        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
-            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        check_sha256(sha256)
         return self.root / sha256[:2] / sha256
+
+    def location(self, sha256: str) -> str:
+        return str(self.path_of(sha256))
+
+    @contextlib.contextmanager
+    def local_file(self, sha256: str) -> Iterator[Path]:
+        yield self.path_of(sha256)
 
     def exists(self, sha256: str) -> bool:
         return self.path_of(sha256).is_file()
@@ -204,27 +170,7 @@ class BlobStore:
     @staticmethod
     def _verified_chunks(stream: BinaryIO, sha256: str, path: Path) -> Iterator[bytes]:
         with stream:
-            digest = hashlib.sha256()
-            for chunk in _read_chunks(stream):
-                digest.update(chunk)
-                yield chunk
-        actual = digest.hexdigest()
-        if actual != sha256:
-            raise BlobCorrupted(sha256, path, actual)
-
-    def read_verified(self, sha256: str) -> bytes:
-        return b"".join(self.open_verified(sha256))
-
-    def check(self, sha256: str) -> Literal["ok", "missing", "altered"]:
-        """Re-hashes the stored bytes."""
-        try:
-            for _ in self.open_verified(sha256):
-                pass
-        except BlobMissing:
-            return "missing"
-        except BlobCorrupted:
-            return "altered"
-        return "ok"
+            yield from verified_chunks(read_chunks(stream), sha256, path)
 
     def iter_shas(self) -> Iterator[str]:
         """Every stored blob's hash, in sorted order (temp files are not blobs)."""
@@ -232,7 +178,7 @@ class BlobStore:
             shard = self.root / first
             names = sorted(e.name for e in os.scandir(shard) if e.is_file(follow_symlinks=False))
             for name in names:
-                if _SHA256.fullmatch(name) and name.startswith(first):
+                if SHA256.fullmatch(name) and name.startswith(first):
                     yield name
 
     # --- housekeeping -------------------------------------------------------------------------
