@@ -348,6 +348,8 @@ def test_migrations_rerun_from_the_command_line_config(database_url: str) -> Non
 def test_grants_of_one_document_to_one_user_are_carried_into_grants_by_group_and_collection(
     database_url: str,
 ) -> None:
+    if database_url.startswith("sqlite:///"):  # alembic, unlike the store, makes no folders
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(database_url), "0005")
     sql(database_url, "INSERT INTO users (id, name, role, password_hash, disabled, created_at) "
                       "VALUES (7, 'dana', 'researcher', 'x', false, '2026-01-01 00:00:00')")
