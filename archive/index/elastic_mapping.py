@@ -14,9 +14,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.index.base import ACCESS, ANALYSED_FIELDS, KIND, LANGUAGE, PASSAGE_FIELDS
+from archive.index.base import (
+    ACCESS,
+    ANALYSED_FIELDS,
+    COURT,
+    DATE,
+    KIND,
+    LANGUAGE,
+    PASSAGE_FIELDS,
+    PUBLISHER,
+    YEAR,
+)
 
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 ANALYZER = "whitespace"
 
@@ -43,6 +53,11 @@ MAPPINGS: dict[str, Any] = {
         LANGUAGE: {"type": "keyword"},
         ACCESS: {"type": "keyword"},
         "ingested_at": {"type": "date"},
+        # The facets besides kind and language, and the document's own date (filter and sort).
+        YEAR: {"type": "keyword"},
+        COURT: {"type": "keyword"},
+        PUBLISHER: {"type": "keyword"},
+        DATE: {"type": "date"},
         **{name: ANALYSED for name in ANALYSED_FIELDS},
     },
 }
