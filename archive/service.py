@@ -511,6 +511,10 @@ class Archive:
             )
         return SearchResult(request.query, page.total, hits, facets=page.facets)
 
+    def document_count(self, viewer: Principal = SYSTEM) -> int:
+        """How many documents ``viewer`` may see, counted by the index."""
+        return self.backend.search(None, Filters(visible=viewer.visibility), 0).total
+
     def document(self, document_id: str, viewer: Principal = SYSTEM) -> Document | None:
         """The document, or None when there is none or ``viewer`` may not see it: the two answer alike,
         so that nobody learns a restricted document exists."""

@@ -40,8 +40,8 @@ def filled(backend: IndexBackend) -> IndexBackend:  # noqa: F811
 IVANOV = Term(WORDS, "ivanov")
 
 
-def facets(backend: IndexBackend, query=IVANOV, **filters) -> dict:
-    return backend.search(query, Filters(**filters), 10, facets=10).facets
+def facets(index: IndexBackend, query=IVANOV, **filters) -> dict:
+    return index.search(query, Filters(**filters), 10, facets=10).facets
 
 
 def test_facets_count_what_the_query_matches(filled: IndexBackend) -> None:

@@ -10,6 +10,8 @@ from datetime import date
 from archive.domain import DOCUMENT_LANGUAGES, KINDS
 from archive.index.base import MAX_KEYWORD, NEWEST, RELEVANCE, SORTS
 
+__all__ = ["DOCUMENT_LANGUAGES", "KINDS", "NEWEST", "RELEVANCE", "SORTS", "InvalidSearch", "SearchRequest"]
+
 MAX_QUERY_CHARS = 2000
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
