@@ -96,6 +96,9 @@ def test_the_search_page_filters_by_facet_and_keeps_it_in_its_links(client: Test
     assert "2 documents found" in page
     assert 'value="Oral city court" checked' in page  # chosen, shown as such ...
     assert 'href="/search?q=Sadykov&amp;sort=date"' in page  # ... and removable by a link
+    exact = client.get("/", params={"q": "Sadykov", "year": "2021", "exact": "1"}).text
+    assert "2 documents found" in exact and 'name="exact" value="1" checked' in exact
+    assert 'href="/search?q=Sadykov&amp;exact=1"' in exact  # removing a filter keeps the spelling
     assert 'value="Almaty district court">' in page and 'value="date" selected' in page
     bad = client.get("/", params={"q": "Sadykov", "from": "2021-02-30"})
     assert bad.status_code == 200 and "2021-02-30" in bad.text and "YYYY-MM-DD" in bad.text
