@@ -476,8 +476,9 @@ class Archive:
         if query_plan.query is None and not request.browsing:
             return SearchResult(request.query, 0, message=NO_WORDS)
         filters = Filters(
-            request.languages, request.kinds, viewer.visibility, request.years, request.courts,
-            request.publishers, request.date_from, request.date_to,
+            languages=request.languages, kinds=request.kinds, visible=viewer.visibility, years=request.years,
+            courts=request.courts, publishers=request.publishers, date_from=request.date_from,
+            date_to=request.date_to,
         )
         page = self.backend.search(
             query_plan.query, filters, request.limit, request.offset, sort=request.sort, facets=FACET_SIZE
