@@ -72,7 +72,8 @@ def test_hits_carry_their_date_and_sort_by_it(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("params", [
-    {"from": "2021-13-01"}, {"to": "31.12.2021"}, {"from": "2022-01-01", "to": "2021-01-01"},
+    {"from": "2021-13-01"}, {"to": "31.12.2021"}, {"to": "9999-12-31"}, {"from": "0001-01-01"},
+    {"from": "2022-01-01", "to": "2021-01-01"},
     {"year": "21"}, {"sort": "oldest"}, {"lang": "xx"},
 ])
 def test_malformed_filters_are_refused(client: TestClient, params: dict) -> None:

@@ -16,6 +16,10 @@ PUBLISHED = "published"  # a media link's publication date
 ARCHIVED = "archived"  # when the archive received it: no better date is known
 DATE_KINDS = (DECIDED, PUBLISHED, ARCHIVED)
 
+# The days an index can hold on both backends (tantivy keeps nanoseconds in 64 bits: 1677 to 2262).
+EARLIEST = date(1700, 1, 1)
+LATEST = date(2200, 12, 31)
+
 _DAY = re.compile(r"\s*(\d{4}-\d\d-\d\d)")  # stored dates are YYYY-MM-DD; captured ones may carry a time
 
 
@@ -31,7 +35,7 @@ class DocumentDate:
 
 def document_date(document: Document | DocumentHead) -> DocumentDate:
     """The decision date (rulings), else the publication date (media, a report that has one), else
-    the ingest time; a malformed stored date counts as none."""
+    the ingest time; a malformed stored date, or one outside EARLIEST–LATEST, counts as none."""
     for field, kind in (("decision_date", DECIDED), ("published_date", PUBLISHED)):
         day = _day(document.metadata.get(field))
         if day is not None:
@@ -44,6 +48,7 @@ def _day(value: object) -> date | None:
     if found is None:
         return None
     try:
-        return date.fromisoformat(found.group(1))
+        day = date.fromisoformat(found.group(1))
     except ValueError:
         return None
+    return day if EARLIEST <= day <= LATEST else None

@@ -9,6 +9,7 @@ from datetime import date
 
 from archive.domain import DOCUMENT_LANGUAGES, KINDS
 from archive.index.base import MAX_KEYWORD, NEWEST, RELEVANCE, SORTS
+from archive.search.dates import EARLIEST, LATEST
 
 __all__ = ["DOCUMENT_LANGUAGES", "KINDS", "NEWEST", "RELEVANCE", "SORTS", "InvalidSearch", "SearchRequest"]
 
@@ -132,10 +133,16 @@ def _day(name: str, value: str | date | None, lenient: bool, refused: list[str])
     try:
         if not _DAY.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
+        if not EARLIEST <= day <= LATEST:
+            raise ValueError
+        return day
     except ValueError:
         if not lenient:
-            raise InvalidSearch(f"{name}={text!r}: write a date as YYYY-MM-DD, such as 2021-03-31") from None
+            raise InvalidSearch(
+                f"{name}={text!r}: write a date as YYYY-MM-DD, such as 2021-03-31, "
+                f"between {EARLIEST} and {LATEST}"
+            ) from None
         refused.append(text[:40])
         return None
 
