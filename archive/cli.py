@@ -14,7 +14,7 @@ from tqdm import tqdm
 from archive import cli_accounts
 from archive.domain import ACCESS_LEVELS, KINDS, AccessLevel, Kind, Provenance
 from archive.search.explain import mark
-from archive.search.request import DOCUMENT_LANGUAGES, InvalidSearch, SearchRequest
+from archive.search.request import DOCUMENT_LANGUAGES, RELEVANCE, SORTS, InvalidSearch, SearchRequest
 from archive.service import (
     COPY_REFUSED,
     PARTS_UNAVAILABLE,
@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--exact", action="store_true", help="only the typed form: no transliteration, endings or near keys"
     )
+    search.add_argument("--year", action="append", help="the year of the document's date (repeatable)")
+    search.add_argument("--court", action="append", help="a court, as the facets name it (repeatable)")
+    search.add_argument("--publisher", action="append", help="a publisher (repeatable)")
+    search.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="documents dated on or after")
+    search.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="documents dated on or before")
+    search.add_argument("--sort", choices=SORTS, default=RELEVANCE, help="date: newest first")
     search.add_argument("--json", action="store_true")
 
     verify = commands.add_parser(
@@ -250,7 +256,9 @@ def cmd_retry(archive: Archive, args: argparse.Namespace) -> int:
 def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
     try:
         request = SearchRequest.create(
-            args.query, args.limit, args.offset, args.lang or (), args.kind or (), args.exact
+            args.query, args.limit, args.offset, args.lang or (), args.kind or (), args.exact,
+            years=args.year or (), courts=args.court or (), publishers=args.publisher or (),
+            date_from=args.date_from, date_to=args.date_to, sort=args.sort,
         )
     except InvalidSearch as error:
         print(f"archive: {error}", file=sys.stderr)
@@ -264,7 +272,7 @@ def cmd_search(archive: Archive, args: argparse.Namespace) -> int:
     print(f"{result.total} documents")
     highlight = (BOLD, PLAIN) if sys.stdout.isatty() else ("", "")
     for rank, hit in enumerate(result.hits, 1):
-        print(f"{rank:>3}. [{hit.language} {hit.kind}] {hit.title}  ({hit.id})")
+        print(f"{rank:>3}. [{hit.language} {hit.kind} {hit.date}] {hit.title}  ({hit.id})")
         if hit.matched:
             print(f"     matched: {'; '.join(hit.matched)}")
         print(f"     {mark(hit.snippet_text, hit.highlights, *highlight)}")

@@ -99,3 +99,4 @@ class DocumentHead:
     ingested_at: datetime
     opening: str  # the text, or its first characters when `cut`
     cut: bool  # the text goes on after `opening`
+    metadata: dict = field(default_factory=dict)  # kind-specific: the document's dates among them

@@ -26,10 +26,11 @@ from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
 from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
+from archive.search.dates import document_date
 from archive.search.indexing import to_index_document
 from archive.search.parser import parse_query
 from archive.search.planner import plan
-from archive.search.request import SearchRequest
+from archive.search.request import FACET_SIZE, SearchRequest
 from archive.search.snippets import explain_hits
 from archive.settings import Settings, database_url
 from archive.store import DocumentStore, MemberLink, StoreUnavailable
@@ -134,6 +135,8 @@ class SearchHit:
     highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet_text
     mode: str = "any spelling"  # how `matched` was found: "exact" (the typed form only) or "any spelling"
     found_in: dict | None = None  # the container (e-mail, ZIP) it came from: id, title, path in it
+    date: str = ""  # the document's own date, YYYY-MM-DD (see `archive.search.dates`)
+    date_kind: str = ""  # which: "decided", "published" or "archived"
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -145,9 +148,14 @@ class SearchResult:
     total: int
     hits: list[SearchHit] = field(default_factory=list)
     message: str | None = None  # said to the user when the query could not be run as typed
+    # Field -> value -> documents among those the query matches, each field counted under the other
+    # fields' filters (so a reader sees what choosing another value would give); every field of
+    # `archive.index.base.FACETS`, empty when the query could not run.
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
-        answer: dict = {"query": self.query, "total": self.total, "hits": [h.as_json() for h in self.hits]}
+        answer: dict = {"query": self.query, "total": self.total, "hits": [h.as_json() for h in self.hits],
+                        "facets": self.facets}
         if self.message:
             answer["message"] = self.message
         return answer
@@ -176,7 +184,22 @@ class Archive:
 
     @cached_property
     def backend(self) -> IndexBackend:
-        return open_backend(self.settings)
+        backend = open_backend(self.settings)
+        self._rebuild_if_outdated(backend)
+        return backend
+
+    def _rebuild_if_outdated(self, backend: IndexBackend) -> None:
+        """An index built with another layout (an older version of the archive) is rebuilt from the
+        store of record before its first use; an unreachable one is checked again at the next start."""
+        try:
+            if not backend.outdated():
+                return
+        except BackendUnavailable as error:
+            log.warning("could not check the index layout: %s", error)
+            return
+        log.warning("the index was built with another layout: rebuilding it from the store of record")
+        with self._writes:
+            self._rebuild(backend)
 
     def start_background(self) -> None:
         """For a long-running process: index pending documents by itself once the index is back."""
@@ -429,7 +452,7 @@ class Archive:
         self.flush_index()
         return count
 
-    def _rebuild(self) -> int:
+    def _rebuild(self, backend: IndexBackend | None = None) -> int:
         seen: set[str] = set()
 
         def documents() -> Iterator[IndexDocument]:
@@ -437,7 +460,7 @@ class Archive:
                 seen.add(document.id)
                 yield to_index_document(document)
 
-        count = self.backend.rebuild(documents())
+        count = (backend or self.backend).rebuild(documents())
         stored = [doc_id for doc_id, _ in self.store.iter_shas()]
         self.store.mark_indexed(stored)
         # Another process (the server) may have stored documents behind the rebuild's cursor while the
@@ -462,10 +485,16 @@ class Archive:
         wants_translation = text and not request.exact
         translations = self.translator.translate(text, query_language(text)) if wants_translation else []
         query_plan = plan(parsed, translations, exact=request.exact)
-        if query_plan.query is None:
+        if query_plan.query is None and not request.browsing:
             return SearchResult(request.query, 0, message=NO_WORDS)
-        filters = Filters(request.languages, request.kinds, viewer.visibility)
-        page = self.backend.search(query_plan.query, filters, request.limit, request.offset)
+        filters = Filters(
+            languages=request.languages, kinds=request.kinds, visible=viewer.visibility, years=request.years,
+            courts=request.courts, publishers=request.publishers, date_from=request.date_from,
+            date_to=request.date_to,
+        )
+        page = self.backend.search(
+            query_plan.query, filters, request.limit, request.offset, sort=request.sort, facets=FACET_SIZE
+        )
         explained = explain_hits(query_plan, [h.id for h in page.hits], self.store, self.backend)
         found_in = self.store.found_in([h.id for h in page.hits], viewer.visibility)
         hits = []
@@ -474,6 +503,7 @@ class Archive:
             if found is None:  # indexed but gone from the store: the index is derived, the store wins
                 continue
             document, why = found.document, found.explanation
+            when = document_date(document)
             hits.append(
                 SearchHit(
                     id=document.id,
@@ -490,13 +520,15 @@ class Archive:
                     highlights=why.highlights,
                     mode="exact" if request.exact else "any spelling",
                     found_in=_relative(found_in.get(document.id)),
+                    date=when.day,
+                    date_kind=when.kind,
                 )
             )
-        return SearchResult(request.query, page.total, hits)
+        return SearchResult(request.query, page.total, hits, facets=page.facets)
 
-    def facets(self, viewer: Principal = SYSTEM) -> dict[str, dict[str, int]]:
-        """Documents by kind and by language, of those ``viewer`` may see."""
-        return self.store.facets(visible=viewer.visibility)
+    def document_count(self, viewer: Principal = SYSTEM) -> int:
+        """How many documents ``viewer`` may see, counted by the index."""
+        return self.backend.search(None, Filters(visible=viewer.visibility), 0).total
 
     def document(self, document_id: str, viewer: Principal = SYSTEM) -> Document | None:
         """The document, or None when there is none or ``viewer`` may not see it: the two answer alike,

@@ -19,12 +19,14 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.accounts import SYSTEM, Principal, Role
 from archive.analysis import name_key, tokenize
+from archive.domain import Kind
 from archive.service import Archive, IngestRequest
 from archive.settings import Settings, load_settings
 from scripts.corpus_gen import documents, long_report, queries
@@ -106,6 +108,57 @@ def summary(latencies: list[float]) -> dict[str, float]:
 
 def latency(figures: dict[str, float]) -> str:
     return f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms ({figures['n']:.0f} queries)"
+
+
+COURTS = tuple(f"{city} city court" for city in (
+    "Oral", "Almaty", "Astana", "Aktobe", "Atyrau", "Taraz", "Shymkent", "Pavlodar", "Semey", "Kostanay",
+    "Oskemen", "Petropavl"))
+PUBLISHERS = ("Vlast.kz", "Azattyq", "KazTAG", "Orda.kz", "Tengrinews")
+
+
+def give_metadata(archive: Archive) -> int:
+    """Half the documents become rulings of twelve courts over ten years, one in six media items of
+    five publishers: what the facets count. Written to the store; the reindex that follows indexes them."""
+    changed = 0
+    for number, document in enumerate(list(archive.store.iter_documents())):
+        day = f"{2015 + number % 10}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        if number % 2 == 0:
+            kind, metadata = Kind.RULING, {"court": COURTS[number % 12], "decision_date": day}
+        elif number % 6 == 1:
+            kind, metadata = Kind.MEDIA, {"publisher": PUBLISHERS[number % 5], "published_date": day}
+        else:
+            continue
+        archive.store.update(replace(document, kind=kind, metadata={**document.metadata, **metadata}))
+        changed += 1
+    return changed
+
+
+def time_search_pages(settings: Settings, rounds: int) -> dict[str, dict[str, float]]:
+    """The search page with its facets, rendered whole (GET /search, as a link or a reload asks it)
+    and as the fragment htmx asks for, for each benchmark query, with and without a year and court
+    chosen (a chosen facet is counted apart: one aggregation more for each)."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    asked = list(queries())
+    kinds: dict[str, list[float]] = {"page": [], "fragment": [], "filtered": []}
+    with TestClient(create_app(settings)) as client:
+        for round_number in range(rounds + 1):  # the first round warms the new process's caches
+            for query in asked:
+                for kind, params, headers in (
+                    ("page", {"q": query}, {}),
+                    ("fragment", {"q": query}, {"HX-Request": "true"}),
+                    ("filtered", {"q": query, "year": "2019", "court": COURTS[1]}, {"HX-Request": "true"}),
+                ):
+                    start = time.perf_counter()
+                    response = client.get("/search", params=params, headers=headers)
+                    response.raise_for_status()
+                    if round_number:
+                        kinds[kind].append((time.perf_counter() - start) * 1000)
+            if round_number == 0:
+                assert 'data-facet="court"' in client.get("/search", params={"q": asked[0]}).text
+    return {kind: summary(latencies) for kind, latencies in kinds.items()}
 
 
 def long_document_rows(settings: Settings, corpus: Path, rounds: int, label: str) -> list[tuple[str, str]]:
@@ -195,11 +248,17 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
         "search, embedded, as a researcher (access filtered in the engine)",
         f"{latency(filtered)}, {filtered['p95'] / embedded['p95']:.2f}x the unfiltered p95",
     ))
+    given = give_metadata(archive)
     start = time.perf_counter()
     archive.reindex()
     rebuild = time.perf_counter() - start
     rows.append(("reindex, embedded", f"{count / rebuild:.0f} documents/s"))
     archive.close()
+    pages = time_search_pages(settings, args.rounds)
+    rows.append((f"search page with facets, whole ({given} rulings and media among them)",
+                 latency(pages["page"])))
+    rows.append(("search page with facets, htmx fragment", latency(pages["fragment"])))
+    rows.append(("search page with facets, a year and a court chosen", latency(pages["filtered"])))
     running, cold, distinct = time_name_keys(corpus)
     rows.append(("name keys, one core, running text", f"{running:,.0f} tokens/s"))
     rows.append(

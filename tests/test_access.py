@@ -30,6 +30,8 @@ TEXTS = {
 }
 COLLECTION = "Case 17"
 UNKNOWN_ID = "0000000000000000000000000z"
+# The restricted document is a ruling: its court and year are facet values only those who see it see.
+RULING = {"kind": "ruling", "metadata": {"court": "Secret city court", "decision_date": "2019-05-05"}}
 
 
 @dataclass
@@ -50,7 +52,8 @@ def world(settings: Settings) -> Iterator[World]:
     for label, text in TEXTS.items():
         access = "public" if label in ("public", "withdrawn") else "restricted"
         collection = COLLECTION if label == "collected" else ""
-        request = IngestRequest(access=access, collection=collection)
+        ruling = RULING if label == "restricted" else {}
+        request = IngestRequest(access=access, collection=collection, **ruling)
         result = archive.ingest_upload(io.BytesIO(text), f"{label}.txt", request)
         ids[label] = result.id
     archive.edit(ids["withdrawn"], DocumentChanges(withdraw="a duplicate"))
@@ -100,6 +103,22 @@ def test_search_results_and_totals_hold_only_what_the_role_may_see(world: World,
     found = {hit["id"] for hit in answer["hits"]}
     assert found == {world.ids[label] for label in SEES[role]}
     assert answer["total"] == len(SEES[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("query", [NAME, ""])  # a search, and the list of every document
+def test_facets_count_only_what_the_role_may_see(world: World, role: str, query: str) -> None:
+    facets = world.get(role, "/api/search", params={"q": query}).json()["facets"]
+    for name in ("language", "kind", "year"):  # every document has one value of each
+        assert sum(facets[name].values()) == len(SEES[role]), name
+    sees_ruling = "restricted" in SEES[role]
+    assert ("Secret city court" in facets["court"]) == sees_ruling
+    assert ("2019" in facets["year"]) == sees_ruling
+    filtered = world.get(role, "/api/search", params={"q": query, "court": "Secret city court"}).json()
+    assert filtered["total"] == int(sees_ruling)
+    assert filtered["facets"]["court"] == ({"Secret city court": 1} if sees_ruling else {})
+    page = world.get(role, "/", params={"q": query}).text
+    assert ("Secret city court" in page) == sees_ruling
 
 
 @pytest.mark.parametrize("role", ROLES)

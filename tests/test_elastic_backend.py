@@ -63,7 +63,7 @@ def test_add_creates_versioned_index_behind_alias(filled: ElasticsearchBackend, 
     assert filled.count() == 5
     live = filled.live_index()
     assert live is not None and live.startswith(f"{alias}-v{elastic_mapping.MAPPING_VERSION}-")
-    assert not filled.mapping_outdated()
+    assert not filled.outdated()
     assert filled.health() in ("green", "yellow")
 
 
@@ -110,11 +110,11 @@ def test_mapping_change_goes_through_rebuild(filled: ElasticsearchBackend, es_ur
     version = elastic_mapping.MAPPING_VERSION + 1
     newer = ElasticsearchBackend(es_url, alias, mapping_version=version, mappings=mappings)
     try:
-        assert newer.mapping_outdated()
+        assert newer.outdated()
         assert newer.rebuild(corpus()) == 5
         live = newer.live_index()
         assert live is not None and live.startswith(f"{alias}-v{version}-")
-        assert not newer.mapping_outdated() and filled.mapping_outdated()
+        assert not newer.outdated() and filled.outdated()
         with Elasticsearch(es_url) as client:
             assert not client.indices.exists(index=old)
             assert [n for n in client.indices.get(index=f"{alias}-v*").body] == [live]

@@ -259,22 +259,6 @@ def test_iter_shas_pairs(store: DocumentStore) -> None:
     assert sorted(store.iter_shas()) == sorted((d.id, d.sha256) for d in docs)
 
 
-def test_facets(store: DocumentStore) -> None:
-    a = store.add(make_doc(1, kind=Kind.RULING, language="ru"))
-    b = store.add(make_doc(2, kind=Kind.RULING, language="kk"))
-    c = store.add(make_doc(3, kind=Kind.MEDIA, language="ru"))
-    store.add(make_doc(4))
-    assert store.facets() == {
-        "kind": {"ruling": 2, "media": 1, "report": 1},
-        "language": {"ru": 2, "kk": 1, "en": 1},
-    }
-    assert store.facets([a.id, b.id, c.id, "unknown"]) == {
-        "kind": {"ruling": 2, "media": 1},
-        "language": {"ru": 2, "kk": 1},
-    }
-    assert store.facets([]) == {"kind": {}, "language": {}}
-
-
 def test_ingest_events(store: DocumentStore) -> None:
     doc = store.add(make_doc(1))
     store.record_event(sha256=doc.sha256, file="report-1.pdf", status="created", document_id=doc.id)

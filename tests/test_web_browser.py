@@ -189,3 +189,69 @@ def test_a_hostile_title_and_text_stay_inert_in_the_browser(page) -> None:
     assert dialogs == []
     page.goto(f"/d/{created.id}")
     assert "<script>" in page.locator("h1").inner_text()  # shown as the text it is
+
+
+RULINGS = [  # (file, text, kind, metadata): the facets test's own documents, found by their name alone
+    ("sadykov-oral-2020.txt", "Aidos Sadykov was fined by the court in Oral.", "ruling",
+     {"court": "Oral city court", "decision_date": "2020-03-01"}),
+    ("sadykov-oral-2021.txt", "The appeal of Aidos Sadykov was heard in Oral.", "ruling",
+     {"court": "Oral city court", "decision_date": "2021-06-02"}),
+    ("sadykov-almaty-2021.txt", "The case of Aidos Sadykov was sent to Almaty.", "ruling",
+     {"court": "Almaty district court", "decision_date": "2021-09-03"}),
+    ("sadykov-vlast-2022.txt", "Journalists recall the case of Aidos Sadykov.", "media",
+     {"publisher": "Vlast.kz", "published_date": "2022-01-04"}),
+]
+DOCS_DIR = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def count_of(page, facet: str, value: str) -> str:
+    label = page.locator(f"#filters [data-facet={facet}] label", has_text=value)
+    return label.locator(".count").inner_text()
+
+
+def hit_count(page, n: int) -> None:
+    page.wait_for_function(f"document.querySelectorAll('#results .hit').length === {n}")
+
+
+def test_filter_by_year_and_court_then_sort_by_date(page) -> None:
+    for name, text, kind, metadata in RULINGS:
+        request = IngestRequest(kind=kind, metadata=metadata)
+        page.context.archive.ingest_upload(io.BytesIO(text.encode()), name, request)
+    page.goto("/search?q=Sadykov")
+    mark_document(page)
+    assert count_of(page, "year", "2021") == "2" and count_of(page, "court", "Oral city court") == "2"
+    assert count_of(page, "kind", "Media") == "1"
+
+    page.locator("#filters input[name=year][value='2021']").check()
+    page.wait_for_url(re.compile(r"year=2021"))
+    hit_count(page, 2)
+    # The other facets follow the year chosen; the year's own facet still offers the others.
+    assert count_of(page, "court", "Oral city court") == "1" and count_of(page, "kind", "Media") == "0"
+    assert count_of(page, "year", "2020") == "1"
+
+    page.locator("#filters input[name=court][value='Oral city court']").check()
+    page.wait_for_url(re.compile(r"court=Oral"))
+    hit_count(page, 1)
+    assert "2021-06-02" in page.locator("#results .hit-date").inner_text()
+    assert page.locator("#filters input[name=year][value='2021']").is_checked()
+    assert same_document(page)
+    DOCS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS_DIR / "search-facets.png"), full_page=True)  # for the README
+
+    page.locator(".chips a", has_text="2021").click()  # a chosen value is removed from its chip
+    page.wait_for_url(lambda url: "year=" not in url)
+    hit_count(page, 2)
+    assert not page.locator("#filters input[name=year][value='2021']").is_checked()
+
+    page.select_option("#sort", "date")
+    page.wait_for_url(re.compile(r"sort=date"))
+    page.wait_for_function(
+        "document.querySelector('#results .hit-date time').textContent === '2021-06-02'")
+    days = [t.inner_text() for t in page.locator("#results .hit-date time").all()]
+    assert days == ["2021-06-02", "2020-03-01"]
+
+    page.goto("/search?q=Sadykov&sort=date")
+    days = [t.inner_text() for t in page.locator("#results .hit-date time").all()]
+    assert days == sorted(days, reverse=True) and len(days) == 4
+    page.goto("/search?q=Sadykov&from=2021-13-01")
+    assert "cannot be used" in page.locator("#results [role=alert]").inner_text()

@@ -109,13 +109,25 @@ def test_language_and_kind_filters(client: TestClient, three: dict[str, str]) ->
     assert re.search(r'value="ru"\s*checked', page.text) and re.search(r'value="report"\s*checked', page.text)
 
 
-def test_operator_only_and_empty_queries_show_a_message(client: TestClient, three: dict[str, str]) -> None:
+def test_operator_only_queries_show_a_message(client: TestClient, three: dict[str, str]) -> None:
     for query in ("-", '""', "OR", "- -"):
         page = client.get("/search", params={"q": query}, headers={"HX-Request": "true"})
         assert page.status_code == 200, query
         assert "no words to search for" in page.text, query
+
+
+def test_the_empty_query_lists_every_document_with_its_facets(client: TestClient, three: dict[str, str]):
     empty = client.get("/search", params={"q": "  "}, headers={"HX-Request": "true"})
-    assert empty.status_code == 200 and "Type a name" in empty.text
+    assert empty.status_code == 200 and "3 documents found" in empty.text
+    assert all(f'/d/{doc_id}"' in empty.text for doc_id in three.values())
+    assert re.search(r'value="kk">\s*Kazakh <span class="count">1</span>', empty.text)
+    russian = client.get("/", params={"language": "ru"})
+    assert "1 document found" in russian.text and f'/d/{three["ru"]}"' in russian.text
+
+
+def test_an_empty_archive_says_how_to_start(tmp_path: Path) -> None:
+    with TestClient(create_app(load_settings(home=tmp_path / "empty"))) as fresh:
+        assert "Type a name" in fresh.get("/").text
 
 
 def test_bad_parameters_are_ignored(client: TestClient) -> None:

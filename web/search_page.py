@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
-from archive.search.request import DOCUMENT_LANGUAGES, KINDS, MAX_OFFSET, SearchRequest
+from archive.search.request import DOCUMENT_LANGUAGES, KINDS, MAX_OFFSET, RELEVANCE, SORTS, SearchRequest
 from archive.service import NO_WORDS, Archive, BackendUnavailable, Principal, SearchResult
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
@@ -28,22 +28,37 @@ def _offset(raw: str | None) -> int:
         return 0
 
 
+# The facets of the page, in the order shown, with the `SearchRequest` field each filters.
+FACET_FIELDS = {"language": "languages", "kind": "kinds", "year": "years", "court": "courts",
+                "publisher": "publishers"}
+SHOWN_VALUES = 8  # values of a long facet (year, court, publisher) shown besides the chosen ones
+
+
 @dataclass(frozen=True)
 class SearchForm:
-    """What the reader asked for, read leniently from the query string (a bad value is ignored)."""
+    """What the reader asked for, read leniently from the query string (a bad value is ignored, and a
+    malformed date said)."""
 
     search: SearchRequest
+    sort_asked: str = RELEVANCE  # what the sort menu shows: browsing sorts by date whatever it says
 
     @classmethod
     def from_request(cls, request: Request) -> SearchForm:
         params = request.query_params
-        return cls(SearchRequest.create(
+        asked = params.get("sort", RELEVANCE)
+        return cls(sort_asked=asked if asked in SORTS else RELEVANCE, search=SearchRequest.create(
             params.get("q", ""),
             limit=PAGE_SIZE,
             offset=_offset(params.get("offset")),
             languages=params.getlist("language"),
             kinds=params.getlist("kind"),
             exact=params.get("exact") in ("1", "true", "on"),
+            years=params.getlist("year"),
+            courts=params.getlist("court"),
+            publishers=params.getlist("publisher"),
+            date_from=params.get("from"),
+            date_to=params.get("to"),
+            sort=params.get("sort"),
             lenient=True,
         ))
 
@@ -67,15 +82,57 @@ class SearchForm:
     def offset(self) -> int:
         return self.search.offset
 
-    def url(self, offset: int) -> str:
-        """The `/search` URL of another page of the same results."""
-        params = [("q", self.q), *(("language", v) for v in self.languages),
-                  *(("kind", v) for v in self.kinds)]
-        if self.exact:
+    @property
+    def sort(self) -> str:
+        return self.search.sort
+
+    def chosen(self, facet: str) -> tuple[str, ...]:
+        return getattr(self.search, FACET_FIELDS[facet])
+
+    def params(self, offset: int = 0, without: tuple[str, str] | None = None) -> list[tuple[str, str]]:
+        """The query string of these results (`without` one chosen facet value, or the date range)."""
+        search = self.search
+        params = [("q", search.query)]
+        for facet in FACET_FIELDS:
+            params += [(facet, v) for v in self.chosen(facet) if (facet, v) != without]
+        if search.exact:
             params.append(("exact", "1"))
+        if without != ("date", ""):
+            params += [(name, day.isoformat()) for name, day in (("from", search.date_from),
+                                                                 ("to", search.date_to)) if day]
+        if search.sort != RELEVANCE and not search.browsing:
+            params.append(("sort", search.sort))
         if offset:
             params.append(("offset", str(offset)))
-        return f"/search?{urlencode(params)}"
+        return params
+
+    def url(self, offset: int = 0, without: tuple[str, str] | None = None) -> str:
+        """The `/search` URL of another page of the same results, or of them without one filter."""
+        return f"/search?{urlencode(self.params(offset, without))}"
+
+    def chips(self) -> list[dict]:
+        """The filters in force, each with the URL of the results without it."""
+        chips = [{"facet": facet, "value": value, "url": self.url(without=(facet, value))}
+                 for facet in FACET_FIELDS for value in self.chosen(facet)]
+        if self.search.date_from or self.search.date_to:
+            chips.append({"facet": "date", "url": self.url(without=("date", "")),
+                          "value": f"{self.search.date_from or '…'} – {self.search.date_to or '…'}"})
+        return chips
+
+
+def facet_values(form: SearchForm, facets: dict[str, dict[str, int]], facet: str) -> list[tuple[str, int]]:
+    """The values a facet offers: every language and kind; the most frequent years, courts and
+    publishers (years newest first); always the chosen ones, counted or not."""
+    counts = facets.get(facet, {})
+    chosen = form.chosen(facet)
+    if facet == "language":
+        return [(code, counts.get(code, 0)) for code in DOCUMENT_LANGUAGES]
+    if facet == "kind":
+        return [(kind, counts.get(kind, 0)) for kind in KINDS]
+    shown = list(dict.fromkeys([*list(counts)[:SHOWN_VALUES], *chosen]))
+    if facet == "year":
+        shown.sort(reverse=True)
+    return [(value, counts.get(value, 0)) for value in shown]
 
 
 @dataclass
@@ -89,8 +146,6 @@ class Outcome:
 
 
 def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
-    if not form.q:
-        return Outcome()
     try:
         return Outcome(archive.search(form.search, viewer))
     except BackendUnavailable:
@@ -100,13 +155,16 @@ def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
 def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
     result = outcome.result
     total = result.total if result else 0
+    facets = result.facets if result else {}
     return {
         "form": form,
         "result": result,
         "unavailable": outcome.unavailable,
         "message_key": MESSAGE_KEYS.get(result.message or "") if result else None,
-        "kinds": KINDS,
-        "document_languages": DOCUMENT_LANGUAGES,
+        "facets": {facet: facet_values(form, facets, facet) for facet in FACET_FIELDS},
+        "counted": bool(facets),
+        "chips": form.chips(),
+        "sorts": SORTS,
         "first": form.offset + 1,
         "last": form.offset + (len(result.hits) if result else 0),
         "previous_url": form.url(max(form.offset - PAGE_SIZE, 0)) if form.offset > 0 else None,
@@ -121,8 +179,11 @@ def _page(request: Request, archive: Archive, viewer: Principal) -> HTMLResponse
     context = _context(request, form, outcome)
     if is_htmx(request) and request.url.path == "/search":
         return render(request, "_results.html", {**context, "fragment": True}, outcome.status)
-    facets = archive.facets(viewer)
-    context |= {"facets": facets, "archive_total": sum(facets.get("kind", {}).values()), "fragment": False}
+    try:
+        archive_total = archive.document_count(viewer)
+    except BackendUnavailable:
+        archive_total = None
+    context |= {"archive_total": archive_total, "fragment": False}
     return render(request, "search.html", context, outcome.status)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from archive.domain import Visibility
@@ -33,6 +33,18 @@ KIND = "kind"
 LANGUAGE = "language"
 ACCESS = "access"
 COLLECTION = "collection"
+YEAR = "year"  # the year of the document's date, "2021"
+COURT = "court"
+PUBLISHER = "publisher"
+# Fields counted for the current query and filters, each filtered by `Filters.facet_values`.
+FACETS = (LANGUAGE, KIND, YEAR, COURT, PUBLISHER)
+MAX_KEYWORD = 300  # characters of a court's or publisher's name kept as a facet value
+DATE = "date"  # the document's own date (see `archive.search.dates`): the date filter and sort
+
+# How results are ordered.
+RELEVANCE = "relevance"
+NEWEST = "date"  # the document's date, newest first
+SORTS = (RELEVANCE, NEWEST)
 
 
 class BackendUnavailable(RuntimeError):
@@ -70,6 +82,19 @@ class IndexDocument:
     fields: dict[str, str]  # analysed field name -> space-separated terms
     collection: str = ""
     passages: tuple[Passage, ...] = ()  # only long documents have them
+    date: datetime | None = None  # the document's own date (UTC); None: its ingest time
+    court: str = ""
+    publisher: str = ""
+
+    @property
+    def when(self) -> datetime:
+        return self.date or self.ingested_at
+
+    def keywords(self) -> dict[str, str]:
+        """The facet fields' values of this document (a field without a value is left out)."""
+        values = {LANGUAGE: self.language, KIND: self.kind, YEAR: f"{self.when.year:04d}",
+                  COURT: self.court, PUBLISHER: self.publisher}
+        return {name: value for name, value in values.items() if value}
 
 
 # --- query tree -------------------------------------------------------------------------------
@@ -123,9 +148,30 @@ Query = Term | Phrase | AnyOf | Bool | Constant
 
 @dataclass(frozen=True)
 class Filters:
+    """What results are limited to. Within a field, any of its values; across fields, all of them."""
+
     languages: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     visible: Visibility | None = None  # None: every document; enforced in the engine's own query
+    years: tuple[str, ...] = ()
+    courts: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    date_from: date | None = None  # the document's date on or after this day
+    date_to: date | None = None  # on or before this day
+
+    def facet_values(self) -> dict[str, tuple[str, ...]]:
+        """The values each facet field is limited to (empty: not limited)."""
+        return {LANGUAGE: self.languages, KIND: self.kinds, YEAR: self.years, COURT: self.courts,
+                PUBLISHER: self.publishers}
+
+    def facet_filters_but(self, name: str | None) -> dict[str, tuple[str, ...]]:
+        """The facet filters in force, without that of facet `name`: what its counts are taken under, so
+        that a reader sees how many each other value of a field they filter by would give (the facets
+        of Aleph and Datashare)."""
+        return {field: values for field, values in self.facet_values().items() if values and field != name}
+
+
+Facets = dict[str, dict[str, int]]  # facet field -> value -> documents, most first
 
 
 @dataclass(frozen=True)
@@ -138,6 +184,7 @@ class ScoredId:
 class SearchPage:
     total: int
     hits: list[ScoredId] = field(default_factory=list)
+    facets: Facets = field(default_factory=dict)  # when asked for: every field of FACETS
 
 
 @dataclass(frozen=True)
@@ -161,7 +208,23 @@ class IndexBackend(Protocol):
     def delete(self, ids: Iterable[str]) -> None:
         """Removes documents and their passages."""
 
-    def search(self, query: Query, filters: Filters, limit: int, offset: int = 0) -> SearchPage: ...
+    def search(
+        self,
+        query: Query | None,
+        filters: Filters,
+        limit: int,
+        offset: int = 0,
+        *,
+        sort: str = RELEVANCE,
+        facets: int = 0,
+    ) -> SearchPage:
+        """The page of hits of `query` (None: every document) within `filters`, by relevance or by
+        date (NEWEST: newest first; the score is then 0 where the engine does not compute one).
+
+        With `facets` > 0, also the counts of up to that many values of each field of FACETS among the
+        documents `query` matches, each field counted under the filters of the others
+        (`Filters.facet_filters_but`) and always within `filters.visible` and the date range.
+        """
 
     def best_passages(self, query: Query, ids: Sequence[str]) -> dict[str, PassageHit]:
         """The best-scoring passage matching `query` (a tree on PASSAGE_FIELDS) of each document among
@@ -178,5 +241,9 @@ class IndexBackend(Protocol):
         """
 
     def count(self) -> int: ...
+
+    def outdated(self) -> bool:
+        """Whether the live index was built with another layout than this code writes and reads: the
+        service then rebuilds it from the store of record."""
 
     def close(self) -> None: ...

@@ -15,7 +15,7 @@ import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -30,11 +30,16 @@ from archive.index import elastic_mapping
 from archive.index.base import (
     ACCESS,
     COLLECTION,
+    DATE,
+    FACETS,
+    NEWEST,
+    RELEVANCE,
     AnyOf,
     BackendUnavailable,
     Bool,
     BulkRejected,
     Constant,
+    Facets,
     Filters,
     IndexDocument,
     PassageHit,
@@ -99,15 +104,43 @@ def _phrase(field: str, values: tuple[str, ...], slop: int, boost: float) -> dic
     return {"match_phrase": {field: query}}
 
 
-def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
+def counted_clauses(filters: Filters) -> list[dict[str, Any]]:
+    """What every count and hit is limited to: the documents the reader may see, in the date range."""
     clauses = []
-    if filters.languages:
-        clauses.append({"terms": {"language": list(filters.languages)}})
-    if filters.kinds:
-        clauses.append({"terms": {"kind": list(filters.kinds)}})
     if filters.visible is not None:
         clauses.append(visible_clause(filters.visible))
+    if filters.date_from is not None or filters.date_to is not None:
+        bounds: dict[str, str] = {}
+        if filters.date_from is not None:
+            bounds["gte"] = filters.date_from.isoformat()
+        if filters.date_to is not None:  # the day after the last: the range ends before it
+            bounds["lt"] = (filters.date_to + timedelta(days=1)).isoformat()
+        clauses.append({"range": {DATE: {**bounds, "format": "strict_date"}}})
     return clauses
+
+
+def facet_clauses(values: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+    return [{"terms": {name: list(allowed)}} for name, allowed in values.items() if allowed]
+
+
+def facet_aggregations(filters: Filters, size: int) -> dict[str, Any]:
+    """Each facet field counted under the facet filters of the others (the hits take them all, as
+    a post filter)."""
+    return {
+        name: {
+            "filter": {"bool": {"filter": facet_clauses(filters.facet_filters_but(name))}},
+            "aggs": {"values": {"terms": {"field": name, "size": size}}},
+        }
+        for name in FACETS
+    }
+
+
+def read_facets(aggregations: dict[str, Any]) -> Facets:
+    found = {}
+    for name in FACETS:
+        buckets = aggregations[name]["values"]["buckets"]
+        found[name] = dict(sorted(((b["key"], b["doc_count"]) for b in buckets), key=lambda i: (-i[1], i[0])))
+    return found
 
 
 def visible_clause(visible: Visibility) -> dict[str, Any]:
@@ -234,12 +267,33 @@ class ElasticsearchBackend:
             self._delete_passages([action["_id"] for action in actions])
         _raise_failures(results, "delete")
 
-    def search(self, query: Query, filters: Filters, limit: int, offset: int = 0) -> SearchPage:
-        with self._guard("searching"):
-            pruned = prune(query, self._held_terms(query))
-        if pruned is None:
-            return SearchPage(total=0, hits=[])
-        es_query = {"bool": {"must": [to_es_query(pruned)], "filter": filter_clauses(filters)}}
+    def search(
+        self,
+        query: Query | None,
+        filters: Filters,
+        limit: int,
+        offset: int = 0,
+        *,
+        sort: str = RELEVANCE,
+        facets: int = 0,
+    ) -> SearchPage:
+        empty = SearchPage(total=0, hits=[], facets={name: {} for name in FACETS} if facets else {})
+        if query is None:
+            matched: dict[str, Any] = {"match_all": {}}
+        else:
+            with self._guard("searching"):
+                pruned = prune(query, self._held_terms(query))
+            if pruned is None:
+                return empty
+            matched = to_es_query(pruned)
+        options: dict[str, Any] = {}
+        post = facet_clauses(filters.facet_filters_but(None))
+        if post:  # after the aggregations: each facet sets its own filter aside
+            options["post_filter"] = {"bool": {"filter": post}}
+        if facets:
+            options["aggregations"] = facet_aggregations(filters, facets)
+        first = {DATE: "desc"} if sort == NEWEST else {"_score": "desc"}
+        es_query = {"bool": {"must": [matched], "filter": counted_clauses(filters)}}
         with self._guard("searching"):
             for attempt in range(2):
                 try:
@@ -248,12 +302,13 @@ class ElasticsearchBackend:
                         query=es_query,
                         from_=offset,
                         size=limit,
-                        sort=[{"_score": "desc"}, {"id": "asc"}],
+                        sort=[first, {"id": "asc"}],
                         track_scores=True,
                         track_total_hits=True,
                         source=False,
                         search_type="dfs_query_then_fetch",
                         allow_partial_search_results=False,
+                        **options,
                     )
                     break
                 except ApiError as exc:
@@ -261,10 +316,11 @@ class ElasticsearchBackend:
                     if attempt == 0 and (exc.status_code == 404 or exc.status_code >= 500):
                         continue
                     if _is_index_missing(exc):
-                        return SearchPage(total=0, hits=[])
+                        return empty
                     raise
         hits = [ScoredId(id=hit["_id"], score=float(hit["_score"] or 0.0)) for hit in resp["hits"]["hits"]]
-        return SearchPage(total=int(resp["hits"]["total"]["value"]), hits=hits)
+        found = read_facets(resp["aggregations"]) if facets else {}
+        return SearchPage(total=int(resp["hits"]["total"]["value"]), hits=hits, facets=found)
 
     def best_passages(self, query: Query, ids: Sequence[str]) -> dict[str, PassageHit]:
         """One request: the documents' passages that match, collapsed on the document."""
@@ -418,7 +474,7 @@ class ElasticsearchBackend:
             names = self._alias_indices()
         return names[0] if names else None
 
-    def mapping_outdated(self) -> bool:
+    def outdated(self) -> bool:
         """True when the live index was built with another layout version: run a rebuild."""
         live = self.live_index()
         if live is None:
@@ -550,6 +606,8 @@ def _index_actions(docs: Iterable[IndexDocument], index: str) -> Iterator[dict[s
                 "access": doc.access,
                 COLLECTION: doc.collection,
                 "ingested_at": doc.ingested_at.isoformat(),
+                DATE: doc.when.astimezone(UTC).isoformat(),
+                **doc.keywords(),
                 **doc.fields,
             },
         }

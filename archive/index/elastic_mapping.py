@@ -14,9 +14,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.index.base import ACCESS, ANALYSED_FIELDS, COLLECTION, KIND, LANGUAGE, PASSAGE_FIELDS
+from archive.index.base import (
+    ACCESS,
+    ANALYSED_FIELDS,
+    COLLECTION,
+    COURT,
+    DATE,
+    KIND,
+    LANGUAGE,
+    PASSAGE_FIELDS,
+    PUBLISHER,
+    YEAR,
+)
 
-MAPPING_VERSION = 4
+MAPPING_VERSION = 5
 
 ANALYZER = "whitespace"
 
@@ -44,6 +55,11 @@ MAPPINGS: dict[str, Any] = {
         ACCESS: {"type": "keyword"},
         COLLECTION: {"type": "keyword"},
         "ingested_at": {"type": "date"},
+        # The facets besides kind and language, and the document's own date (filter and sort).
+        YEAR: {"type": "keyword"},
+        COURT: {"type": "keyword"},
+        PUBLISHER: {"type": "keyword"},
+        DATE: {"type": "date"},
         **{name: ANALYSED for name in ANALYSED_FIELDS},
     },
 }

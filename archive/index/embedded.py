@@ -16,6 +16,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from itertools import islice
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from archive.domain import WITHDRAWN, AccessLevel, Visibility
 from archive.index import base
 from archive.index.prune import prune
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 WRITER_HEAP = 64_000_000
 BATCH = 500
 LOCK_WAIT_S = 60.0
@@ -36,8 +38,11 @@ PASSAGES_PER_DOCUMENT = 4  # how many passages a round fetches for each document
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    for keyword in (base.KIND, base.LANGUAGE, base.ACCESS, base.COLLECTION):
+    for keyword in (base.ACCESS, base.COLLECTION):
         builder.add_text_field(keyword, tokenizer_name="raw")
+    for keyword in base.FACETS:  # fast: counted by aggregations
+        builder.add_text_field(keyword, tokenizer_name="raw", fast=True)
+    builder.add_date_field(base.DATE, indexed=True, fast=True)
     for name in base.ANALYSED_FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace")
     return builder.build()
@@ -128,8 +133,8 @@ class EmbeddedBackend:
     @staticmethod
     def _document(doc: base.IndexDocument) -> Iterator[tantivy.Document]:
         yield tantivy.Document(
-            id=doc.id, kind=doc.kind, language=doc.language, access=doc.access, collection=doc.collection,
-            **doc.fields,
+            id=doc.id, access=doc.access, collection=doc.collection, date=doc.when.astimezone(UTC),
+            **doc.keywords(), **doc.fields,
         )
 
     @staticmethod
@@ -215,18 +220,59 @@ class EmbeddedBackend:
     # --- reading --------------------------------------------------------------------------------
 
     def search(
-        self, query: base.Query, filters: base.Filters, limit: int, offset: int = 0
+        self,
+        query: base.Query | None,
+        filters: base.Filters,
+        limit: int,
+        offset: int = 0,
+        *,
+        sort: str = base.RELEVANCE,
+        facets: int = 0,
     ) -> base.SearchPage:
         index = self._live()
         index.reload()
         searcher = index.searcher()
-        pruned = prune(query, lambda field, value: searcher.doc_freq(field, value) > 0)
-        if pruned is None:
-            return base.SearchPage(total=0, hits=[])
-        compiled = self._with_filters(self._compile(pruned, self.schema), filters)
-        result = searcher.search(compiled, limit=max(limit, 0) or 1, offset=offset, count=True)
-        hits = [base.ScoredId(searcher.doc(address)["id"][0], float(score)) for score, address in result.hits]
-        return base.SearchPage(total=result.count or 0, hits=hits[:limit] if limit else [])
+        if query is None:
+            matched = tantivy.Query.all_query()
+        else:
+            pruned = prune(query, lambda field, value: searcher.doc_freq(field, value) > 0)
+            if pruned is None:
+                return base.SearchPage(total=0, hits=[], facets=_no_facets() if facets else {})
+            matched = self._compile(pruned, self.schema)
+        counted = self._counted(matched, filters)
+        compiled = _within(counted, self.schema, filters.facet_filters_but(None).items())
+        size = max(limit, 0) or 1
+        if sort == base.NEWEST:
+            result = searcher.search(
+                compiled, limit=size, offset=offset, count=True, order_by_field=base.DATE
+            )
+            scored = [(0.0, address) for _, address in result.hits]
+        else:
+            result = searcher.search(compiled, limit=size, offset=offset, count=True)
+            scored = [(float(score), address) for score, address in result.hits]
+        hits = [base.ScoredId(searcher.doc(address)["id"][0], score) for score, address in scored]
+        return base.SearchPage(
+            total=result.count or 0,
+            hits=hits[:limit] if limit else [],
+            facets=self._facets(searcher, counted, filters, facets) if facets else {},
+        )
+
+    def _facets(
+        self, searcher: tantivy.Searcher, counted: tantivy.Query, filters: base.Filters, size: int
+    ) -> base.Facets:
+        """One aggregation for the fields counted under every facet filter, one more for each field
+        that is itself filtered (it is counted under the filters of the others)."""
+        groups: dict[tuple, list[str]] = {}
+        for name in base.FACETS:
+            others = filters.facet_filters_but(name)
+            groups.setdefault(tuple(sorted(others.items())), []).append(name)
+        found: base.Facets = {}
+        for others, names in groups.items():
+            aggregations = {name: {"terms": {"field": name, "size": size}} for name in names}
+            answer = searcher.aggregate(_within(counted, self.schema, others), aggregations)
+            for name in names:
+                found[name] = _ranked((b["key"], b["doc_count"]) for b in answer[name]["buckets"])
+        return {name: found[name] for name in base.FACETS}
 
     def best_passages(self, query: base.Query, ids: Sequence[str]) -> dict[str, base.PassageHit]:
         """Asks for the top passages of all the documents at once; a document whose passages were all
@@ -261,19 +307,32 @@ class EmbeddedBackend:
         index.reload()
         return index.searcher().num_docs
 
+    def outdated(self) -> bool:
+        """A generation's name starts with the schema version it was built with (`v4-…`)."""
+        return not self._live_name().startswith(f"v{SCHEMA_VERSION}-")
+
     def close(self) -> None:
         self._index = self._passages = None
         self._opened = None
 
     # --- query translation ----------------------------------------------------------------------
 
-    def _with_filters(self, query: tantivy.Query, filters: base.Filters) -> tantivy.Query:
-        allowed = [(base.LANGUAGE, filters.languages), (base.KIND, filters.kinds)]
-        limited = _within(query, self.schema, allowed)
-        if filters.visible is None:
-            return limited
-        visible = tantivy.Query.const_score_query(self._visible(filters.visible), 0.0)
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, limited), (tantivy.Occur.Must, visible)])
+    def _counted(self, query: tantivy.Query, filters: base.Filters) -> tantivy.Query:
+        """`query`, scored as it is, within what every count and hit is limited to: the documents the
+        reader may see, in the date range."""
+        parts = [(tantivy.Occur.Must, query)]
+        if filters.visible is not None:
+            visible = tantivy.Query.const_score_query(self._visible(filters.visible), 0.0)
+            parts.append((tantivy.Occur.Must, visible))
+        if filters.date_from is not None or filters.date_to is not None:
+            lower = _midnight(filters.date_from, 0)
+            upper = _midnight(filters.date_to, 1)  # the day after the last: the range ends before it
+            dated = tantivy.Query.range_query(
+                self.schema, base.DATE, tantivy.FieldType.Date, lower, upper,
+                include_lower=True, include_upper=upper is None,
+            )
+            parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(dated, 0.0)))
+        return query if len(parts) == 1 else tantivy.Query.boolean_query(parts)
 
     def _visible(self, visible: Visibility) -> tantivy.Query:
         """Public documents (when allowed) or granted ones, never withdrawn ones."""
@@ -328,6 +387,21 @@ def _within(
             among = tantivy.Query.term_set_query(schema, field, list(values))
             parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(among, 0.0)))
     return parts[0][1] if len(parts) == 1 else tantivy.Query.boolean_query(parts)
+
+
+def _midnight(day: date | None, days_later: int) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day, day_time(), tzinfo=UTC) + timedelta(days=days_later)
+
+
+def _ranked(counts: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Most documents first, then by value: the order both backends give."""
+    return dict(sorted(counts, key=lambda item: (-item[1], item[0])))
+
+
+def _no_facets() -> base.Facets:
+    return {name: {} for name in base.FACETS}
 
 
 def _batches(items: Iterable[base.IndexDocument], size: int) -> Iterator[list[base.IndexDocument]]:

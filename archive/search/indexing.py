@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from archive.analysis import AliasMatch, Token, find_aliases, name_candidates, reading_keys, tokenize
 from archive.domain import WITHDRAWN, Document
 from archive.index import base
+from archive.search.dates import ARCHIVED, document_date
 
 # A text longer than this (in characters) is also indexed as passages, so that its snippet is found
 # from the engine's positions instead of by reading the text (archive/search/snippets.py).
@@ -99,6 +100,7 @@ def passages(
 def to_index_document(doc: Document) -> base.IndexDocument:
     body = tokenize(doc.text)
     fields, body_aliases, candidates = _fields(tokenize(doc.title), body)
+    when = document_date(doc)
     return base.IndexDocument(
         id=doc.id,
         kind=str(doc.kind),
@@ -108,4 +110,12 @@ def to_index_document(doc: Document) -> base.IndexDocument:
         collection=doc.collection,
         fields=fields,
         passages=passages(doc.text, body, body_aliases, candidates) if len(doc.text) > LONG_TEXT else (),
+        date=None if when.kind == ARCHIVED else when.moment,
+        court=_keyword(doc.metadata.get("court")),
+        publisher=_keyword(doc.metadata.get("publisher")),
     )
+
+
+def _keyword(value: object) -> str:
+    """A facet value as people wrote it, white space folded (a court's name is no search term)."""
+    return " ".join(str(value).split())[:base.MAX_KEYWORD] if isinstance(value, str) else ""

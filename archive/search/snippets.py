@@ -4,7 +4,7 @@ A short document is explained from its whole text, as it always was. A long one 
 `indexing.LONG_TEXT` characters, indexed with passages) is explained from its best passage, which
 one request to the backend's passages index finds, with its text, for the whole page of hits. The
 store reads no more than the opening of any text (enough to tell a short text from a long one), and
-none of a long text's language spans or metadata. A long document without a matching passage
+none of a long text's language spans. A long document without a matching passage
 (indexed before passages existed, or matched only by its title) is explained from its opening.
 """
 

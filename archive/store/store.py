@@ -11,7 +11,6 @@ import json
 import re
 import secrets
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -240,18 +239,18 @@ class DocumentStore:
 
     def get_heads(self, ids: Sequence[str], chars: int) -> dict[str, DocumentHead]:
         """The documents among `ids` with no more than the first `chars` characters of their text, by
-        id: a page of hits without reading long texts, their language spans or their metadata."""
+        id: a page of hits without reading long texts or their language spans."""
         row = DocumentRow
         opening = func.substr(row.text, 1, chars + 1).label("opening")  # one more: does it go on?
         stmt = select(row.id, row.sha256, row.title, row.kind, row.language, row.original_name,
-                      row.ingested_at, opening)
+                      row.ingested_at, opening, row.meta.label("meta"))
         found: dict[str, DocumentHead] = {}
         with self._engine.connect() as conn:
             for part in _chunks(list(dict.fromkeys(ids))):
                 for r in conn.execute(stmt.where(row.id.in_(part))):
                     found[r.id] = DocumentHead(
                         r.id, r.sha256, r.title, Kind(r.kind), r.language, r.original_name, r.ingested_at,
-                        opening=r.opening[:chars], cut=len(r.opening) > chars,
+                        opening=r.opening[:chars], cut=len(r.opening) > chars, metadata=dict(r.meta or {}),
                     )
         return found
 
@@ -321,26 +320,6 @@ class DocumentStore:
         """The last indexing failure recorded for a document (None once it is indexed)."""
         with self._engine.connect() as conn:
             return conn.scalar(select(DocumentRow.index_error).where(DocumentRow.id == id))
-
-    # --- facets -------------------------------------------------------------------------------
-
-    def facets(
-        self, ids: Sequence[str] | None = None, visible: Visibility | None = None
-    ) -> dict[str, dict[str, int]]:
-        """Counts by kind and by language, over all documents or over `ids`, of those ``visible`` allows."""
-        result: dict[str, Counter[str]] = {"kind": Counter(), "language": Counter()}
-        parts: list[list[str] | None] = [None] if ids is None else list(_chunks(list(dict.fromkeys(ids))))
-        with self._engine.connect() as conn:
-            for part in parts:
-                for name, column in (("kind", DocumentRow.kind), ("language", DocumentRow.language)):
-                    stmt = select(column, func.count()).group_by(column)
-                    if part is not None:
-                        stmt = stmt.where(DocumentRow.id.in_(part))
-                    if visible is not None:
-                        stmt = stmt.where(_visible(visible))
-                    for value, n in conn.execute(stmt):
-                        result[name][value] += n
-        return {name: dict(counter.most_common()) for name, counter in result.items()}
 
     # --- chain of custody ---------------------------------------------------------------------
     # The custody log is the one record of what happened to originals and documents; the ingest audit

@@ -11,11 +11,15 @@ from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 
 router = APIRouter(prefix="/api", tags=["search"])
-QUERY_HELP = 'words, "phrases", -exclusions, OR'
+QUERY_HELP = 'words, "phrases", -exclusions, OR; empty: every document'
+DATE_HELP = "YYYY-MM-DD: the document's date (decided, published, else archived) {} this day"
+SORT_HELP = "relevance (the default) or date (the document's date, newest first)"
 
 
-
-@router.get("/search", responses={422: {"description": "an unknown language or kind"}})
+@router.get(
+    "/search",
+    responses={422: {"description": "an unknown language, kind or sort, or a malformed year or date"}},
+)
 def search(
     archive: ArchiveDep,
     viewer: Reader,
@@ -25,6 +29,18 @@ def search(
     lang: Annotated[list[str] | None, Query(description="en, ru, kk or mixed; repeatable")] = None,
     kind: Annotated[list[str] | None, Query(description="report, ruling or media; repeatable")] = None,
     exact: Annotated[bool, Query(description="only the typed form: no transliteration or endings")] = False,
+    year: Annotated[list[str] | None, Query(description="year of the document date; repeatable")] = None,
+    court: Annotated[list[str] | None, Query(description="a court as its facet names it; repeatable")] = None,
+    publisher: Annotated[list[str] | None, Query(description="a publisher; repeatable")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description=DATE_HELP.format("on or after"))] = None,
+    date_to: Annotated[str | None, Query(alias="to", description=DATE_HELP.format("on or before"))] = None,
+    sort: Annotated[str | None, Query(description=SORT_HELP)] = None,
 ) -> dict:
-    request = SearchRequest.create(q, limit, offset, lang or (), kind or (), exact)
+    """Hits of the query within the filters, with `facets`: for each of language, kind, year, court and
+    publisher, the documents by value among those the query matches, each counted under the other
+    fields' filters. An empty `q` lists every document within the filters, newest first."""
+    request = SearchRequest.create(
+        q, limit, offset, lang or (), kind or (), exact, years=year or (), courts=court or (),
+        publishers=publisher or (), date_from=date_from, date_to=date_to, sort=sort,
+    )
     return archive.search(request, viewer).as_json()

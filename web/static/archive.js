@@ -15,3 +15,11 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+/* A search's address keeps only what the reader chose: empty dates and the default order add nothing. */
+document.addEventListener("htmx:configRequest", function (event) {
+  if (event.detail.elt.id !== "search-form") return;
+  const parameters = event.detail.parameters;
+  ["from", "to"].forEach(function (name) { if (!parameters[name]) delete parameters[name]; });
+  if (parameters.sort === "relevance") delete parameters.sort;
+});
