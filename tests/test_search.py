@@ -75,11 +75,17 @@ def test_filters_by_language_and_kind(archive, corpus):
     assert set(ranked(archive, corpus, "Mamay", kinds=["ruling"])) == {"ru-mamay"}
 
 
-@pytest.mark.parametrize("query", ["", "((( )))", '"" - + OR AND', "*:* ~ ^2", "\\"])
+@pytest.mark.parametrize("query", ["((( )))", '"" - + OR AND', "*:* ~ ^2", "\\"])
 def test_operators_alone_give_a_message_not_an_error(archive, corpus, query):
     result = archive.search(query)
     assert result.total == 0 and not result.hits
     assert result.message
+
+
+def test_the_empty_query_lists_every_document(archive, corpus):
+    result = archive.search("  ", limit=50)
+    assert result.total == len(corpus) and not result.message
+    assert sum(result.facets["kind"].values()) == len(corpus)
 
 
 def test_hits_explain_why_they_matched_in_the_original_script(archive, corpus):
