@@ -161,6 +161,25 @@ def time_search_pages(settings: Settings, rounds: int) -> dict[str, dict[str, fl
     return {kind: summary(latencies) for kind, latencies in kinds.items()}
 
 
+def time_facet_cost(archive: Archive, rounds: int) -> tuple[dict[str, float], dict[str, float]]:
+    """The engine's search of each benchmark query with and without its facets, asked in turn, so that
+    the load of the machine weighs on both alike: what the facets add to a search."""
+    from archive.index.base import Filters
+    from archive.search.parser import parse_query
+    from archive.search.planner import plan
+    from archive.search.request import FACET_SIZE
+
+    trees = [plan(parse_query(query), []).query for query in queries()]
+    timed: dict[int, list[float]] = {0: [], FACET_SIZE: []}
+    for _ in range(rounds):
+        for tree in trees:
+            for facets in timed:
+                start = time.perf_counter()
+                archive.backend.search(tree, Filters(), 10, facets=facets)
+                timed[facets].append((time.perf_counter() - start) * 1000)
+    return summary(timed[0]), summary(timed[FACET_SIZE])
+
+
 def long_document_rows(settings: Settings, corpus: Path, rounds: int, label: str) -> list[tuple[str, str]]:
     """Search latency when every hit is a long document, through the service and through the API."""
     archive = Archive(settings)
@@ -253,6 +272,10 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
     archive.reindex()
     rebuild = time.perf_counter() - start
     rows.append(("reindex, embedded", f"{count / rebuild:.0f} documents/s"))
+    bare, faceted = time_facet_cost(archive, args.rounds)
+    rows.append(("engine search alone, without facets, embedded", latency(bare)))
+    rows.append(("engine search alone, with facets, embedded",
+                 f"{latency(faceted)}, {faceted['p95'] / bare['p95']:.2f}x the p95 without"))
     archive.close()
     pages = time_search_pages(settings, args.rounds)
     rows.append((f"search page with facets, whole ({given} rulings and media among them)",
