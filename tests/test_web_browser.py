@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Iterator
@@ -189,3 +190,52 @@ def test_a_hostile_title_and_text_stay_inert_in_the_browser(page) -> None:
     assert dialogs == []
     page.goto(f"/d/{created.id}")
     assert "<script>" in page.locator("h1").inner_text()  # shown as the text it is
+
+
+SCREENSHOT_DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+BATCH_NAMES = ["Zhanbolat Mamai", "Мамай", "Almaty", "=Tleuzhan", "Nobody Anywhere"]
+
+
+def test_batch_search_of_five_names_and_its_csv(page) -> None:
+    page.goto("/")
+    page.locator(".site-nav a[href='/batch']").click()
+    page.wait_for_url("**/batch")
+    mark_document(page)
+    page.fill("#names", "\n".join(BATCH_NAMES))
+    page.click("#batch-form button[type=submit]")
+    page.locator("#batch-table tbody tr").nth(4).wait_for()
+    assert same_document(page)
+    assert page.locator("#batch-progress").get_attribute("value") == "5"
+    assert "5 of 5 names searched" in page.locator("#batch-status").inner_text()
+    rows = page.locator("#batch-table tbody tr")
+    assert rows.nth(0).locator("th").inner_text() == "Zhanbolat Mamai"
+    assert rows.nth(0).locator("td.num").inner_text() == "3"
+    assert "Мамайдың" in rows.nth(1).inner_text()  # the spelling that matched
+    assert rows.nth(4).locator("td.num").inner_text() == "0"
+    page.screenshot(path=str(SCREENSHOT_DOCS / "batch.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.click("#batch-csv")
+    download = download_info.value
+    assert download.suggested_filename == "batch-search.csv"
+    table = list(csv.reader(io.StringIO(Path(download.path()).read_text("utf-8-sig"))))
+    assert [row[0] for row in table[1:]] == [*BATCH_NAMES[:3], "'=Tleuzhan", "Nobody Anywhere"]
+    assert table[1][1] == "3" and table[1][4].startswith("/d/")
+
+    page.locator("#batch-table tbody tr").nth(1).locator("a").first.click()  # the name travels
+    page.wait_for_url(re.compile(r"/d/[^/?]+\?q="))
+    assert page.locator(".doc-text mark").count() >= 1
+
+
+def test_batch_search_without_javascript(browser, base_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    names = tmp_path / "names.csv"
+    names.write_text("id;name\n1;Mamai\n2;Жанболат\n", encoding="utf-8")
+    page.goto("/batch")
+    page.set_input_files("#names-file", names)
+    page.click("#batch-form button[type=submit]")
+    page.wait_for_selector("#batch-table")
+    assert page.locator("#batch-table tbody tr").count() == 2
+    assert page.locator("#batch-table tbody tr th").all_inner_texts() == ["Mamai", "Жанболат"]
+    context.close()

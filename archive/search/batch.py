@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from archive.search.request import InvalidSearch
+from archive.search.request import InvalidSearch, SearchRequest
 from ingest.encoding import detect
 
 MAX_NAMES = 1000
@@ -47,7 +47,8 @@ class BatchRequest:
     def create(cls, names: Iterable[str], exact: bool = False, hits: int = DEFAULT_HITS,
                languages: Iterable[str] = (), kinds: Iterable[str] = ()) -> BatchRequest:
         """White space folded, blank lines and repeats dropped (the first one stays); raises
-        `InvalidBatch` for an empty list, too many names or a name too long."""
+        `InvalidBatch` for an empty list, too many names or a name too long, `InvalidSearch` for an
+        unknown language or kind."""
         kept: dict[str, None] = {}
         for number, raw in enumerate(names, 1):
             name = " ".join(str(raw).split())
@@ -63,7 +64,8 @@ class BatchRequest:
         if len(kept) > MAX_NAMES:
             raise InvalidBatch("batch.too_many", f"the list has {len(kept)} names; a batch may have at "
                                f"most {MAX_NAMES}", count=len(kept), limit=MAX_NAMES)
-        return cls(tuple(kept), exact, min(max(int(hits), 1), MAX_HITS), tuple(languages), tuple(kinds))
+        filters = SearchRequest.create("", languages=languages, kinds=kinds)  # unknown values raise
+        return cls(tuple(kept), exact, min(max(int(hits), 1), MAX_HITS), filters.languages, filters.kinds)
 
 
 @dataclass(frozen=True)
