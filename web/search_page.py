@@ -69,13 +69,20 @@ class SearchForm:
 
     def url(self, offset: int) -> str:
         """The `/search` URL of another page of the same results."""
+        return f"/search?{urlencode(self._params(offset))}"
+
+    def reading_url(self, document_id: str) -> str:
+        """A hit's reading page, with the query (to mark it) and the filters (to come back to them)."""
+        return f"/d/{document_id}?{urlencode(self._params(self.offset))}"
+
+    def _params(self, offset: int) -> list[tuple[str, str]]:
         params = [("q", self.q), *(("language", v) for v in self.languages),
                   *(("kind", v) for v in self.kinds)]
         if self.exact:
             params.append(("exact", "1"))
         if offset:
             params.append(("offset", str(offset)))
-        return f"/search?{urlencode(params)}"
+        return params
 
 
 @dataclass
