@@ -269,3 +269,55 @@ def test_a_permalink_from_a_result_marks_the_name_and_keeps_the_search(page) -> 
     page.wait_for_url(re.compile(r"/search\?q=.+kind=report"))
     assert page.input_value("#q") == "Мамая"
     assert page.locator("#filters input[value='report']").is_checked()
+
+
+def test_upload_three_rulings_by_drag_and_drop(page) -> None:
+    page.goto("/upload")
+    mark_document(page)
+    page.select_option("#kind", "ruling")
+    assert page.locator(".kind-fields[data-kind='media']").is_hidden()
+    page.fill("#court", "Specialised administrative court of Oral")
+    page.fill("#decision-date", "2024-03-05")
+    rulings = [
+        {"name": f"ruling-{n}.txt", "mimeType": "text/plain",
+         "text": f"Постановление № {n}\n\nСуд города Уральска рассмотрел дело активистки Айгерим "
+                 f"Тлеужан (протокол {n}) и назначил административный штраф за одиночный пикет."}
+        for n in range(1, 4)
+    ]
+    dropped = page.evaluate_handle(
+        """(files) => { const data = new DataTransfer();
+             files.forEach((f) => data.items.add(new File([f.text], f.name, {type: f.mimeType})));
+             return data; }""", rulings)
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": dropped})
+    items = page.locator("#file-list .file-item")
+    assert items.count() == 3
+    for n in range(3):  # each ruling its own case number
+        items.nth(n).locator(".per-file-case").fill(f"5-{n + 1}/2024")
+    page.click("text=Archive the file")
+    page.locator("#file-list .file-item.file-done").nth(2).wait_for()
+    assert same_document(page)
+    assert page.locator("#file-list .notice-ok").count() == 3
+    page.screenshot(path=str(SCREENSHOT_DOCS / "upload.png"), full_page=True)
+
+    archive = page.context.archive
+    ids = [link.get_attribute("href").removeprefix("/d/")
+           for link in page.locator("#file-list .notice-ok a[href^='/d/']").all()]
+    records = [archive.document(doc_id) for doc_id in ids]
+    assert [r.metadata["case_number"] for r in records] == ["5-1/2024", "5-2/2024", "5-3/2024"]
+    assert {r.metadata["court"] for r in records} == {"Specialised administrative court of Oral"}
+    assert {str(r.kind) for r in records} == {"ruling"}
+
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": dropped})  # the same three again
+    page.click("text=Archive the file")
+    page.locator("#file-list .file-item.file-done").nth(2).wait_for()
+    assert page.locator("#file-list", has_text="Already in the archive").count() == 1
+    assert page.locator("#file-list .notice-info a[href^='/d/']").count() == 3
+
+
+def test_upload_in_russian_says_why_a_file_failed_in_russian(page) -> None:
+    page.goto("/upload?lang=ru")
+    page.set_input_files("#file", {"name": "пусто.txt", "mimeType": "text/plain", "buffer": b""})
+    page.click("#upload-form button[type=submit]")
+    failed = page.locator("#file-list .notice-error")
+    failed.wait_for()
+    assert "Не удалось поместить в архив." in failed.inner_text() and "Файл пустой." in failed.inner_text()

@@ -249,7 +249,10 @@ def test_paragraphs_follow_language_spans() -> None:
 def test_upload_page_has_both_forms(client: TestClient) -> None:
     html = client.get("/upload").text
     assert 'action="/upload" method="post" enctype="multipart/form-data"' in html
-    assert 'hx-post="/upload" hx-encoding="multipart/form-data"' in html
+    assert '<input id="file" name="file" type="file" multiple required' in html
+    for field in ('name="court"', 'name="case_number"', 'name="decision_date" type="date"', 'name="articles"',
+                  'name="publisher"', 'name="published_date" type="date"'):
+        assert field in html, field
     assert 'action="/upload/link" method="post"' in html
     for field in ('name="file"', 'name="kind"', 'name="title"', 'name="source"', 'name="ingested_by"',
                   'name="note"', 'name="url"'):
@@ -437,3 +440,50 @@ def test_the_reading_page_marks_the_query_and_links_back_to_the_search(
     plain = client.get(f"/d/{three['kk']}").text
     assert "<mark>" not in plain and '<a href="/" id="back-to-search">' in plain
     assert 'id="related"' in plain and f'href="/d/{three["ru"]}"' in plain
+
+
+RULINGS = {
+    f"ruling-{n}.txt": f"Постановление по делу об административном правонарушении № {n}\n\n"
+                       f"Суд рассмотрел дело гражданина Ерлана Сейітова номер {n} и назначил штраф."
+    for n in range(1, 4)
+}
+
+
+def test_several_files_at_once_with_the_rulings_fields(client: TestClient) -> None:
+    files = [("file", (name, text.encode(), "text/plain")) for name, text in RULINGS.items()]
+    fields = {"kind": "ruling", "court": "Specialised administrative court of Oral",
+              "case_number": "5-123/2024", "decision_date": "2024-03-05", "articles": "488, 489"}
+    answer = client.post("/upload", files=files, data=fields)  # as a browser without JavaScript posts
+    assert answer.status_code == 200
+    assert answer.text.count("Archived.") == 3
+    for name in RULINGS:
+        assert name in answer.text
+    ids = re.findall(r'href="/d/([0-9a-z]+)"', answer.text)
+    assert len(set(ids)) == 3
+    record = client.get(f"/api/documents/{ids[0]}").json()
+    assert record["kind"] == "ruling"
+    assert record["metadata"]["court"] == "Specialised administrative court of Oral"
+    assert record["metadata"]["case_number"] == "5-123/2024"
+    assert record["metadata"]["decision_date"] == "2024-03-05"
+    assert record["metadata"]["articles"] == ["488", "489"]
+
+    again = client.post("/upload", files=[*files[:1], ("file", ("empty.txt", b"", "text/plain"))],
+                        data=fields, headers={"HX-Request": "true"})
+    assert again.status_code == 200 and "<html" not in again.text
+    assert "Already in the archive" in again.text and "The file is empty." in again.text
+
+
+def test_a_malformed_date_loses_nothing_typed(client: TestClient) -> None:
+    answer = upload(client, "r.txt", EN_TEXT, decision_date="5 March", court="Oral court")
+    assert answer.status_code == 422
+    assert "write dates as YYYY-MM-DD" in answer.text and 'value="Oral court"' in answer.text
+
+
+def test_failure_reasons_in_the_interface_language(client: TestClient) -> None:
+    answer = client.post("/upload?lang=ru", files={"file": ("empty.txt", b"", "text/plain")},
+                         headers={"HX-Request": "true"})
+    assert answer.status_code == 422
+    assert "Файл пустой." in answer.text and "(0 bytes)" not in answer.text
+    kk = client.post("/upload?lang=kk", files={"file": ("photo.txt", bytes(range(256)) * 64, "text/plain")},
+                     headers={"HX-Request": "true"})
+    assert "Мұрағатқа сақтау мүмкін болмады." in kk.text and "екілік деректер" in kk.text
