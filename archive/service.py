@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 INDEX_BATCH = 200
 RELATED = 5  # related documents shown on a reading page
 RELATED_NAMES = 40  # of a document's names, the most frequent asked for its related documents
+RELATED_TEXT = 50_000  # characters of a long text its names are taken from (reading more costs seconds)
 NO_WORDS = "The query has no words to search for."
 
 
@@ -523,7 +524,7 @@ class Archive:
         """The documents ``viewer`` may see that share the most distinctive names with ``document``:
         its names asked of the index's NAMES field, where a rare name weighs more than a common one
         (the engine's own term statistics), best first."""
-        names = name_keys(document.text)
+        names = name_keys(document.text[:RELATED_TEXT])
         if not names:
             return []
         query = Bool(should=tuple(Term(NAMES, key) for key, _ in names.most_common(RELATED_NAMES)))

@@ -487,3 +487,27 @@ def test_failure_reasons_in_the_interface_language(client: TestClient) -> None:
     kk = client.post("/upload?lang=kk", files={"file": ("photo.txt", bytes(range(256)) * 64, "text/plain")},
                      headers={"HX-Request": "true"})
     assert "Мұрағатқа сақтау мүмкін болмады." in kk.text and "екілік деректер" in kk.text
+
+
+def test_a_long_batch_comes_in_chunks_with_its_progress(client: TestClient, three: dict[str, str]) -> None:
+    names = "\n".join(["Mamai", *(f"Nobody{n} Anywhere" for n in range(40))])
+    frame = client.post("/batch", data={"names": names}, headers={"HX-Request": "true"})
+    assert frame.status_code == 200 and "<html" not in frame.text
+    assert 'id="batch-next"' in frame.text and '{"start": 0}' in frame.text.replace("&#34;", '"')
+    assert 'max="41" value="0"' in frame.text
+    first = client.post("/batch/rows", data={"names": names, "start": "0"}, headers={"HX-Request": "true"})
+    assert first.text.count("<tr>") == 25 and '{"start": 25}' in first.text.replace("&#34;", '"')
+    assert 'hx-swap-oob="true"' in first.text and 'value="25"' in first.text
+    assert f'href="/d/{three["en"]}?q=Mamai"' in first.text
+    last = client.post("/batch/rows", data={"names": names, "start": "25"}, headers={"HX-Request": "true"})
+    assert last.text.count("<tr>") == 16 and 'id="batch-next"' not in last.text
+    assert "41 of 41 names searched" in last.text
+    too_many = client.post("/batch", data={"names": "\n".join(f"n{i}" for i in range(1001))})
+    assert too_many.status_code == 422 and "at most 1000" in too_many.text
+
+
+def test_a_list_that_is_no_text_is_refused_in_the_interface_language(client: TestClient) -> None:
+    answer = client.post("/batch?lang=kk", files={"file": ("names.csv", bytes(range(256)) * 4, "text/csv")})
+    assert answer.status_code == 422 and "есімдердің мәтіндік не CSV тізіміне ұқсамайды" in answer.text
+    empty = client.post("/batch?lang=ru", data={"names": "\n \n"})
+    assert empty.status_code == 422 and "В списке нет имён" in empty.text
