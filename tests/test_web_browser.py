@@ -324,3 +324,23 @@ def test_upload_in_russian_says_why_a_file_failed_in_russian(page) -> None:
     failed = page.locator("#file-list .notice-error")
     failed.wait_for()
     assert "Не удалось поместить в архив." in failed.inner_text() and "Файл пустой." in failed.inner_text()
+
+
+def test_several_files_without_javascript(browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    sign_in(page)
+    page.goto("/upload")
+    assert page.locator(".kind-fields[data-kind='ruling']").is_visible()  # every field, no script to choose
+    page.set_input_files("#file", [
+        {"name": f"nojs-{n}.txt", "mimeType": "text/plain",
+         "buffer": f"Field note {n} from Aktobe\n\nA picket of {n + 2} people was dispersed.".encode()}
+        for n in range(2)
+    ])
+    page.fill("#publisher", "Volunteer monitors")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url("**/upload")
+    results = page.locator("#file-result .notice-ok")
+    assert results.count() == 2
+    assert "nojs-0.txt" in results.nth(0).inner_text() and "nojs-1.txt" in results.nth(1).inner_text()
+    context.close()
