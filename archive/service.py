@@ -18,18 +18,20 @@ from archive.backup import backup as backup_archive
 from archive.backup import restore as restore_archive
 from archive.blobs import BlobStoreUnavailable, open_blob_store
 from archive.catch_up import PendingCatchUp
-from archive.citation import Citation, cite
+from archive.citation import Citation, cite, permalink
 from archive.domain import Document
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_collection, given_metadata
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
-from archive.index.base import BulkRejected, Filters, IndexDocument
+from archive.index.base import NAMES, Bool, BulkRejected, Filters, IndexDocument, Term
 from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
+from archive.search.batch import BatchHit, BatchRequest, BatchRow, name_query, to_csv
 from archive.search.dates import document_date
-from archive.search.indexing import to_index_document
+from archive.search.explain import Explainer, Highlight
+from archive.search.indexing import name_keys, to_index_document
 from archive.search.parser import parse_query
-from archive.search.planner import plan
+from archive.search.planner import QueryPlan, plan
 from archive.search.request import FACET_SIZE, SearchRequest
 from archive.search.snippets import explain_hits
 from archive.settings import Settings, database_url
@@ -45,6 +47,8 @@ from ingest.files import Refused, walk
 __all__ = [  # what the faces use: this module is all they import of the archive's workings
     "Archive",
     "BackendUnavailable",
+    "BatchRequest",
+    "BatchRow",
     "Citation",
     "DocumentChanges",
     "Failure",
@@ -55,6 +59,7 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "NotRetryable",
     "OriginalUnavailable",
     "Principal",
+    "Related",
     "SearchHit",
     "SearchResult",
     "VerifyReport",
@@ -71,6 +76,9 @@ COPY_REFUSED = (BackupError, StoreNotEmpty)
 log = logging.getLogger(__name__)
 
 INDEX_BATCH = 200
+RELATED = 5  # related documents shown on a reading page
+RELATED_NAMES = 40  # of a document's names, the most frequent asked for its related documents
+RELATED_TEXT = 50_000  # characters of a long text its names are taken from (reading more costs seconds)
 NO_WORDS = "The query has no words to search for."
 
 
@@ -474,17 +482,15 @@ class Archive:
     # --- reading ------------------------------------------------------------------------------
 
     def search(
-        self, request: SearchRequest | str, viewer: Principal = SYSTEM, **options: object
+        self, request: SearchRequest | str, viewer: Principal = SYSTEM, *, counted: bool = True,
+        **options: object,
     ) -> SearchResult:
         """Searches with a `SearchRequest`, or with a query and the options of `SearchRequest.create`.
-        What ``viewer`` may not see is left out by the engine itself, so totals and pages stay right."""
+        What ``viewer`` may not see is left out by the engine itself, so totals and pages stay right.
+        ``counted``: with the facets' counts (a batch of names needs none)."""
         if isinstance(request, str):
             request = SearchRequest.create(request, **options)  # type: ignore[arg-type]
-        parsed = parse_query(request.query)
-        text = parsed.positive_text
-        wants_translation = text and not request.exact
-        translations = self.translator.translate(text, query_language(text)) if wants_translation else []
-        query_plan = plan(parsed, translations, exact=request.exact)
+        query_plan = self._plan(request)
         if query_plan.query is None and not request.browsing:
             return SearchResult(request.query, 0, message=NO_WORDS)
         filters = Filters(
@@ -493,7 +499,8 @@ class Archive:
             date_to=request.date_to,
         )
         page = self.backend.search(
-            query_plan.query, filters, request.limit, request.offset, sort=request.sort, facets=FACET_SIZE
+            query_plan.query, filters, request.limit, request.offset, sort=request.sort,
+            facets=FACET_SIZE if counted else 0,
         )
         explained = explain_hits(query_plan, [h.id for h in page.hits], self.store, self.backend)
         found_in = self.store.found_in([h.id for h in page.hits], viewer.visibility)
@@ -529,6 +536,56 @@ class Archive:
     def document_count(self, viewer: Principal = SYSTEM) -> int:
         """How many documents ``viewer`` may see, counted by the index."""
         return self.backend.search(None, Filters(visible=viewer.visibility), 0).total
+
+    def _plan(self, request: SearchRequest) -> QueryPlan:
+        parsed = parse_query(request.query)
+        text = parsed.positive_text
+        wants_translation = text and not request.exact
+        translations = self.translator.translate(text, query_language(text)) if wants_translation else []
+        return plan(parsed, translations, exact=request.exact)
+
+    def search_batch(self, request: BatchRequest, viewer: Principal = SYSTEM,
+                     start: int = 0, count: int | None = None) -> list[BatchRow]:
+        """One row for each name of ``request.names[start:start + count]``: how many documents
+        ``viewer`` may see match it, the best of them and the spellings that matched, each name
+        searched as `search` searches it (every word of it required)."""
+        end = len(request.names) if count is None else start + count
+        rows = []
+        for name in request.names[max(start, 0):end]:
+            found = self.search(SearchRequest.create(
+                name_query(name), limit=request.hits, languages=request.languages, kinds=request.kinds,
+                exact=request.exact), viewer, counted=False)
+            hits = [BatchHit(h.id, h.title, f"/d/{h.id}", h.matched) for h in found.hits]
+            matched = list(dict.fromkeys(pair for hit in found.hits for pair in hit.matched))
+            rows.append(BatchRow(name, found.total, hits, matched))
+        return rows
+
+    def batch_csv(self, rows: list[BatchRow], request: BatchRequest) -> str:
+        """The rows as CSV, links under the public base URL (ARCHIVE_PUBLIC_URL) when one is set."""
+        return to_csv(rows, request.hits, lambda doc_id: permalink(doc_id, self.settings.public_url))
+
+    def marks(self, document: Document, query: str, exact: bool = False) -> list[Highlight]:
+        """Where the words of ``query`` stand in the document's text, found as a search finds them
+        (every spelling, script and ending, or the typed form alone with ``exact``)."""
+        request = SearchRequest.create(query, exact=exact, lenient=True)
+        query_plan = self._plan(request)
+        if query_plan.query is None:
+            return []
+        return Explainer(query_plan).highlights(document.text)
+
+    def related(self, document: Document, viewer: Principal = SYSTEM, limit: int = RELATED) -> list[Related]:
+        """The documents ``viewer`` may see that share the most distinctive names with ``document``:
+        its names asked of the index's NAMES field, where a rare name weighs more than a common one
+        (the engine's own term statistics), best first."""
+        names = name_keys(document.text[:RELATED_TEXT])
+        if not names:
+            return []
+        query = Bool(should=tuple(Term(NAMES, key) for key, _ in names.most_common(RELATED_NAMES)))
+        page = self.backend.search(query, Filters(visible=viewer.visibility), limit + 1)
+        ids = [hit.id for hit in page.hits if hit.id != document.id][:limit]
+        heads = self.store.get_heads(ids, 0)
+        return [Related(head.id, head.title, str(head.kind), head.language)
+                for doc_id in ids if (head := heads.get(doc_id)) is not None]
 
     def document(self, document_id: str, viewer: Principal = SYSTEM) -> Document | None:
         """The document, or None when there is none or ``viewer`` may not see it: the two answer alike,
@@ -705,6 +762,19 @@ class Relative:
     id: str
     title: str
     path: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """A document that shares names with another one."""
+
+    id: str
+    title: str
+    kind: str
+    language: str
+
+    def as_json(self) -> dict:
+        return {**vars(self), "permalink": f"/d/{self.id}"}
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from archive.accounts import SYSTEM, Principal, Role
 from archive.analysis import name_key, tokenize
 from archive.domain import Kind
+from archive.search.batch import BatchRequest
 from archive.service import Archive, IngestRequest
 from archive.settings import Settings, load_settings
-from scripts.corpus_gen import documents, long_report, queries
+from scripts.corpus_gen import batch_names, documents, long_report, queries
 
 LONG_QUERIES = ("суд", "Мамаю", "Zhanbolat Mamay", "Жанболат Мамай", "сот", "court")
 
@@ -100,6 +101,34 @@ def time_api_searches(settings: Settings, rounds: int, asked: Iterable[str]) -> 
                 if round_number:
                     latencies.append((time.perf_counter() - start) * 1000)
     return summary(latencies)
+
+
+def time_batch(archive: Archive, count: int) -> tuple[float, int]:
+    """Seconds for one batch name search of `count` names (the service call the API and the page
+    make), and how many of the names were found."""
+    request = BatchRequest.create(batch_names(count))
+    start = time.perf_counter()
+    rows = archive.search_batch(request)
+    return time.perf_counter() - start, sum(row.total > 0 for row in rows)
+
+
+def time_api_batch(settings: Settings, count: int) -> float:
+    """The same batch through `POST /api/search/batch`, answered as CSV (routing and CSV included)."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(settings)) as client:
+        client.post("/api/search/batch", json={"names": batch_names(3)}).raise_for_status()  # warm
+        start = time.perf_counter()
+        client.post("/api/search/batch", json={"names": batch_names(count)},
+                    headers={"Accept": "text/csv"}).raise_for_status()
+        return time.perf_counter() - start
+
+
+def batch_figure(seconds: float, count: int, found: int | None = None) -> str:
+    names = f", {found} of them found" if found is not None else ""
+    return f"{seconds:.1f} s for {count} names ({seconds / count * 1000:.0f} ms a name{names})"
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
@@ -268,6 +297,8 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
         f"{latency(filtered)}, {filtered['p95'] / embedded['p95']:.2f}x the unfiltered p95",
     ))
     given = give_metadata(archive)
+    seconds, found = time_batch(archive, args.batch_names)
+    rows.append(("batch name search, embedded", batch_figure(seconds, args.batch_names, found)))
     start = time.perf_counter()
     archive.reindex()
     rebuild = time.perf_counter() - start
@@ -282,6 +313,9 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
                  latency(pages["page"])))
     rows.append(("search page with facets, htmx fragment", latency(pages["fragment"])))
     rows.append(("search page with facets, a year and a court chosen", latency(pages["filtered"])))
+    api_seconds = time_api_batch(settings, args.batch_names)
+    rows.append(("batch name search, embedded, POST /api/search/batch as CSV",
+                 batch_figure(api_seconds, args.batch_names)))
     running, cold, distinct = time_name_keys(corpus)
     rows.append(("name keys, one core, running text", f"{running:,.0f} tokens/s"))
     rows.append(
@@ -306,6 +340,8 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
                 f"p95 {elastic['p95']:.1f} ms ({elastic['p95'] / embedded['p95']:.2f}x)",
             )
         )
+        seconds, found = time_batch(es_archive, args.batch_names)
+        rows.append(("batch name search, Elasticsearch", batch_figure(seconds, args.batch_names, found)))
         es_archive.close()
     return rows
 
@@ -358,6 +394,7 @@ def main() -> int:
     parser.add_argument("--long-documents", type=int, default=12, help="reports in the long corpus")
     parser.add_argument("--long-chars", type=int, default=1_500_000, help="characters of each long report")
     parser.add_argument("--long-only", action="store_true", help="skip the corpus of short documents")
+    parser.add_argument("--batch-names", type=int, default=500, help="names of the batch name search")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as scratch, (

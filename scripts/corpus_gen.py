@@ -195,6 +195,16 @@ def queries() -> list[str]:
     return names + inflected + topics
 
 
+def batch_names(count: int = 500) -> list[str]:
+    """Names as a researcher's list holds them: every person of the corpus, in Latin letters and in
+    Cyrillic by turns, then people it never names (whose rows are empty), up to `count`."""
+    people = [(g, s) for g in range(len(GIVEN)) for s in range(len(SURNAMES))]
+    names = [f"{ROMAN[GIVEN[g]]} {SURNAME_ROMAN[s]}" if n % 2 else f"{GIVEN[g]} {SURNAMES[s]}"
+             for n, (g, s) in enumerate(people)]
+    names += [f"{ROMAN[GIVEN[n % len(GIVEN)]]} Absentov{n}" for n in range(max(count - len(names), 0))]
+    return names[:count]
+
+
 LONG_NAME = {  # the one mention of a person in a long report, in the report's language and case
     "en": "The court in Almaty also heard the complaint of Zhanbolat Mamay about his detention.",
     "ru": "Суд в Алматы также рассмотрел жалобу Жанболата Мамая на его задержание.",

@@ -1,7 +1,7 @@
 """Who sees what, on both backends: a restricted or withdrawn document never shows to someone without
-access — not in results, totals, facets, the permalink, the original, the evidence package or the
-citation — and an unknown id and a forbidden one answer alike. Access comes by a grant to the user or
-to a group of theirs, of one document or of a whole collection."""
+access — not in results, totals, facets, batch rows, related documents, the permalink, the original,
+the evidence package or the citation — and an unknown id and a forbidden one answer alike. Access
+comes by a grant to the user or to a group of theirs, of one document or of a whole collection."""
 
 from __future__ import annotations
 
@@ -133,6 +133,30 @@ def test_a_document_the_role_may_not_see_answers_like_an_unknown_one(world: Worl
             continue
         assert response.status_code == 404, (label, response.status_code)
         assert response.text.replace(document_id, UNKNOWN_ID) == unknown.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_batch_rows_count_and_show_only_what_the_role_may_see(world: World, role: str) -> None:
+    body = {"names": [NAME, "Aigerim Tleuzhan"], "hits": 10}
+    rows = world.client.post("/api/search/batch", json=body, headers=world.headers[role]).json()["rows"]
+    expected = {world.ids[label] for label in SEES[role]}
+    assert {hit["id"] for hit in rows[0]["hits"]} == expected and rows[0]["total"] == len(SEES[role])
+    assert {hit["id"] for hit in rows[1]["hits"]} <= expected  # both words: not the withdrawn one
+    table = world.client.post("/api/search/batch", json=body, headers={**world.headers[role],
+                                                                        "Accept": "text/csv"}).text
+    page = world.client.post("/batch", data={"names": NAME}, headers=world.headers[role]).text
+    for label, document_id in world.ids.items():
+        assert (document_id in table) == (label in SEES[role]), label
+        if label not in SEES[role]:  # the page shows the best three hits of a name
+            assert document_id not in page, label
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_related_documents_are_only_those_the_role_may_see(world: World, role: str) -> None:
+    page = world.get(role, f"/d/{world.ids['public']}").text
+    for label, document_id in world.ids.items():
+        if label != "public":
+            assert (f'href="/d/{document_id}' in page) == (label in SEES[role]), label
 
 
 @pytest.mark.parametrize("role", ["anonymous", "stranger"])

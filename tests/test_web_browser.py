@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.pipeline import IngestRequest
+from archive.search.batch import BatchRequest
 from archive.settings import load_settings
 from tests.browser import CHROMIUM, launch, serve
 from tests.needs import needs
@@ -255,3 +257,156 @@ def test_filter_by_year_and_court_then_sort_by_date(page) -> None:
     assert days == sorted(days, reverse=True) and len(days) == 4
     page.goto("/search?q=Sadykov&from=2021-13-01")
     assert "cannot be used" in page.locator("#results [role=alert]").inner_text()
+
+
+SCREENSHOT_DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+BATCH_NAMES = ["Zhanbolat Mamai", "Мамай", "Almaty", "=Tleuzhan", "Nobody Anywhere"]
+
+
+def test_batch_search_of_five_names_and_its_csv(page) -> None:
+    page.goto("/")
+    page.locator(".site-nav a[href='/batch']").click()
+    page.wait_for_url("**/batch")
+    mark_document(page)
+    page.fill("#names", "\n".join(BATCH_NAMES))
+    page.click("#batch-form button[type=submit]")
+    page.locator("#batch-table tbody tr").nth(4).wait_for()
+    assert same_document(page)
+    assert page.locator("#batch-progress").get_attribute("value") == "5"
+    assert "5 of 5 names searched" in page.locator("#batch-status").inner_text()
+    rows = page.locator("#batch-table tbody tr")
+    assert rows.nth(0).locator("th").inner_text() == "Zhanbolat Mamai"
+    expected = page.context.archive.search_batch(BatchRequest.create(BATCH_NAMES[:1]))[0].total
+    assert expected >= 3  # the module's three documents, and those other tests add
+    assert rows.nth(0).locator("td.num").inner_text() == str(expected)
+    assert "Мамайдың" in rows.nth(1).inner_text()  # the spelling that matched
+    assert rows.nth(4).locator("td.num").inner_text() == "0"
+    page.screenshot(path=str(SCREENSHOT_DOCS / "batch.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.click("#batch-csv")
+    download = download_info.value
+    assert download.suggested_filename == "batch-search.csv"
+    table = list(csv.reader(io.StringIO(Path(download.path()).read_text("utf-8-sig"))))
+    assert [row[0] for row in table[1:]] == [*BATCH_NAMES[:3], "'=Tleuzhan", "Nobody Anywhere"]
+    assert table[1][1] == str(expected) and table[1][4].startswith("/d/")
+
+    page.locator("#batch-table tbody tr").nth(1).locator("a").first.click()  # the name travels
+    page.wait_for_url(re.compile(r"/d/[^/?]+\?q="))
+    assert page.locator(".doc-text mark").count() >= 1
+
+
+def test_batch_search_without_javascript(browser, base_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    names = tmp_path / "names.csv"
+    names.write_text("id;name\n1;Mamai\n2;Жанболат\n", encoding="utf-8")
+    page.goto("/batch")
+    page.set_input_files("#names-file", names)
+    page.click("#batch-form button[type=submit]")
+    page.wait_for_selector("#batch-table")
+    assert page.locator("#batch-table tbody tr").count() == 2
+    assert page.locator("#batch-table tbody tr th").all_inner_texts() == ["Mamai", "Жанболат"]
+    context.close()
+
+
+MIXED_REPORT = (
+    "Monitoring report on the Mamai case\n\n"
+    "The trial of journalist Zhanbolat Mamai continued in Almaty. Observers from three organisations "
+    "attended the hearing and noted that the defence was not allowed to question the witnesses.\n\n"
+    "Адвокат Жанболата Мамая заявил журналистам, что суд отказал защите в допросе свидетелей и "
+    "не приобщил к делу видеозапись митинга, которую представила сторона защиты.\n\n"
+    "The next hearing is scheduled for the following week; the monitors will attend it as well."
+)
+
+
+def test_a_permalink_from_a_result_marks_the_name_and_keeps_the_search(page) -> None:
+    page.context.archive.ingest_upload(io.BytesIO(MIXED_REPORT.encode()), "mixed-report.txt", IngestRequest())
+    page.goto("/search?q=Мамая&kind=report")
+    hit = page.locator("#results .hit-title a", has_text="Monitoring report on the Mamai case")
+    hit.click()
+    page.wait_for_url(re.compile(r"/d/[^/?]+\?q=.+kind=report"))
+    marked = page.locator(".doc-text mark").all_inner_texts()
+    assert "Mamai" in marked and "Мамая" in marked  # every spelling of the name, in both scripts
+    assert "“Мамая” is marked in" in page.locator("#marks-note").inner_text()
+    marker = page.locator(".doc-text p[lang='ru'] .lang-marker")
+    assert marker.inner_text() == "Russian"  # a paragraph in another language than the document's
+    assert page.locator(".doc-text p[lang='en'] .lang-marker").count() == 0
+    assert page.locator("#related li").count() >= 1  # the other Mamai documents
+    page.screenshot(path=str(SCREENSHOT_DOCS / "reading.png"), full_page=True)
+    page.click("#back-to-search")
+    page.wait_for_url(re.compile(r"/search\?q=.+kind=report"))
+    assert page.input_value("#q") == "Мамая"
+    assert page.locator("#filters input[value='report']").is_checked()
+
+
+def test_upload_three_rulings_by_drag_and_drop(page) -> None:
+    page.goto("/upload")
+    mark_document(page)
+    page.select_option("#kind", "ruling")
+    assert page.locator(".kind-fields[data-kind='media']").is_hidden()
+    page.fill("#court", "Specialised administrative court of Oral")
+    page.fill("#decision-date", "2024-03-05")
+    rulings = [
+        {"name": f"ruling-{n}.txt", "mimeType": "text/plain",
+         "text": f"Постановление № {n}\n\nСуд города Уральска рассмотрел дело активистки Айгерим "
+                 f"Тлеужан (протокол {n}) и назначил административный штраф за одиночный пикет."}
+        for n in range(1, 4)
+    ]
+    dropped = page.evaluate_handle(
+        """(files) => { const data = new DataTransfer();
+             files.forEach((f) => data.items.add(new File([f.text], f.name, {type: f.mimeType})));
+             return data; }""", rulings)
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": dropped})
+    items = page.locator("#file-list .file-item")
+    assert items.count() == 3
+    for n in range(3):  # each ruling its own case number
+        items.nth(n).locator(".per-file-case").fill(f"5-{n + 1}/2024")
+    page.click("text=Archive the file")
+    page.locator("#file-list .file-item.file-done").nth(2).wait_for()
+    assert same_document(page)
+    assert page.locator("#file-list .notice-ok").count() == 3
+    page.screenshot(path=str(SCREENSHOT_DOCS / "upload.png"), full_page=True)
+
+    archive = page.context.archive
+    ids = [link.get_attribute("href").removeprefix("/d/")
+           for link in page.locator("#file-list .notice-ok a[href^='/d/']").all()]
+    records = [archive.document(doc_id) for doc_id in ids]
+    assert [r.metadata["case_number"] for r in records] == ["5-1/2024", "5-2/2024", "5-3/2024"]
+    assert {r.metadata["court"] for r in records} == {"Specialised administrative court of Oral"}
+    assert {str(r.kind) for r in records} == {"ruling"}
+
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": dropped})  # the same three again
+    page.click("text=Archive the file")
+    page.locator("#file-list .file-item.file-done").nth(2).wait_for()
+    assert page.locator("#file-list", has_text="Already in the archive").count() == 1
+    assert page.locator("#file-list .notice-info a[href^='/d/']").count() == 3
+
+
+def test_upload_in_russian_says_why_a_file_failed_in_russian(page) -> None:
+    page.goto("/upload?lang=ru")
+    page.set_input_files("#file", {"name": "пусто.txt", "mimeType": "text/plain", "buffer": b""})
+    page.click("#upload-form button[type=submit]")
+    failed = page.locator("#file-list .notice-error")
+    failed.wait_for()
+    assert "Не удалось поместить в архив." in failed.inner_text() and "Файл пустой." in failed.inner_text()
+
+
+def test_several_files_without_javascript(browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    sign_in(page)
+    page.goto("/upload")
+    assert page.locator(".kind-fields[data-kind='ruling']").is_visible()  # every field, no script to choose
+    page.set_input_files("#file", [
+        {"name": f"nojs-{n}.txt", "mimeType": "text/plain",
+         "buffer": f"Field note {n} from Aktobe\n\nA picket of {n + 2} people was dispersed.".encode()}
+        for n in range(2)
+    ])
+    page.fill("#publisher", "Volunteer monitors")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url("**/upload")
+    results = page.locator("#file-result .notice-ok")
+    assert results.count() == 2
+    assert "nojs-0.txt" in results.nth(0).inner_text() and "nojs-1.txt" in results.nth(1).inner_text()
+    context.close()

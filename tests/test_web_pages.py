@@ -79,12 +79,12 @@ def test_search_full_page_and_htmx_fragment(client: TestClient, three: dict[str,
     full = client.get("/search", params={"q": "Mamai"})
     assert full.status_code == 200
     assert full.text.lstrip().startswith("<!doctype html>")
-    assert f'href="/d/{three["en"]}"' in full.text
+    assert f'href="/d/{three["en"]}?q=Mamai"' in full.text
 
     fragment = client.get("/search", params={"q": "Mamai"}, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert "<html" not in fragment.text and "<body" not in fragment.text
-    assert f'href="/d/{three["en"]}"' in fragment.text
+    assert f'href="/d/{three["en"]}?q=Mamai"' in fragment.text
     assert "<mark>" in fragment.text
     assert 'class="snippet" lang="en"' in fragment.text
     assert "documents found" in fragment.text or "document found" in fragment.text
@@ -101,8 +101,8 @@ def test_history_restore_gets_the_whole_page(client: TestClient) -> None:
 
 def test_language_and_kind_filters(client: TestClient, three: dict[str, str]) -> None:
     fragment = client.get("/search", params={"q": "Мамай", "language": "ru"}, headers={"HX-Request": "true"})
-    assert f'/d/{three["ru"]}"' in fragment.text
-    assert f'/d/{three["en"]}"' not in fragment.text and f'/d/{three["kk"]}"' not in fragment.text
+    assert f'/d/{three["ru"]}?' in fragment.text
+    assert f'/d/{three["en"]}?' not in fragment.text and f'/d/{three["kk"]}?' not in fragment.text
     nothing = client.get("/search", params={"q": "Mamai", "kind": "ruling"}, headers={"HX-Request": "true"})
     assert "Nothing found" in nothing.text
     page = client.get("/", params={"q": "Mamai", "language": "ru", "kind": "report"})
@@ -261,7 +261,10 @@ def test_paragraphs_follow_language_spans() -> None:
 def test_upload_page_has_both_forms(client: TestClient) -> None:
     html = client.get("/upload").text
     assert 'action="/upload" method="post" enctype="multipart/form-data"' in html
-    assert 'hx-post="/upload" hx-encoding="multipart/form-data"' in html
+    assert '<input id="file" name="file" type="file" multiple required' in html
+    for field in ('name="court"', 'name="case_number"', 'name="decision_date" type="date"', 'name="articles"',
+                  'name="publisher"', 'name="published_date" type="date"'):
+        assert field in html, field
     assert 'action="/upload/link" method="post"' in html
     for field in ('name="file"', 'name="kind"', 'name="title"', 'name="source"', 'name="ingested_by"',
                   'name="note"', 'name="url"'):
@@ -421,3 +424,102 @@ def test_the_exact_spelling_switch_finds_only_the_typed_script(client: TestClien
     exact = client.get("/search", params={"q": "Mamay", "exact": "1"}).text
     assert "Zhanbolat Mamay spoke" in exact and "Мамайдың" not in exact
     assert 'name="exact" value="1" checked' in exact
+
+
+def test_marks_fall_in_their_paragraphs_and_other_languages_are_labelled() -> None:
+    text = "Mamai in English.\n\nМамай по-русски, Мамая.\n\nThe end, Mamai."
+    ru_start, ru_end = text.index("М"), text.index("The")
+    document = Document(
+        id="d1", kind=Kind.REPORT, title="t", language="en", text=text, sha256="0" * 64, size=1,
+        media_type="text/plain", original_name="a.txt", ingested_at=None,  # type: ignore[arg-type]
+        spans=[LanguageSpan(ru_start, ru_end, "ru")],
+    )
+    marks = [(m.start(), m.end()) for m in re.finditer(r"Mamai|Мама[йя]", text)]
+    found = paragraphs(document, marks)
+    marked = [[p.text[s:e] for s, e in p.highlights] for p in found]
+    assert marked == [["Mamai"], ["Мамай", "Мамая"], ["Mamai"]]
+    assert [p.marker for p in found] == [None, "ru", None]
+
+
+def test_the_reading_page_marks_the_query_and_links_back_to_the_search(
+    client: TestClient, three: dict[str, str]
+) -> None:
+    page = client.get(f"/d/{three['kk']}", params={"q": "Mamai", "language": "kk", "exact": "", "lang": "ru"})
+    assert "<mark>Мамайдың</mark>" in page.text
+    assert 'href="/search?q=Mamai&amp;language=kk&amp;exact="' in page.text  # not the interface language
+    exact = client.get(f"/d/{three['kk']}", params={"q": "Mamai", "exact": "1"}).text
+    assert "<mark>" not in exact  # the typed form alone is not in the Kazakh text
+    plain = client.get(f"/d/{three['kk']}").text
+    assert "<mark>" not in plain and '<a href="/" id="back-to-search">' in plain
+    assert 'id="related"' in plain and f'href="/d/{three["ru"]}"' in plain
+
+
+RULINGS = {
+    f"ruling-{n}.txt": f"Постановление по делу об административном правонарушении № {n}\n\n"
+                       f"Суд рассмотрел дело гражданина Ерлана Сейітова номер {n} и назначил штраф."
+    for n in range(1, 4)
+}
+
+
+def test_several_files_at_once_with_the_rulings_fields(client: TestClient) -> None:
+    files = [("file", (name, text.encode(), "text/plain")) for name, text in RULINGS.items()]
+    fields = {"kind": "ruling", "court": "Specialised administrative court of Oral",
+              "case_number": "5-123/2024", "decision_date": "2024-03-05", "articles": "488, 489"}
+    answer = client.post("/upload", files=files, data=fields)  # as a browser without JavaScript posts
+    assert answer.status_code == 200
+    assert answer.text.count("Archived.") == 3
+    for name in RULINGS:
+        assert name in answer.text
+    ids = re.findall(r'href="/d/([0-9a-z]+)"', answer.text)
+    assert len(set(ids)) == 3
+    record = client.get(f"/api/documents/{ids[0]}").json()
+    assert record["kind"] == "ruling"
+    assert record["metadata"]["court"] == "Specialised administrative court of Oral"
+    assert record["metadata"]["case_number"] == "5-123/2024"
+    assert record["metadata"]["decision_date"] == "2024-03-05"
+    assert record["metadata"]["articles"] == ["488", "489"]
+
+    again = client.post("/upload", files=[*files[:1], ("file", ("empty.txt", b"", "text/plain"))],
+                        data=fields, headers={"HX-Request": "true"})
+    assert again.status_code == 200 and "<html" not in again.text
+    assert "Already in the archive" in again.text and "The file is empty." in again.text
+
+
+def test_a_malformed_date_loses_nothing_typed(client: TestClient) -> None:
+    answer = upload(client, "r.txt", EN_TEXT, decision_date="5 March", court="Oral court")
+    assert answer.status_code == 422
+    assert "write dates as YYYY-MM-DD" in answer.text and 'value="Oral court"' in answer.text
+
+
+def test_failure_reasons_in_the_interface_language(client: TestClient) -> None:
+    answer = client.post("/upload?lang=ru", files={"file": ("empty.txt", b"", "text/plain")},
+                         headers={"HX-Request": "true"})
+    assert answer.status_code == 422
+    assert "Файл пустой." in answer.text and "(0 bytes)" not in answer.text
+    kk = client.post("/upload?lang=kk", files={"file": ("photo.txt", bytes(range(256)) * 64, "text/plain")},
+                     headers={"HX-Request": "true"})
+    assert "Мұрағатқа сақтау мүмкін болмады." in kk.text and "екілік деректер" in kk.text
+
+
+def test_a_long_batch_comes_in_chunks_with_its_progress(client: TestClient, three: dict[str, str]) -> None:
+    names = "\n".join(["Mamai", *(f"Nobody{n} Anywhere" for n in range(40))])
+    frame = client.post("/batch", data={"names": names}, headers={"HX-Request": "true"})
+    assert frame.status_code == 200 and "<html" not in frame.text
+    assert 'id="batch-next"' in frame.text and '{"start": 0}' in frame.text.replace("&#34;", '"')
+    assert 'max="41" value="0"' in frame.text
+    first = client.post("/batch/rows", data={"names": names, "start": "0"}, headers={"HX-Request": "true"})
+    assert first.text.count("<tr>") == 25 and '{"start": 25}' in first.text.replace("&#34;", '"')
+    assert 'hx-swap-oob="true"' in first.text and 'value="25"' in first.text
+    assert f'href="/d/{three["en"]}?q=Mamai"' in first.text
+    last = client.post("/batch/rows", data={"names": names, "start": "25"}, headers={"HX-Request": "true"})
+    assert last.text.count("<tr>") == 16 and 'id="batch-next"' not in last.text
+    assert "41 of 41 names searched" in last.text
+    too_many = client.post("/batch", data={"names": "\n".join(f"n{i}" for i in range(1001))})
+    assert too_many.status_code == 422 and "at most 1000" in too_many.text
+
+
+def test_a_list_that_is_no_text_is_refused_in_the_interface_language(client: TestClient) -> None:
+    answer = client.post("/batch?lang=kk", files={"file": ("names.csv", bytes(range(256)) * 4, "text/csv")})
+    assert answer.status_code == 422 and "есімдердің мәтіндік не CSV тізіміне ұқсамайды" in answer.text
+    empty = client.post("/batch?lang=ru", data={"names": "\n \n"})
+    assert empty.status_code == 422 and "В списке нет имён" in empty.text

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
 from archive.domain import LANGUAGES, Document, Kind
+from archive.search.explain import Highlight
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 from web.render import render, utc_iso
@@ -26,29 +29,60 @@ WEB_SCHEMES = ("http://", "https://")
 class Paragraph:
     text: str
     language: str | None  # a BCP 47 tag for the `lang` attribute, None when not known
+    highlights: tuple[Highlight, ...] = ()  # the searched words, [start, end) in `text`
+    marker: str | None = None  # its language, when not the document's (`main_language`): a label shows it
 
 
 def html_lang(language: str) -> str | None:
     return language if language in LANGUAGES else None
 
 
-def paragraphs(document: Document) -> list[Paragraph]:
+def paragraphs(document: Document, marks: Sequence[Highlight] = ()) -> list[Paragraph]:
     """The text cut at the detected language spans, each piece tagged with its language; text
-    outside any span (or a document without spans) takes the document's language."""
-    text, default = document.text, html_lang(document.language)
-    pieces: list[Paragraph] = []
+    outside any span (or a document without spans) takes the document's language. `marks` (ranges
+    of the whole text, in order) are handed to the paragraphs they fall in."""
+    text = document.text
+    pieces: list[tuple[int, int, str]] = []  # start, end, language
     position = 0
     for span in sorted(document.spans, key=lambda s: s.start):
         if span.start > position:
-            pieces.append(Paragraph(text[position:span.start], default))
-        pieces.append(Paragraph(text[max(span.start, position):span.end], html_lang(span.language)))
+            pieces.append((position, span.start, document.language))
+        pieces.append((max(span.start, position), span.end, span.language))
         position = max(position, span.end)
-    pieces.append(Paragraph(text[position:], default))
+    pieces.append((position, len(text), document.language))
     found: list[Paragraph] = []
-    for piece in pieces:
-        found.extend(Paragraph(block.strip(), piece.language)
-                     for block in piece.text.split("\n\n") if block.strip())
+    pending = iter(sorted(marks))
+    mark = next(pending, None)
+    main = main_language(document)
+    for start, end, language in pieces:
+        marker = language if language != main and language in LANGUAGES else None
+        cursor = start
+        for block in text[start:end].split("\n\n"):
+            stripped = block.strip()
+            first = cursor + len(block) - len(block.lstrip())
+            cursor += len(block) + 2
+            if not stripped:
+                continue
+            last = first + len(stripped)
+            local: list[Highlight] = []
+            while mark is not None and mark[0] < last:
+                if mark[1] > first:
+                    local.append((max(mark[0], first) - first, min(mark[1], last) - first))
+                if mark[1] > last:
+                    break  # it goes on into the next paragraph
+                mark = next(pending, None)
+            found.append(Paragraph(stripped, html_lang(language), tuple(local), marker))
     return found
+
+
+def main_language(document: Document) -> str:
+    """The document's language; for one of mixed languages, the one most of its text is in."""
+    if document.language in LANGUAGES or not document.spans:
+        return document.language
+    sizes: Counter[str] = Counter()
+    for span in document.spans:
+        sizes[span.language] += span.end - span.start
+    return sizes.most_common(1)[0][0]
 
 
 def span_summary(document: Document) -> list[tuple[str, int]]:
@@ -90,10 +124,17 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
     captures = archive.captures(document, viewer)
     state = archive.original_state(document)
     own_shots = [c for c in captures if c.get("screenshot_sha256") and c["document_id"] == document.id]
+    query = request.query_params.get("q", "").strip()
+    exact = request.query_params.get("exact") in ("1", "true", "on")
+    marks = archive.marks(document, query, exact) if query else []
     return render(request, "document.html", {
         "document": document,
         "doc_lang": html_lang(document.language),
-        "paragraphs": paragraphs(document),
+        "paragraphs": paragraphs(document, marks),
+        "query": query,
+        "mark_count": len(marks),
+        "back_url": _back_url(request),
+        "related": archive.related(document, viewer),
         "spans": span_summary(document),
         "metadata": metadata_rows(document),
         "ocr": document.metadata.get("ocr"),
@@ -105,3 +146,9 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         "screenshot": own_shots[-1] if own_shots and state != "purged" else None,  # the latest
         "family": archive.family(document, viewer),
     })
+
+
+def _back_url(request: Request) -> str:
+    """The search the reader came from: its query and filters travel with the link to this page."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"/search?{urlencode(kept)}" if any(k == "q" for k, _ in kept) else "/"

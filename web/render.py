@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from search_api.auth import resolve
 from web.i18n import AUTONYMS, COOKIE, LANGUAGES, choose_language, requested_language, translator
+from web.messages import failure_key
 
 TEMPLATES = Path(__file__).parent / "templates"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -39,6 +40,7 @@ def utc_date(value: datetime | str | None) -> str:
 
 env.filters["utc_iso"] = utc_iso
 env.filters["utc_date"] = utc_date
+env.globals["failure_key"] = failure_key
 
 
 def size_label(size: int, language: str, t: Callable[..., str]) -> str:

@@ -110,6 +110,10 @@ class SearchForm:
         """The `/search` URL of another page of the same results, or of them without one filter."""
         return f"/search?{urlencode(self.params(offset, without))}"
 
+    def reading_url(self, document_id: str) -> str:
+        """A hit's reading page, with the query (to mark it) and the filters (to come back to them)."""
+        return f"/d/{document_id}?{urlencode(self.params(self.offset))}"
+
     def chips(self) -> list[dict]:
         """The filters in force, each with the URL of the results without it."""
         chips = [{"facet": facet, "value": value, "url": self.url(without=(facet, value))}

@@ -161,3 +161,9 @@ class Explainer:
         start = _best_window(positions, len(tokens))
         snippet, highlights = _render(text, tokens, start, set(positions), before, after)
         return Explanation(matched=pairs, text=snippet, highlights=highlights)
+
+    def highlights(self, text: str) -> list[Highlight]:
+        """Where the words a hit matches by stand in the whole `text`: the marks of a reading page."""
+        tokens = tokenize(text)
+        positions, _ = _matches(self.wanted, tokens)
+        return [(tokens[p].start, tokens[p].end) for p in positions]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator
 
 from archive.analysis import AliasMatch, Token, find_aliases, name_candidates, reading_keys, tokenize
@@ -49,6 +50,12 @@ def _body_fields(tokens: list[Token], candidates: list[bool], aliases: list[Alia
         base.READINGS: " ".join(readings),
         base.ALIASES: " ".join(sorted({m.group for m in aliases})),
     }
+
+
+def name_keys(text: str) -> Counter[str]:
+    """How often each name key stands in `text`: the terms its NAMES field holds, "_" left out."""
+    tokens = tokenize(text)
+    return Counter(t.key for t, keep in zip(tokens, name_candidates(tokens), strict=True) if keep)
 
 
 def analysed_fields(title: str, text: str) -> dict[str, str]:
