@@ -16,7 +16,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from archive.domain import AccessLevel, Document, Visibility
+from archive.domain import AccessLevel, Document, DocumentHead, Visibility
 from archive.store.accounts import AccountStore, User, UserExists
 
 SESSION_LIFETIME = timedelta(days=7)
@@ -81,7 +81,7 @@ class Principal:
             return None
         return Visibility(public=self.public_read or not self.is_anonymous, granted=self.granted)
 
-    def can_read(self, document: Document) -> bool:
+    def can_read(self, document: Document | DocumentHead) -> bool:
         seen = self.visibility
         if seen is None:
             return True

@@ -88,3 +88,5 @@ class DocumentHead:
     ingested_at: datetime
     opening: str  # the text, or its first characters when `cut`
     cut: bool  # the text goes on after `opening`
+    access: AccessLevel = AccessLevel.PUBLIC  # who may read it, as the store says now
+    withdrawn: str | None = None

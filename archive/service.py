@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from archive.accounts import SYSTEM, Accounts, Principal
 from archive.blobs import BlobStore
-from archive.catch_up import PendingCatchUp
+from archive.catch_up import BackgroundIndexer
 from archive.citation import Citation, cite
 from archive.domain import Document
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_metadata
@@ -133,9 +133,11 @@ class SearchResult:
     total: int
     hits: list[SearchHit] = field(default_factory=list)
     message: str | None = None  # said to the user when the query could not be run as typed
+    pending: int = 0  # documents kept but not yet searchable (the index is catching up, or down)
 
     def as_json(self) -> dict:
-        answer: dict = {"query": self.query, "total": self.total, "hits": [h.as_json() for h in self.hits]}
+        answer: dict = {"query": self.query, "total": self.total, "hits": [h.as_json() for h in self.hits],
+                        "pending": self.pending}
         if self.message:
             answer["message"] = self.message
         return answer
@@ -159,21 +161,27 @@ class Archive:
         self.translator = QueryTranslator(settings.translation_dir)
         self.accounts = Accounts(self.store.accounts, settings.public_reading)
         self._to_index: list[Document] = []
+        self._queue_lock = threading.Lock()  # guards _to_index, which requests and the indexer share
         self._writes = threading.RLock()
-        self._catch_up = PendingCatchUp(self.catch_up_pending, settings.index_retry_seconds)
+        # Held while documents go to the index; never while waiting for the write lock, so that a slow
+        # index holds up no write to the store.
+        self._indexing = threading.RLock()
+        self._indexer = BackgroundIndexer(
+            self.flush_index, self.catch_up_pending, settings.index_retry_seconds
+        )
 
     @cached_property
     def backend(self) -> IndexBackend:
         return open_backend(self.settings)
 
     def start_background(self) -> None:
-        """For a long-running process: index pending documents by itself once the index is back."""
-        self._catch_up.start()
+        """For a long-running process: index in a background thread, so that requests never wait on
+        the index for long, and index pending documents by itself once the index is back."""
+        self._indexer.start()
 
     def close(self) -> None:
-        self._catch_up.stop()
-        with self._writes:
-            self.flush_index()
+        self._indexer.stop()
+        self.flush_index()
         if "backend" in self.__dict__:
             self.backend.close()
         self.store.close()
@@ -206,7 +214,8 @@ class Archive:
                 yield result
         finally:
             with self._writes:
-                self._finish_writes()
+                ticket = self._finish_writes()
+            self._await_index(ticket)
 
     def _ingest_found(self, path: Path | Refused, request: IngestRequest) -> IngestResult:
         if isinstance(path, Refused):
@@ -220,9 +229,11 @@ class Archive:
         request = _quota_left(_on_behalf(request, by), self.quota_left(by))
         with self._writes:
             try:
-                return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
+                result = self._stamped(self.ingestor.ingest_stream(stream, filename, request))
             finally:
-                self._finish_writes()
+                ticket = self._finish_writes()
+        self._await_index(ticket)
+        return result
 
     @property
     def _capture_limits(self) -> CaptureLimits:
@@ -237,9 +248,11 @@ class Archive:
         request = _quota_left(_on_behalf(request, by), self.quota_left(by))
         with self._writes:
             try:
-                return self._stamped(self.ingestor.capture(url, request, self._capture_limits))
+                result = self._stamped(self.ingestor.capture(url, request, self._capture_limits))
             finally:
-                self._finish_writes()
+                ticket = self._finish_writes()
+        self._await_index(ticket)
+        return result
 
     def failures(self, limit: int = 100, viewer: Principal = SYSTEM) -> list[Failure]:
         """Failed ingests and captures, newest first, each with the retry that followed it, if any.
@@ -266,10 +279,12 @@ class Archive:
             raise NotRetryable(f"custody entry {seq} is not a failed capture")
         with self._writes:
             try:
-                result = self.ingestor.capture(url or entry.subject, request, self._capture_limits, seq)
-                return self._stamped(result)
+                captured = self.ingestor.capture(url or entry.subject, request, self._capture_limits, seq)
+                result = self._stamped(captured)
             finally:
-                self._finish_writes()
+                ticket = self._finish_writes()
+        self._await_index(ticket)
+        return result
 
     def captures(self, document: Document, viewer: Principal = SYSTEM) -> list[dict]:
         """Every capture of the document's URL, oldest first: its versions and unchanged re-captures.
@@ -353,9 +368,13 @@ class Archive:
             self.notary.stamp_original(result.id, warc)
         return result
 
-    def _finish_writes(self) -> None:
-        self.flush_index()
+    def _finish_writes(self) -> int | None:
+        """After a write: its documents to the index (handed to the background indexer when there is
+        one: the returned ticket is for `_await_index`, outside the write lock) and the log's head to the
+        time-stamping authority."""
+        ticket = self._hand_to_index()
         self.notary.stamp_head()
+        return ticket
 
     def timestamp_pending(self) -> tuple[int, int]:
         """Stamps originals left without a token (the authority was down) and the log's head."""
@@ -365,15 +384,37 @@ class Archive:
     # --- indexing -----------------------------------------------------------------------------
 
     def _queue_for_index(self, document: Document) -> None:
-        self._to_index.append(document)
-        if len(self._to_index) >= INDEX_BATCH:
-            self.flush_index()
+        """A stored document for the index (it is pending in the store until the index holds it)."""
+        with self._queue_lock:
+            self._to_index.append(document)
+            full = len(self._to_index) >= INDEX_BATCH
+        if full:
+            self._hand_to_index()
+
+    def _hand_to_index(self) -> int | None:
+        """Queued documents to the background indexer (a ticket), or to the index now without one."""
+        if self._indexer.running:
+            return self._indexer.wake()
+        self.flush_index()
+        return None
+
+    def _await_index(self, ticket: int | None) -> None:
+        """Gives the background indexer a moment to make a request's documents searchable."""
+        if ticket is not None:
+            self._indexer.wait(ticket, self.settings.index_wait_seconds)
 
     def flush_index(self) -> None:
         """Hands queued documents to the index; when it is down they stay pending in the store."""
-        if not self._to_index:
-            return
-        batch, self._to_index = self._to_index, []
+        with self._indexing:
+            while True:
+                with self._queue_lock:
+                    batch, self._to_index = self._to_index[:INDEX_BATCH], self._to_index[INDEX_BATCH:]
+                if not batch:
+                    return
+                self._index_batch(batch)
+
+    def _index_batch(self, batch: list[Document]) -> bool:
+        """One batch to the index, marked indexed in the store; False when the index did not take all."""
         ids = [d.id for d in batch]
         try:
             self.backend.add(to_index_document(d) for d in batch)
@@ -382,17 +423,21 @@ class Archive:
             log.warning("index unavailable, %d documents left pending: %s", len(pending), error)
             self.store.mark_pending(pending, str(error))
             self.store.mark_indexed([i for i in ids if i not in set(pending)])
-            return
+            return False
         self.store.mark_indexed(ids)
+        return True
 
     def reindex(self, pending_only: bool = False) -> int:
-        """Rebuilds the index from the store of record (or catches up the pending documents)."""
-        with self._writes:
-            return self._catch_up_pending() if pending_only else self._rebuild()
+        """Rebuilds the index from the store of record (or catches up the pending documents). A rebuild
+        holds writes off while it runs; a catch-up does not need to."""
+        if pending_only:
+            return self._catch_up_pending()
+        with self._writes, self._indexing:
+            return self._rebuild()
 
-    def pending_count(self) -> int:
-        """Documents kept in the store that the index does not hold yet."""
-        return self.store.pending_count()
+    def pending_count(self, viewer: Principal = SYSTEM) -> int:
+        """Documents kept in the store that the index does not hold yet, of those ``viewer`` may see."""
+        return self.store.pending_count(visible=None if viewer is SYSTEM else viewer.visibility)
 
     def catch_up_pending(self) -> int:
         """Indexes the pending documents if the index is reachable; returns how many were tried."""
@@ -410,11 +455,21 @@ class Archive:
         return True
 
     def _catch_up_pending(self) -> int:
+        """Indexes the pending documents a batch at a time, and stops at a batch the index did not take
+        (the rest stay pending for the next round); returns how many were tried."""
         count = 0
-        for document in self.store.iter_documents(only_pending=True):
-            self._queue_for_index(document)
-            count += 1
-        self.flush_index()
+        with self._indexing:
+            batch: list[Document] = []
+            for document in self.store.iter_documents(only_pending=True):
+                batch.append(document)
+                if len(batch) == INDEX_BATCH:
+                    count += len(batch)
+                    if not self._index_batch(batch):
+                        return count
+                    batch = []
+            if batch:
+                count += len(batch)
+                self._index_batch(batch)
         return count
 
     def _rebuild(self) -> int:
@@ -458,7 +513,9 @@ class Archive:
         hits = []
         for scored in page.hits:
             found = explained.get(scored.id)
-            if found is None:  # indexed but gone from the store: the index is derived, the store wins
+            # Indexed but gone from the store, or since restricted or withdrawn with the index not yet
+            # told (it was down, or is catching up): the index is derived, the store wins.
+            if found is None or not viewer.can_read(found.document):
                 continue
             document, why = found.document, found.explanation
             hits.append(
@@ -478,7 +535,7 @@ class Archive:
                     mode="exact" if request.exact else "any spelling",
                 )
             )
-        return SearchResult(request.query, page.total, hits)
+        return SearchResult(request.query, page.total, hits, pending=self.pending_count(viewer))
 
     def facets(self, viewer: Principal = SYSTEM) -> dict[str, dict[str, int]]:
         """Documents by kind and by language, of those ``viewer`` may see."""
@@ -561,8 +618,9 @@ class Archive:
                     subject=document.title, details={"changes": fields},
                 )
             self._queue_for_index(edited)
-            self._finish_writes()
-            return edited
+            ticket = self._finish_writes()
+        self._await_index(ticket)
+        return edited
 
     def purge(self, document_id: str, reason: str, by: Principal = SYSTEM) -> Document | None:
         """Deletes a document's original for good: for what must not be kept at all (a court order,
@@ -583,8 +641,9 @@ class Archive:
             self._purge_captures(document, by, reason.strip())
             purged = self.store.update(replace(document, withdrawn=f"purged: {reason.strip()}"[:500]))
             self._queue_for_index(purged)
-            self._finish_writes()
-            return purged
+            ticket = self._finish_writes()
+        self._await_index(ticket)
+        return purged
 
     def _purge_captures(self, document: Document, by: Principal, reason: str) -> None:
         """A capture's WARC holds the purged body too, and its screenshot and WACZ show it: they go as

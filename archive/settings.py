@@ -31,6 +31,15 @@ class Settings:
     # Anonymous readers see public documents; a closed archive sets ARCHIVE_PUBLIC_READING=deny.
     public_reading: bool = True
     index_retry_seconds: float = 60.0  # the server retries documents the index missed; 0: never
+    # A slow or hung index stalls nothing: every search, count and health check gives up after
+    # index_timeout_seconds, every write after index_write_timeout_seconds; after a call the index did
+    # not answer, calls fail at once for index_cooldown_seconds, then one probe asks again. The server
+    # indexes in the background: an upload waits at most index_wait_seconds for its document to be
+    # searchable, then answers (the document is kept, and indexed when the index answers again).
+    index_timeout_seconds: float = 1.5
+    index_write_timeout_seconds: float = 10.0
+    index_cooldown_seconds: float = 5.0
+    index_wait_seconds: float = 1.0
     # Symbolic links in an ingested folder that point out of it are refused; ARCHIVE_FOLLOW_LINKS=allow.
     follow_links: bool = False
     # Evidence (issue 9): trusted timestamps, permalinks, secrets kept out of what is stored.
@@ -74,6 +83,10 @@ def load_settings(**overrides: object) -> Settings:
         public_reading=_allowed(env, "ARCHIVE_PUBLIC_READING"),
         follow_links=env.get("ARCHIVE_FOLLOW_LINKS", "deny").strip().lower() == "allow",
         index_retry_seconds=_number(env, "ARCHIVE_INDEX_RETRY_SECONDS", 60.0),
+        index_timeout_seconds=_number(env, "ARCHIVE_INDEX_TIMEOUT_SECONDS", 1.5),
+        index_write_timeout_seconds=_number(env, "ARCHIVE_INDEX_WRITE_TIMEOUT_SECONDS", 10.0),
+        index_cooldown_seconds=_number(env, "ARCHIVE_INDEX_COOLDOWN_SECONDS", 5.0),
+        index_wait_seconds=_number(env, "ARCHIVE_INDEX_WAIT_SECONDS", 1.0),
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),
         user_quota_bytes=int(_number(env, "ARCHIVE_USER_QUOTA_MB", 10240) * 1024**2),

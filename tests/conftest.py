@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,12 @@ from archive.service import Archive
 from archive.settings import load_settings
 from tests.es_fixture import drop_test_indices
 from tests.needs import MISSING_PART, in_ci
+
+# The server answers an upload once its document is searchable, or after ARCHIVE_INDEX_WAIT_SECONDS
+# (1 s by default) if the index is slower: the document is then indexed in the background. Tests that
+# search right after an upload wait for the index as long as it takes on a busy machine; the tests of
+# a hung index set the wait themselves.
+os.environ.setdefault("ARCHIVE_INDEX_WAIT_SECONDS", "60")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -82,6 +82,7 @@ class SearchForm:
 class Outcome:
     result: SearchResult | None = None
     unavailable: bool = False
+    pending: int = 0  # documents kept but not yet searchable
 
     @property
     def status(self) -> int:
@@ -92,9 +93,10 @@ def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
     if not form.q:
         return Outcome()
     try:
-        return Outcome(archive.search(form.search, viewer))
+        result = archive.search(form.search, viewer)
     except BackendUnavailable:
-        return Outcome(unavailable=True)
+        return Outcome(unavailable=True, pending=archive.pending_count(viewer))
+    return Outcome(result, pending=result.pending)
 
 
 def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
@@ -104,6 +106,7 @@ def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
         "form": form,
         "result": result,
         "unavailable": outcome.unavailable,
+        "pending": outcome.pending,
         "message_key": MESSAGE_KEYS.get(result.message or "") if result else None,
         "kinds": KINDS,
         "document_languages": DOCUMENT_LANGUAGES,

@@ -43,6 +43,7 @@ from archive.index.base import (
     SearchPage,
     Term,
 )
+from archive.index.breaker import CircuitBreaker, CircuitOpen
 from archive.index.prune import prune, terms_of
 
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
@@ -141,8 +142,13 @@ class ElasticsearchBackend:
         initial_backoff: float = 0.5,
         max_backoff: float = 30.0,
         chunk_size: int = 500,
-        request_timeout: float = 30.0,
+        read_timeout: float = 1.5,
+        write_timeout: float = 10.0,
+        cooldown: float = 5.0,
     ) -> None:
+        """`read_timeout` bounds every search, count and health check, `write_timeout` every write
+        request; after a request the node did not answer in time, every call fails at once for
+        `cooldown` seconds, then one probe asks again (`archive.index.breaker`)."""
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", alias):
             raise ValueError(f"index alias {alias!r}: use lower-case letters, digits, '_', '-', '.'")
         self.alias = alias
@@ -155,10 +161,13 @@ class ElasticsearchBackend:
         self.max_backoff = max_backoff
         self.chunk_size = chunk_size
         # Status retries belong to the bulk loop (with back-off); the transport only retries a
-        # dropped connection quickly, so a dead node is reported within a second.
+        # dropped connection quickly, so a dead node is reported within a second, and never a timeout:
+        # a node that did not answer in time opens the breaker instead.
         self._client = client or Elasticsearch(
-            url, request_timeout=request_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
+            url, request_timeout=write_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
         )
+        self._reads = self._client.options(request_timeout=read_timeout)
+        self.breaker = CircuitBreaker(cooldown)
         self.passage_alias = f"{alias}-{PASSAGES}"
         self._last_held: tuple[frozenset[tuple[str, str]], set[tuple[str, str]]] | None = None
         self._index_name_pattern = re.compile(rf"{re.escape(alias)}-v\d+-\d{{8}}t\d{{6}}\d*(-{PASSAGES})?")
@@ -240,7 +249,7 @@ class ElasticsearchBackend:
         with self._guard("searching"):
             for attempt in range(2):
                 try:
-                    resp = self._client.search(
+                    resp = self._reads.search(
                         index=self.alias,
                         query=es_query,
                         from_=offset,
@@ -274,7 +283,7 @@ class ElasticsearchBackend:
             if pruned is None:
                 return {}
             try:
-                resp = self._client.search(
+                resp = self._reads.search(
                     index=self.passage_alias,
                     query={"bool": {"must": [to_es_query(pruned)], "filter": [{"terms": {"doc_id": ids}}]}},
                     collapse={"field": "doc_id"},
@@ -327,7 +336,8 @@ class ElasticsearchBackend:
     def _make_ready(self, name: str) -> None:
         self._client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
         self._client.indices.refresh(index=name)
-        health = self._client.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
+        waiting = self._client.options(request_timeout=90)  # the node waits up to 60 s itself
+        health = waiting.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
         if health.get("timed_out"):
             raise BackendUnavailable(
                 f"the new index {name} did not become ready; the live index is unchanged"
@@ -367,7 +377,7 @@ class ElasticsearchBackend:
             for field, values in by_field.items()
         ]
         try:
-            answer = self._client.mtermvectors(index=alias or self.alias, docs=docs)
+            answer = self._reads.mtermvectors(index=alias or self.alias, docs=docs)
         except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
             return lambda _field, _value: True
         held: set[tuple[str, str]] = set()
@@ -392,7 +402,7 @@ class ElasticsearchBackend:
     def count(self) -> int:
         with self._guard("counting documents"):
             try:
-                return int(self._client.count(index=self.alias)["count"])
+                return int(self._reads.count(index=self.alias)["count"])
             except NotFoundError:
                 return 0
 
@@ -404,7 +414,7 @@ class ElasticsearchBackend:
     def health(self) -> str:
         """The cluster status ("green" or "yellow"); raises BackendUnavailable if down or red."""
         with self._guard("checking health"):
-            status = str(self._client.cluster.health(timeout="5s")["status"])
+            status = str(self._reads.cluster.health(timeout="5s")["status"])
         if status == "red":
             raise BackendUnavailable(f"Elasticsearch at {self.where} is up but its cluster health is red")
         return status
@@ -428,12 +438,21 @@ class ElasticsearchBackend:
 
     @contextlib.contextmanager
     def _guard(self, doing: str) -> Iterator[None]:
-        """Turns every client error into BackendUnavailable with a one-line reason, no stack trace."""
+        """Turns every client error into BackendUnavailable with a one-line reason, no stack trace; a
+        node that did not answer opens the breaker, and while it is open nothing is asked."""
+        try:
+            self.breaker.allow()
+        except CircuitOpen as circuit:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.where} is not asked ({doing}): {circuit}"
+            ) from None
+        answered = True
         try:
             yield
         except BackendUnavailable:
             raise
         except (TransportConnectionError, ConnectionTimeout) as exc:
+            answered = False
             raise BackendUnavailable(
                 f"Elasticsearch at {self.where} is unreachable ({doing}): {_connection_reason(exc)}"
             ) from None
@@ -445,6 +464,11 @@ class ElasticsearchBackend:
             raise BackendUnavailable(
                 f"Elasticsearch at {self.where} failed {doing}: {_first_line(exc)}"
             ) from None
+        finally:
+            if answered:
+                self.breaker.answered()
+            else:
+                self.breaker.not_answered()
 
     def _new_index_name(self, alias: str) -> str:
         """`{alias}-v{version}-{time}` for documents, `{alias}-v{version}-{time}-passages` for passages."""
@@ -518,8 +542,10 @@ class ElasticsearchBackend:
                         done = ok or (op_type == "delete" and info.get("status") == 404)
                         results[str(info.get("_id"))] = True if done else _item_reason(info)
                     break
-                except (TransportConnectionError, ConnectionTimeout):
-                    if attempt == self.max_retries:
+                except (TransportConnectionError, ConnectionTimeout) as failure:
+                    # A dropped connection is tried again; a node that did not answer in time is not
+                    # (ConnectionTimeout): the breaker takes over, and the documents stay pending.
+                    if attempt == self.max_retries or isinstance(failure, ConnectionTimeout):
                         raise
                     time.sleep(min(self.max_backoff, self.initial_backoff * 2**attempt))
         return results
