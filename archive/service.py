@@ -8,7 +8,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,14 +16,14 @@ from archive.accounts import SYSTEM, Accounts, Principal
 from archive.blobs import BlobStore
 from archive.catch_up import BackgroundIndexer
 from archive.citation import Citation, cite
-from archive.domain import Document
+from archive.domain import Document, Kind
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_metadata
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
-from archive.index.base import BulkRejected, Filters, IndexDocument
+from archive.index.base import BulkRejected, Filters
 from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
-from archive.search.indexing import to_index_document
+from archive.search.indexing import Analysed, to_index_document
 from archive.search.parser import parse_query
 from archive.search.planner import plan
 from archive.search.request import SearchRequest
@@ -34,6 +34,7 @@ from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
 from archive.versions import compare
 from archive.web_capture import WebArchiver
+from archive.workers import WORTH_WORKERS, Ready, Workers, prepare_file
 from ingest.errors import IngestError
 from ingest.files import Refused, walk
 
@@ -160,7 +161,7 @@ class Archive:
             log.info("removed %d temporary files left by interrupted writes", removed)
         self.translator = QueryTranslator(settings.translation_dir)
         self.accounts = Accounts(self.store.accounts, settings.public_reading)
-        self._to_index: list[Document] = []
+        self._to_index: list[tuple[Document, Analysed | None]] = []
         self._queue_lock = threading.Lock()  # guards _to_index, which requests and the indexer share
         self._writes = threading.RLock()
         # Held while documents go to the index; never while waiting for the write lock, so that a slow
@@ -203,25 +204,31 @@ class Archive:
         return list(walk(paths, self.settings.follow_links))
 
     def ingest_paths(
-        self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM
+        self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM, workers: int | None = 1
     ) -> Iterator[IngestResult]:
-        """Ingests files and folders one file at a time; indexes in batches."""
+        """Ingests files and folders; indexes in batches. With several ``workers``, worker processes
+        extract, prepare and analyse the files ahead, and this process keeps them one at a time, in
+        order (`archive.workers`)."""
         request = _on_behalf(request, by)
+        prepare_one = partial(_prepare_found, kind=request.kind, title=request.title)
         try:
-            for path in walk(paths, self.settings.follow_links):
-                with self._writes:
-                    result = self._stamped(self._ingest_found(path, request))
-                yield result
+            with Workers(workers) as pool:
+                for path, ready in pool.map(prepare_one, walk(paths, self.settings.follow_links)):
+                    with self._writes:
+                        result = self._stamped(self._ingest_found(path, request, ready))
+                    yield result
         finally:
             with self._writes:
                 ticket = self._finish_writes()
             self._await_index(ticket)
 
-    def _ingest_found(self, path: Path | Refused, request: IngestRequest) -> IngestResult:
+    def _ingest_found(
+        self, path: Path | Refused, request: IngestRequest, ready: Ready | None
+    ) -> IngestResult:
         if isinstance(path, Refused):
             error = IngestError(path.code, path.reason)
             return self.ingestor.failed(str(path.path), error, actor=request.who)
-        return self.ingestor.ingest_path(path, request)
+        return self.ingestor.ingest_path(path, request, ready)
 
     def ingest_upload(
         self, stream: BinaryIO, filename: str, request: IngestRequest, by: Principal = SYSTEM
@@ -383,10 +390,11 @@ class Archive:
 
     # --- indexing -----------------------------------------------------------------------------
 
-    def _queue_for_index(self, document: Document) -> None:
-        """A stored document for the index (it is pending in the store until the index holds it)."""
+    def _queue_for_index(self, document: Document, analysed: Analysed | None = None) -> None:
+        """A stored document for the index (it is pending in the store until the index holds it), with
+        its analysis when a worker made it already."""
         with self._queue_lock:
-            self._to_index.append(document)
+            self._to_index.append((document, analysed))
             full = len(self._to_index) >= INDEX_BATCH
         if full:
             self._hand_to_index()
@@ -413,11 +421,11 @@ class Archive:
                     return
                 self._index_batch(batch)
 
-    def _index_batch(self, batch: list[Document]) -> bool:
+    def _index_batch(self, batch: list[tuple[Document, Analysed | None]]) -> bool:
         """One batch to the index, marked indexed in the store; False when the index did not take all."""
-        ids = [d.id for d in batch]
+        ids = [d.id for d, _ in batch]
         try:
-            self.backend.add(to_index_document(d) for d in batch)
+            self.backend.add(to_index_document(d, analysed) for d, analysed in batch)
         except BackendUnavailable as error:
             pending = error.ids if isinstance(error, BulkRejected) else ids
             log.warning("index unavailable, %d documents left pending: %s", len(pending), error)
@@ -427,13 +435,16 @@ class Archive:
         self.store.mark_indexed(ids)
         return True
 
-    def reindex(self, pending_only: bool = False) -> int:
-        """Rebuilds the index from the store of record (or catches up the pending documents). A rebuild
-        holds writes off while it runs; a catch-up does not need to."""
+    def reindex(self, pending_only: bool = False, workers: int | None = 1) -> int:
+        """Rebuilds the index from the store of record (or catches up the pending documents), the
+        documents analysed by ``workers`` processes. A rebuild holds writes off while it runs; a
+        catch-up does not need to."""
         if pending_only:
             return self._catch_up_pending()
-        with self._writes, self._indexing:
-            return self._rebuild()
+        with Workers(workers) as pool, self._writes, self._indexing:
+            if self.store.count() >= WORTH_WORKERS:
+                pool.start()
+            return self._rebuild(pool)
 
     def pending_count(self, viewer: Principal = SYSTEM) -> int:
         """Documents kept in the store that the index does not hold yet, of those ``viewer`` may see."""
@@ -459,9 +470,9 @@ class Archive:
         (the rest stay pending for the next round); returns how many were tried."""
         count = 0
         with self._indexing:
-            batch: list[Document] = []
+            batch: list[tuple[Document, Analysed | None]] = []
             for document in self.store.iter_documents(only_pending=True):
-                batch.append(document)
+                batch.append((document, None))
                 if len(batch) == INDEX_BATCH:
                     count += len(batch)
                     if not self._index_batch(batch):
@@ -472,15 +483,15 @@ class Archive:
                 self._index_batch(batch)
         return count
 
-    def _rebuild(self) -> int:
+    def _rebuild(self, pool: Workers) -> int:
         seen: set[str] = set()
 
-        def documents() -> Iterator[IndexDocument]:
+        def documents() -> Iterator[Document]:
             for document in self.store.iter_documents():
                 seen.add(document.id)
-                yield to_index_document(document)
+                yield document
 
-        count = self.backend.rebuild(documents())
+        count = self.backend.rebuild(pool.index_documents(documents()))
         stored = [doc_id for doc_id, _ in self.store.iter_shas()]
         self.store.mark_indexed(stored)
         # Another process (the server) may have stored documents behind the rebuild's cursor while the
@@ -710,6 +721,11 @@ class Family:
             "containers": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.containers],
             "members": [{**vars(r), "permalink": f"/d/{r.id}"} for r in self.members],
         }
+
+
+def _prepare_found(found: Path | Refused, kind: Kind | None, title: str | None) -> Ready | None:
+    """In a worker: a found file prepared ahead of the writer (a refused one is the writer's to record)."""
+    return None if isinstance(found, Refused) else prepare_file(found, kind, title)
 
 
 def _quota_left(request: IngestRequest, left: int | None) -> IngestRequest:

@@ -18,6 +18,7 @@ class Settings:
     backend: str = "embedded"
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index: str = "archive"  # the alias searched; versioned indices sit behind it
+    elasticsearch_shards: int = 1  # primary shards of a new index (replicas: one when a second node is up)
     database_url: str | None = None  # default: SQLite in the home directory
     max_upload_bytes: int = 2 * 1024**3  # an upload or a file over this fails, and nothing of it is kept
     # What one user's uploads and captures may add up to, failed ones whose original is kept included;
@@ -67,6 +68,15 @@ class Settings:
     def index_dir(self) -> Path:
         return self.home / "index"
 
+    def as_environment(self) -> dict[str, str]:
+        """The environment variables that give the settings the command line may override, for the
+        processes of `archive serve --workers`, which read their settings from the environment."""
+        return {
+            "ARCHIVE_HOME": str(self.home),
+            "ARCHIVE_BACKEND": self.backend,
+            "ELASTICSEARCH_URL": self.elasticsearch_url,
+        }
+
     def with_overrides(self, **values: object) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
@@ -78,6 +88,7 @@ def load_settings(**overrides: object) -> Settings:
         backend=env.get("ARCHIVE_BACKEND", "embedded"),
         elasticsearch_url=env.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
         elasticsearch_index=env.get("ARCHIVE_ES_INDEX", "archive"),
+        elasticsearch_shards=int(_number(env, "ARCHIVE_ES_SHARDS", 1)) or 1,
         database_url=env.get("ARCHIVE_DATABASE_URL") or None,
         capture_private_addresses=_allowed(env, "ARCHIVE_CAPTURE_PRIVATE"),
         public_reading=_allowed(env, "ARCHIVE_PUBLIC_READING"),

@@ -409,3 +409,24 @@ def test_the_exact_spelling_switch_finds_only_the_typed_script(client: TestClien
     exact = client.get("/search", params={"q": "Mamay", "exact": "1"}).text
     assert "Zhanbolat Mamay spoke" in exact and "Мамайдың" not in exact
     assert 'name="exact" value="1" checked' in exact
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "2 documents are kept but not yet searchable"),
+    ("ru", "2 документа сохранены, но пока не находятся поиском"),
+    ("kk", "2 құжат сақталды, бірақ әзірге іздеуде табылмайды"),
+])
+def test_the_search_page_says_how_many_documents_are_not_yet_searchable(
+    client: TestClient, language: str, said: str
+) -> None:
+    ids = []
+    for name, text in (("en.txt", EN_TEXT), ("ru.txt", RU_TEXT)):
+        upload = client.post("/api/documents", files={"file": (name, text.encode(), "text/plain")})
+        ids.append(upload.json()["id"])
+    archive = client.app.state.archive
+    archive.store.mark_pending(ids, "the index was down")
+    page = client.get("/", params={"q": "Mamai"}, headers={"Accept-Language": language})
+    assert page.status_code == 200 and said in page.text
+    assert client.get("/api/search", params={"q": "Mamai"}).json()["pending"] == 2
+    archive.store.mark_indexed(ids)
+    assert "notice-pending" not in client.get("/", params={"q": "Mamai"}).text

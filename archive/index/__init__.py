@@ -15,6 +15,7 @@ def open_backend(settings: Settings) -> IndexBackend:
         return ElasticsearchBackend(
             settings.elasticsearch_url,
             alias=settings.elasticsearch_index,
+            index_settings={"number_of_shards": settings.elasticsearch_shards},
             read_timeout=settings.index_timeout_seconds,
             write_timeout=settings.index_write_timeout_seconds,
             cooldown=settings.index_cooldown_seconds,

@@ -170,6 +170,8 @@ class ElasticsearchBackend:
         self.breaker = CircuitBreaker(cooldown)
         self.passage_alias = f"{alias}-{PASSAGES}"
         self._last_held: tuple[frozenset[tuple[str, str]], set[tuple[str, str]]] | None = None
+        # alias -> the index behind it, and a routing that leads to each of its shards
+        self._routings: dict[str, tuple[str, list[str | None]]] = {}
         self._index_name_pattern = re.compile(rf"{re.escape(alias)}-v\d+-\d{{8}}t\d{{6}}\d*(-{PASSAGES})?")
 
     # --- IndexBackend ---
@@ -354,39 +356,74 @@ class ElasticsearchBackend:
         return actions
 
     def _held_terms(self, query: Query, alias: str | None = None) -> Callable[[str, str], bool]:
-        """Which of the query's terms some document holds, from the index's term statistics (one
-        `_mtermvectors` call with an artificial document per field). The statistics of an artificial
-        document come from one shard, so with several primary shards nothing is left out."""
-        if elastic_mapping.SETTINGS["number_of_shards"] != 1:
-            return lambda _field, _value: True
+        """Which of the query's terms some document holds, from the index's term statistics: one
+        `_mtermvectors` call with an artificial document per field and per primary shard. The
+        statistics of an artificial document come from the one shard its routing leads to, so with
+        several shards each is asked (a term is held if any shard holds it)."""
         by_field: dict[str, set[str]] = {}
         for field, value in terms_of(query):
             by_field.setdefault(field, set()).add(value)
         if not by_field:
             return lambda _field, _value: True
-        docs = [
-            {
-                "doc": {field: " ".join(sorted(values))},  # the terms hold no spaces: one token each
-                "fields": [field],
-                "term_statistics": True,
-                "field_statistics": False,
-                "positions": False,
-                "offsets": False,
-                "payloads": False,
-            }
-            for field, values in by_field.items()
-        ]
+        index = alias or self.alias
         try:
-            answer = self._reads.mtermvectors(index=alias or self.alias, docs=docs)
+            asked, answer = self._term_statistics(index, by_field)
         except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
             return lambda _field, _value: True
         held: set[tuple[str, str]] = set()
-        for field, doc in zip(by_field, answer["docs"], strict=True):
+        for (field, _routing), doc in zip(asked, answer, strict=True):
             terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
             held.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
         if alias is None:
             self._last_held = (frozenset((f, v) for f, values in by_field.items() for v in values), held)
         return lambda field, value: (field, value) in held
+
+    def _term_statistics(
+        self, alias: str, by_field: dict[str, set[str]]
+    ) -> tuple[list[tuple[str, str | None]], list[dict[str, Any]]]:
+        """The `_mtermvectors` answers for artificial documents of these terms, one per field and shard,
+        with the (field, routing) each answers. Asked again, once, if the alias moved to another index
+        since its shards were learnt (a rebuild may have changed their number)."""
+        for attempt in range(2):
+            name, routings = self._shard_routings(alias, fresh=attempt > 0)
+            asked = [(field, routing) for routing in routings for field in by_field]
+            docs = [
+                {
+                    "doc": {field: " ".join(sorted(by_field[field]))},  # no spaces in terms: one token each
+                    "fields": [field],
+                    "term_statistics": True,
+                    "field_statistics": False,
+                    "positions": False,
+                    "offsets": False,
+                    "payloads": False,
+                    **({"routing": routing} if routing is not None else {}),
+                }
+                for field, routing in asked
+            ]
+            answer = self._reads.mtermvectors(index=alias, docs=docs)["docs"]
+            if name is None or all(doc.get("_index") == name for doc in answer):
+                break
+        return asked, answer
+
+    def _shard_routings(self, alias: str, fresh: bool = False) -> tuple[str | None, list[str | None]]:
+        """The index behind `alias` and a routing value that leads to each of its primary shards ([None]
+        for one shard), found with `_search_shards` and kept until the alias moves."""
+        if fresh or alias not in self._routings:
+            names = self._alias_indices(alias)
+            if len(names) != 1:  # none yet: the statistics request will say so
+                return None, [None]
+            name = names[0]
+            settings = self._reads.indices.get_settings(index=name, name="index.number_of_shards")
+            shards = int(settings[name]["settings"]["index"]["number_of_shards"])
+            found: dict[int, str] = {}
+            for attempt in range(64 * shards):
+                if len(found) == shards or shards == 1:
+                    break
+                groups = self._reads.search_shards(index=name, routing=str(attempt))["shards"]
+                found.setdefault(int(groups[0][0]["shard"]), str(attempt))
+            routings: list[str | None] = [found[shard] for shard in sorted(found)] if shards > 1 else [None]
+            self._routings[alias] = (name, routings)
+        return self._routings[alias]
 
     def _held_by_documents(self, query: Query) -> Callable[[str, str], bool] | None:
         """What the last search learnt of the main index, if it asked about every term of `query`. No
@@ -504,7 +541,7 @@ class ElasticsearchBackend:
 
     def _alias_indices(self, alias: str | None = None) -> list[str]:
         try:
-            return sorted(self._client.indices.get_alias(name=alias or self.alias).body)
+            return sorted(self._reads.indices.get_alias(name=alias or self.alias).body)
         except NotFoundError:
             return []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from archive.analysis import AliasMatch, Token, find_aliases, name_candidates, reading_keys, tokenize
 from archive.domain import WITHDRAWN, Document
@@ -96,15 +97,34 @@ def passages(
     return tuple(cut)
 
 
-def to_index_document(doc: Document) -> base.IndexDocument:
-    body = tokenize(doc.text)
-    fields, body_aliases, candidates = _fields(tokenize(doc.title), body)
+@dataclass(frozen=True)
+class Analysed:
+    """The analysed fields and passages of a title and a text: the costly part of an index entry,
+    which worker processes compute ahead of the writer."""
+
+    title: str
+    text: str
+    fields: dict[str, str]
+    passages: tuple[base.Passage, ...]
+
+
+def analyse(title: str, text: str) -> Analysed:
+    body = tokenize(text)
+    fields, body_aliases, candidates = _fields(tokenize(title), body)
+    cut = passages(text, body, body_aliases, candidates) if len(text) > LONG_TEXT else ()
+    return Analysed(title, text, fields, cut)
+
+
+def to_index_document(doc: Document, analysed: Analysed | None = None) -> base.IndexDocument:
+    """The document's index entry; ``analysed`` is used when it is of the document's title and text."""
+    if analysed is None or analysed.title != doc.title or analysed.text != doc.text:
+        analysed = analyse(doc.title, doc.text)
     return base.IndexDocument(
         id=doc.id,
         kind=str(doc.kind),
         language=doc.language,
         access=WITHDRAWN if doc.withdrawn is not None else str(doc.access),
         ingested_at=doc.ingested_at,
-        fields=fields,
-        passages=passages(doc.text, body, body_aliases, candidates) if len(doc.text) > LONG_TEXT else (),
+        fields=analysed.fields,
+        passages=analysed.passages,
     )
