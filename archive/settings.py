@@ -41,6 +41,10 @@ class Settings:
     index_write_timeout_seconds: float = 10.0
     index_cooldown_seconds: float = 5.0
     index_wait_seconds: float = 1.0
+    # Elasticsearch: which terms the index holds is kept, so that a search asks only about new ones; a
+    # term found nowhere is asked about again after this long (a document another process indexes is
+    # found by it within this time).
+    index_term_cache_seconds: float = 5.0
     # Symbolic links in an ingested folder that point out of it are refused; ARCHIVE_FOLLOW_LINKS=allow.
     follow_links: bool = False
     # Evidence (issue 9): trusted timestamps, permalinks, secrets kept out of what is stored.
@@ -98,6 +102,7 @@ def load_settings(**overrides: object) -> Settings:
         index_write_timeout_seconds=_number(env, "ARCHIVE_INDEX_WRITE_TIMEOUT_SECONDS", 10.0),
         index_cooldown_seconds=_number(env, "ARCHIVE_INDEX_COOLDOWN_SECONDS", 5.0),
         index_wait_seconds=_number(env, "ARCHIVE_INDEX_WAIT_SECONDS", 1.0),
+        index_term_cache_seconds=_number(env, "ARCHIVE_ES_TERM_CACHE_SECONDS", 5.0),
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),
         user_quota_bytes=int(_number(env, "ARCHIVE_USER_QUOTA_MB", 10240) * 1024**2),

@@ -40,8 +40,8 @@ DEFAULT_CACHE = Path("~/.cache/evidence-archive/elasticsearch").expanduser()
 RUNNER = "esrunner"
 CLUSTER_NAME = "evidence-archive-dev"  # also names the server log: logs/<cluster name>.log
 HEAP = "512m"
-START_TIMEOUT = 120.0
-CLUSTER_START_TIMEOUT = 300.0  # two JVMs booting at once on a small machine
+START_TIMEOUT = 300.0  # a busy small machine boots a JVM slowly
+CLUSTER_START_TIMEOUT = 400.0  # two JVMs booting at once
 MIN_JAVA = 17
 # Among several JDKs, the first major version found in this order wins: LTS releases the 8.19 line is
 # built and tested on come first; anything else >= 17 is a fallback.

@@ -11,7 +11,7 @@ import pytest
 
 from archive.service import Archive
 from archive.settings import load_settings
-from tests.es_fixture import PATIENT_SECONDS, drop_test_indices
+from tests.es_fixture import PATIENT_SECONDS, PATIENT_WRITE_SECONDS, drop_test_indices
 from tests.needs import MISSING_PART, in_ci
 
 # The server answers an upload once its document is searchable, or after ARCHIVE_INDEX_WAIT_SECONDS
@@ -23,6 +23,7 @@ os.environ.setdefault("ARCHIVE_INDEX_WAIT_SECONDS", "60")
 # a busy shared test machine can take for a cold query: tests are patient, but for the tests of a hung
 # node, which set the timeout themselves.
 os.environ.setdefault("ARCHIVE_INDEX_TIMEOUT_SECONDS", str(PATIENT_SECONDS))
+os.environ.setdefault("ARCHIVE_INDEX_WRITE_TIMEOUT_SECONDS", str(PATIENT_WRITE_SECONDS))
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -30,9 +30,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_ENV = "ES_NODE_CACHE"  # optional: where the distribution is cached
 
-# How long tests let a search take (the archive's default is 1.5 s): a busy shared machine can take
-# seconds for a cold query, and the tests of timeouts set their own.
+# How long tests let a search take (the archive's default is 1.5 s) and a write (10 s): a busy shared
+# machine can take seconds for a cold query; the tests of timeouts set their own.
 PATIENT_SECONDS = 30.0
+PATIENT_WRITE_SECONDS = 120.0
+PATIENT = {"read_timeout": PATIENT_SECONDS, "write_timeout": PATIENT_WRITE_SECONDS}
 
 _lock = threading.Lock()
 _stack = contextlib.ExitStack()

@@ -19,7 +19,7 @@ from archive.index.base import (
     Term,
 )
 from archive.index.elastic import ElasticsearchBackend
-from tests.es_fixture import PATIENT_SECONDS
+from tests.es_fixture import PATIENT
 from tests.index_corpus import NO_FILTERS, corpus, doc, ids
 
 pytestmark = pytest.mark.elasticsearch
@@ -42,7 +42,7 @@ def alias(es_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def backend(es_url: str, alias: str) -> Iterator[ElasticsearchBackend]:
-    backend = ElasticsearchBackend(es_url, alias, read_timeout=PATIENT_SECONDS)
+    backend = ElasticsearchBackend(es_url, alias, **PATIENT)
     yield backend
     backend.close()
 
@@ -110,7 +110,7 @@ def test_mapping_change_goes_through_rebuild(filled: ElasticsearchBackend, es_ur
     }
     version = elastic_mapping.MAPPING_VERSION + 1
     newer = ElasticsearchBackend(
-        es_url, alias, mapping_version=version, mappings=mappings, read_timeout=PATIENT_SECONDS
+        es_url, alias, mapping_version=version, mappings=mappings, **PATIENT
     )
     try:
         assert newer.mapping_outdated()

@@ -12,7 +12,7 @@ from elasticsearch import Elasticsearch
 
 from archive.index.base import KEYS, WORDS, AnyOf, Filters, IndexDocument, Term
 from archive.index.elastic import ElasticsearchBackend
-from tests.es_fixture import PATIENT_SECONDS
+from tests.es_fixture import PATIENT
 from tests.test_elastic_backend import drop_alias_indices
 
 pytestmark = pytest.mark.elasticsearch
@@ -33,7 +33,7 @@ def backend(request: pytest.FixtureRequest, es_cluster_url: str) -> Iterator[Ela
     alias = f"c-{uuid.uuid4().hex[:12]}"
     opened = ElasticsearchBackend(
         es_cluster_url, alias, index_settings={"number_of_shards": request.param},
-        read_timeout=PATIENT_SECONDS,
+        **PATIENT,
     )
     try:
         yield opened

@@ -18,7 +18,7 @@ from archive.index.elastic import BulkRejected, ElasticsearchBackend
 from archive.settings import load_settings
 from tests.browser import serve
 from tests.clients import token_headers
-from tests.es_fixture import PATIENT_SECONDS, drop_test_indices
+from tests.es_fixture import PATIENT, drop_test_indices
 from tests.es_proxy import FaultyProxy
 from web.app import create_app
 
@@ -44,7 +44,7 @@ def alias(es_url: str) -> Iterator[str]:
 def faulty_backend(proxy: FaultyProxy, alias: str, **kwargs: object) -> ElasticsearchBackend:
     return ElasticsearchBackend(
         proxy.url, alias, initial_backoff=0.05, max_backoff=0.5, chunk_size=20,
-        read_timeout=PATIENT_SECONDS, **kwargs,
+        **PATIENT, **kwargs,
     )
 
 
@@ -127,7 +127,7 @@ def test_a_hung_node_stalls_nothing_and_its_documents_are_caught_up(tmp_path, es
             home=tmp_path / "home", backend="elasticsearch", elasticsearch_url=proxy.url,
             elasticsearch_index=f"test-hung-{uuid.uuid4().hex[:8]}",
             index_retry_seconds=0.5, index_cooldown_seconds=1.0, index_wait_seconds=1.0,
-            index_timeout_seconds=1.5,
+            index_timeout_seconds=1.5, index_write_timeout_seconds=10.0,
         )
         app = create_app(settings)
         headers = token_headers(app)

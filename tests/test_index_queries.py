@@ -51,13 +51,13 @@ def backend(backend_name: str, tmp_path, request: pytest.FixtureRequest) -> Iter
         opened.close()
         return
     from archive.index.elastic import ElasticsearchBackend
-    from tests.es_fixture import PATIENT_SECONDS
+    from tests.es_fixture import PATIENT
     from tests.test_elastic_backend import drop_alias_indices
 
     url_fixture, index_settings = LAYOUTS[backend_name]
     url = request.getfixturevalue(url_fixture)
     alias = f"t-{uuid.uuid4().hex[:12]}"
-    opened = ElasticsearchBackend(url, alias, index_settings=index_settings, read_timeout=PATIENT_SECONDS)
+    opened = ElasticsearchBackend(url, alias, index_settings=index_settings, **PATIENT)
     try:
         yield opened
     finally:

@@ -19,6 +19,7 @@ def open_backend(settings: Settings) -> IndexBackend:
             read_timeout=settings.index_timeout_seconds,
             write_timeout=settings.index_write_timeout_seconds,
             cooldown=settings.index_cooldown_seconds,
+            term_cache_seconds=settings.index_term_cache_seconds,
         )
     from archive.index.embedded import EmbeddedBackend
 

@@ -45,6 +45,7 @@ from archive.index.base import (
 )
 from archive.index.breaker import CircuitBreaker, CircuitOpen
 from archive.index.prune import prune, terms_of
+from archive.index.term_cache import TermCache
 
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
 RETRY_STATUS = (429, 500, 502, 503, 504)
@@ -145,10 +146,13 @@ class ElasticsearchBackend:
         read_timeout: float = 1.5,
         write_timeout: float = 10.0,
         cooldown: float = 5.0,
+        term_cache_seconds: float = 5.0,
     ) -> None:
         """`read_timeout` bounds every search, count and health check, `write_timeout` every write
         request; after a request the node did not answer in time, every call fails at once for
-        `cooldown` seconds, then one probe asks again (`archive.index.breaker`)."""
+        `cooldown` seconds, then one probe asks again (`archive.index.breaker`). Which terms the index
+        holds is kept (`archive.index.term_cache`); a term found nowhere is asked about again after
+        `term_cache_seconds`, or after this backend writes."""
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", alias):
             raise ValueError(f"index alias {alias!r}: use lower-case letters, digits, '_', '-', '.'")
         self.alias = alias
@@ -167,6 +171,7 @@ class ElasticsearchBackend:
             url, request_timeout=write_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
         )
         self._reads = self._client.options(request_timeout=read_timeout)
+        self._terms = TermCache(term_cache_seconds)
         self.breaker = CircuitBreaker(cooldown)
         self.passage_alias = f"{alias}-{PASSAGES}"
         self._last_held: tuple[frozenset[tuple[str, str]], set[tuple[str, str]]] | None = None
@@ -180,11 +185,14 @@ class ElasticsearchBackend:
         batch = list(docs)
         if not batch:
             return
-        with self._guard("adding documents"):
-            self._ensure_alias(self.alias)
-            results = self._bulk(_index_actions(batch, self.alias))
-            self._client.indices.refresh(index=self.alias)
-            results.update(self._replace_passages(batch))
+        try:
+            with self._guard("adding documents"):
+                self._ensure_alias(self.alias)
+                results = self._bulk(_index_actions(batch, self.alias))
+                self._client.indices.refresh(index=self.alias)
+                results.update(self._replace_passages(batch))
+        finally:
+            self._terms.written()
         _raise_failures(results, "index")
 
     def _replace_passages(self, batch: list[IndexDocument]) -> dict[str, bool | str]:
@@ -319,6 +327,7 @@ class ElasticsearchBackend:
                 for name in new.values():
                     self._make_ready(name)
                 self._client.indices.update_aliases(actions=self._swap_actions(new))
+                self._terms.clear()
             except BaseException:
                 with contextlib.suppress(Exception):
                     self._client.indices.delete(index=",".join(new.values()), ignore_unavailable=True)
@@ -356,26 +365,36 @@ class ElasticsearchBackend:
         return actions
 
     def _held_terms(self, query: Query, alias: str | None = None) -> Callable[[str, str], bool]:
-        """Which of the query's terms some document holds, from the index's term statistics: one
-        `_mtermvectors` call with an artificial document per field and per primary shard. The
+        """Which of the query's terms some document holds: those the term cache knows, and the others
+        from the index's term statistics, with one `_mtermvectors` call with an artificial document per
+        field and per primary shard. The
         statistics of an artificial document come from the one shard its routing leads to, so with
         several shards each is asked (a term is held if any shard holds it)."""
-        by_field: dict[str, set[str]] = {}
-        for field, value in terms_of(query):
-            by_field.setdefault(field, set()).add(value)
-        if not by_field:
-            return lambda _field, _value: True
         index = alias or self.alias
-        try:
-            asked, answer = self._term_statistics(index, by_field)
-        except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
-            return lambda _field, _value: True
+        wanted = set(terms_of(query))
         held: set[tuple[str, str]] = set()
-        for (field, _routing), doc in zip(asked, answer, strict=True):
-            terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
-            held.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+        by_field: dict[str, set[str]] = {}  # the terms the cache does not know
+        for field, value in wanted:
+            known = self._terms.known((index, field, value))
+            if known is None:
+                by_field.setdefault(field, set()).add(value)
+            elif known:
+                held.add((field, value))
+        if by_field:
+            try:
+                asked, answer = self._term_statistics(index, by_field)
+            except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
+                return lambda _field, _value: True
+            found: set[tuple[str, str]] = set()
+            for (field, _routing), doc in zip(asked, answer, strict=True):
+                terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
+                found.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+            unknown = {(field, value) for field, values in by_field.items() for value in values}
+            absent = unknown - found
+            self._terms.learn([(index, *term) for term in found], [(index, *term) for term in absent])
+            held |= found
         if alias is None:
-            self._last_held = (frozenset((f, v) for f, values in by_field.items() for v in values), held)
+            self._last_held = (frozenset(wanted), held)
         return lambda field, value: (field, value) in held
 
     def _term_statistics(
