@@ -73,12 +73,15 @@ class Settings:
         return self.home / "index"
 
     def as_environment(self) -> dict[str, str]:
-        """The environment variables that give the settings the command line may override, for the
-        processes of `archive serve --workers`, which read their settings from the environment."""
+        """The environment variables of where the archive is (the settings the command line may
+        override among them), for processes that read their settings from the environment: those of
+        `archive serve --workers`."""
         return {
             "ARCHIVE_HOME": str(self.home),
             "ARCHIVE_BACKEND": self.backend,
             "ELASTICSEARCH_URL": self.elasticsearch_url,
+            "ARCHIVE_ES_INDEX": self.elasticsearch_index,
+            "ARCHIVE_ES_SHARDS": str(self.elasticsearch_shards),
         }
 
     def with_overrides(self, **values: object) -> Settings:

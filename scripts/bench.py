@@ -269,7 +269,7 @@ def es_store_bytes(archive: Archive) -> int:
 def served(settings: Settings, workers: int) -> Iterator[tuple[str, int]]:
     """`archive serve --workers N` on the archive, as a separate process; yields its URL and pid."""
     port = free_port()
-    env = {**os.environ, **settings.as_environment(), "ARCHIVE_ES_INDEX": settings.elasticsearch_index}
+    env = {**os.environ, **settings.as_environment()}
     command = [sys.executable, "-m", "archive", "serve", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
