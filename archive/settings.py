@@ -38,7 +38,7 @@ class Settings:
     # indexes in the background: an upload waits at most index_wait_seconds for its document to be
     # searchable, then answers (the document is kept, and indexed when the index answers again).
     index_timeout_seconds: float = 1.5
-    index_write_timeout_seconds: float = 10.0
+    index_write_timeout_seconds: float = 30.0  # the server writes in the background: no request waits
     index_cooldown_seconds: float = 5.0
     index_wait_seconds: float = 1.0
     # Elasticsearch: which terms the index holds is kept, so that a search asks only about new ones; a
@@ -102,7 +102,7 @@ def load_settings(**overrides: object) -> Settings:
         follow_links=env.get("ARCHIVE_FOLLOW_LINKS", "deny").strip().lower() == "allow",
         index_retry_seconds=_number(env, "ARCHIVE_INDEX_RETRY_SECONDS", 60.0),
         index_timeout_seconds=_number(env, "ARCHIVE_INDEX_TIMEOUT_SECONDS", 1.5),
-        index_write_timeout_seconds=_number(env, "ARCHIVE_INDEX_WRITE_TIMEOUT_SECONDS", 10.0),
+        index_write_timeout_seconds=_number(env, "ARCHIVE_INDEX_WRITE_TIMEOUT_SECONDS", 30.0),
         index_cooldown_seconds=_number(env, "ARCHIVE_INDEX_COOLDOWN_SECONDS", 5.0),
         index_wait_seconds=_number(env, "ARCHIVE_INDEX_WAIT_SECONDS", 1.0),
         index_term_cache_seconds=_number(env, "ARCHIVE_ES_TERM_CACHE_SECONDS", 5.0),

@@ -144,7 +144,7 @@ class ElasticsearchBackend:
         max_backoff: float = 30.0,
         chunk_size: int = 500,
         read_timeout: float = 1.5,
-        write_timeout: float = 10.0,
+        write_timeout: float = 30.0,
         cooldown: float = 5.0,
         term_cache_seconds: float = 5.0,
     ) -> None:
