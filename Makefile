@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 PORT ?= 8000
 
-.PHONY: run test lint eval eval-es eval-real langid bench clean-data help
+.PHONY: run test lint eval eval-es eval-real langid bench bench-scale clean-data help
 
 help:
 	@echo "make run    the archive on http://127.0.0.1:$(PORT) (embedded index, data in ./data)"
 	@echo "make test   the whole suite, a real Elasticsearch node and Chromium included"
 	@echo "make eval   name-search scores (dev-eval set); make eval-real: real sentences; make langid"
 	@echo "make bench  ingest and search speed on a generated corpus"
+	@echo "make bench-scale  the same at 1,000,000 documents, embedded and on Elasticsearch (hours)"
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,10 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_capture.py
 	$(BIN)/python scripts/bench_formats.py
+
+SCALE_DOCUMENTS ?= 1000000
+bench-scale: $(STAMP)
+	$(BIN)/python scripts/bench.py --scale --elasticsearch --documents $(SCALE_DOCUMENTS)
 
 clean-data:
 	rm -rf data

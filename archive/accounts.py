@@ -17,7 +17,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from archive.domain import AccessLevel, Document, Visibility, collection_name
+from archive.domain import AccessLevel, Document, DocumentHead, Visibility, collection_name
 from archive.store.accounts import AccountStore, Group, GroupExists, Subject, User, UserExists
 
 SESSION_LIFETIME = timedelta(days=7)
@@ -87,7 +87,7 @@ class Principal:
             collections=self.collections,
         )
 
-    def can_read(self, document: Document) -> bool:
+    def can_read(self, document: Document | DocumentHead) -> bool:
         seen = self.visibility
         if seen is None:
             return True

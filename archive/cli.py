@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -32,6 +33,16 @@ from archive.settings import BACKENDS, Settings, load_settings
 from archive.translation import install_model
 
 BOLD, PLAIN = "\033[1m", "\033[0m"  # highlights on a terminal
+
+
+WORKERS_HELP = "processes that extract and analyse (default: the machine's cores; one writer keeps)"
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return number
 
 
 def _common() -> argparse.ArgumentParser:
@@ -72,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--articles", default="", help="articles of the codes, comma-separated")
     ingest.add_argument("--publisher", default="", help="a media item's publisher")
     ingest.add_argument("--published", default="", help="a media item's publication date, YYYY-MM-DD")
+    ingest.add_argument("--workers", type=_positive, help=WORKERS_HELP)
 
     capture = commands.add_parser("capture", parents=[common], help="capture a link as a web archive")
     capture.add_argument("url", nargs="?", help="the link (with --retry: only to give it anew)")
@@ -132,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = commands.add_parser("reindex", parents=[common], help="rebuild the index from the store")
     reindex.add_argument("--pending", action="store_true", help="only index what is not indexed yet")
+    reindex.add_argument("--workers", type=_positive, help=WORKERS_HELP)
 
     translate = commands.add_parser("translate", parents=[common], help="machine translation of queries")
     translate_commands = translate.add_subparsers(dest="translate_command", required=True)
@@ -148,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="run the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=_positive, default=1,
+                       help="server processes (default 1); they share the data directory and the index")
     return parser
 
 
@@ -187,7 +202,7 @@ def cmd_ingest(archive: Archive, args: argparse.Namespace) -> int:
     )
     failed = 0
     with bar:
-        for result in archive.ingest_paths(files, request):
+        for result in archive.ingest_paths(files, request, workers=args.workers):
             bar.update(1)
             failed += result.status == "failed"
             _print_result(result, args.json, lambda line: bar.write(line, file=sys.stdout))
@@ -372,7 +387,7 @@ def cmd_migrate_store(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
-    count = archive.reindex(pending_only=args.pending)
+    count = archive.reindex(pending_only=args.pending, workers=args.workers)
     print(f"indexed {count} documents ({archive.backend.name})")
     return 0
 
@@ -401,7 +416,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"The archive is on http://{host}:{args.port} (data in {settings.home}); Ctrl+C stops it.",
           flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if args.workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        return 0
+    # Several processes, each with its own application read from the same settings: they share the
+    # store (transactions), the blobs (write-once files) and the index (embedded: one writer at a
+    # time, under the index's lock, and readers that reload before each search; Elasticsearch: a
+    # server of its own).
+    app.state.archive.close()
+    os.environ.update(settings.as_environment())
+    uvicorn.run("web.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+                log_level="warning")
     return 0
 
 

@@ -100,3 +100,6 @@ class DocumentHead:
     opening: str  # the text, or its first characters when `cut`
     cut: bool  # the text goes on after `opening`
     metadata: dict = field(default_factory=dict)  # kind-specific: the document's dates among them
+    access: AccessLevel = AccessLevel.PUBLIC  # who may read it, as the store says now
+    collection: str = ""
+    withdrawn: str | None = None

@@ -21,8 +21,10 @@ from typing import BinaryIO
 
 from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge, StoredBlob
 from archive.domain import AccessLevel, Document, Kind, Provenance
+from archive.search.indexing import Analysed
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.web_capture import WebArchiver
+from archive.workers import Ready
 from ingest.capture import CapturedPage, CaptureError, capture
 from ingest.capture.mediatype import HTML_TYPES
 from ingest.capture.urls import redact_text, redact_url
@@ -93,7 +95,7 @@ class Ingestor:
         store: DocumentStore,
         blobs: BlobStore,
         max_bytes: int,
-        on_created: Callable[[Document], None],
+        on_created: Callable[[Document, Analysed | None], None],
         archiver: WebArchiver | None = None,
     ):
         self.store = store
@@ -102,7 +104,8 @@ class Ingestor:
         self.on_created = on_created
         self.archiver = archiver  # WARC, screenshot and WACZ of captures; None: the body alone
 
-    def ingest_path(self, path: Path, request: IngestRequest) -> IngestResult:
+    def ingest_path(self, path: Path, request: IngestRequest, ready: Ready | None = None) -> IngestResult:
+        """``ready``: what a worker process already made of the file (`archive.workers`)."""
         name = str(path)
         try:
             if not path.exists():
@@ -114,7 +117,7 @@ class Ingestor:
             if path.stat().st_size == 0:
                 raise IngestError("empty", "the file is empty")
             with open(path, "rb") as stream:
-                return self.ingest_stream(stream, path.name, request, label=name)
+                return self.ingest_stream(stream, path.name, request, label=name, ready=ready)
         except PermissionError:
             return self.failed(name, IngestError("unreadable", f"permission denied: {path}"))
         except IngestError as error:
@@ -128,6 +131,7 @@ class Ingestor:
         label: str | None = None,
         page: CapturedPage | None = None,
         depth: int = 0,
+        ready: Ready | None = None,
     ) -> IngestResult:
         """Keeps the original, then its document, then (a container) each of its members; ``page`` is the
         capture the bytes came from, if any; ``depth`` how many containers this one is inside."""
@@ -158,25 +162,38 @@ class Ingestor:
             return self._duplicate(label, existing, actor)
         # The extractors read a file; a container's members are read from it as they are expanded.
         with self.blobs.local_file(blob.sha256) as original:
-            return self._extract_and_store(original, label, filename, blob, request, page, depth)
+            return self._extract_and_store(original, label, filename, blob, request, page, depth, ready)
 
     def _extract_and_store(
         self, original: Path, label: str, filename: str, blob: StoredBlob, request: IngestRequest,
-        page: CapturedPage | None, depth: int,
+        page: CapturedPage | None, depth: int, ready: Ready | None,
     ) -> IngestResult:
         actor = request.who
-        try:
-            extracted = extract(original, name=filename, **_extraction_hints(page))
-            prepared = prepare(extracted, filename, request.kind, request.title)
-        except IngestError as error:
-            return self.failed(label, error, blob.sha256, actor)
+        analysed = None
+        if ready is not None and ready.sha256 == blob.sha256 and not ready.in_writer:
+            # A worker read these very bytes: what it made of them stands (the file did not change).
+            if ready.ingest_error is not None:
+                return self.failed(label, ready.ingest_error, blob.sha256, actor)
+            prepared, analysed = ready.prepared, ready.analysed
+            assert prepared is not None
+        else:
+            try:
+                prepared = self._prepare(original, filename, request, page)
+            except IngestError as error:
+                return self.failed(label, error, blob.sha256, actor)
         metadata = {**prepared.metadata, **(request.metadata or {})}
         if page is not None:  # a file served on the web was published by its host, unless it says otherwise
             metadata.setdefault("publisher", host_of(page.final_url))
-        result = self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request)
+        result = self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request, analysed)
         if prepared.members is not None and result.status == "created" and result.id:
             result.members = self._expand(result.id, label, prepared.members, request, depth)
         return result
+
+    def _prepare(
+        self, original: Path, filename: str, request: IngestRequest, page: CapturedPage | None
+    ) -> Prepared:
+        extracted = extract(original, name=filename, **_extraction_hints(page))
+        return prepare(extracted, filename, request.kind, request.title)
 
     def _expanded(self, container_id: str) -> bool:
         return any(entry.action == EXPANDED for entry in self.store.custody_of(container_id))
@@ -187,13 +204,14 @@ class Ingestor:
         """A container archived before, whose members were not all taken out (the run was stopped
         halfway): the members are taken out again; those already stored answer as duplicates."""
         result = self._duplicate(label, existing, request.who)
-        try:
-            extracted = extract(self.blobs.path_of(existing.sha256), name=filename)
-        except IngestError as error:
-            result.members = [self.failed(label, error, actor=request.who)]
-            return result
-        if extracted.members is not None:
-            result.members = self._expand(existing.id, label, extracted.members, request, depth)
+        with self.blobs.local_file(existing.sha256) as original:
+            try:
+                extracted = extract(original, name=filename)
+            except IngestError as error:
+                result.members = [self.failed(label, error, actor=request.who)]
+                return result
+            if extracted.members is not None:
+                result.members = self._expand(existing.id, label, extracted.members, request, depth)
         return result
 
     def _expand(
@@ -322,6 +340,7 @@ class Ingestor:
         prepared: Prepared,
         metadata: dict,
         request: IngestRequest,
+        analysed: Analysed | None = None,
     ) -> IngestResult:
         provenance = request.provenance
         document = Document(
@@ -345,7 +364,7 @@ class Ingestor:
             document = self.store.add(document, event_file=label, actor=request.who)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
             return self._duplicate(label, duplicate.existing, request.who)
-        self.on_created(document)
+        self.on_created(document, analysed)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title
         )
@@ -355,7 +374,7 @@ class Ingestor:
             sha256=existing.sha256, file=label, status="duplicate", document_id=existing.id, actor=actor
         )
         if not existing.indexed:
-            self.on_created(existing)
+            self.on_created(existing, None)
         return IngestResult(
             label,
             "duplicate",

@@ -8,7 +8,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,19 +17,19 @@ from archive.backup import BackupError, CopyReport
 from archive.backup import backup as backup_archive
 from archive.backup import restore as restore_archive
 from archive.blobs import BlobStoreUnavailable, open_blob_store
-from archive.catch_up import PendingCatchUp
+from archive.catch_up import BackgroundIndexer
 from archive.citation import Citation, cite, permalink
-from archive.domain import Document
+from archive.domain import Document, Kind
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_collection, given_metadata
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
-from archive.index.base import NAMES, Bool, BulkRejected, Filters, IndexDocument, Term
+from archive.index.base import NAMES, Bool, BulkRejected, Filters, Term
 from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
 from archive.search.batch import BatchHit, BatchRequest, BatchRow, name_query, to_csv
 from archive.search.dates import document_date
 from archive.search.explain import Explainer, Highlight
-from archive.search.indexing import name_keys, to_index_document
+from archive.search.indexing import Analysed, name_keys, to_index_document
 from archive.search.parser import parse_query
 from archive.search.planner import QueryPlan, plan
 from archive.search.request import FACET_SIZE, SearchRequest
@@ -41,6 +41,7 @@ from archive.translation import QueryTranslator, query_language
 from archive.verify import VerifyReport, verify_blobs, verify_custody, verify_timestamps
 from archive.versions import compare
 from archive.web_capture import WebArchiver
+from archive.workers import WORTH_WORKERS, Ready, Workers, prepare_file
 from ingest.errors import IngestError
 from ingest.files import Refused, walk
 
@@ -160,10 +161,11 @@ class SearchResult:
     # fields' filters (so a reader sees what choosing another value would give); every field of
     # `archive.index.base.FACETS`, empty when the query could not run.
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    pending: int = 0  # documents kept but not yet searchable (the index is catching up, or down)
 
     def as_json(self) -> dict:
         answer: dict = {"query": self.query, "total": self.total, "hits": [h.as_json() for h in self.hits],
-                        "facets": self.facets}
+                        "facets": self.facets, "pending": self.pending}
         if self.message:
             answer["message"] = self.message
         return answer
@@ -186,9 +188,15 @@ class Archive:
             log.info("removed %d temporary files left by interrupted writes", removed)
         self.translator = QueryTranslator(settings.translation_dir)
         self.accounts = Accounts(self.store.accounts, settings.public_reading)
-        self._to_index: list[Document] = []
+        self._to_index: list[tuple[Document, Analysed | None]] = []
+        self._queue_lock = threading.Lock()  # guards _to_index, which requests and the indexer share
         self._writes = threading.RLock()
-        self._catch_up = PendingCatchUp(self.catch_up_pending, settings.index_retry_seconds)
+        # Held while documents go to the index; never while waiting for the write lock, so that a slow
+        # index holds up no write to the store.
+        self._indexing = threading.RLock()
+        self._indexer = BackgroundIndexer(
+            self.flush_index, self.catch_up_pending, settings.index_retry_seconds
+        )
 
     @cached_property
     def backend(self) -> IndexBackend:
@@ -206,17 +214,17 @@ class Archive:
             log.warning("could not check the index layout: %s", error)
             return
         log.warning("the index was built with another layout: rebuilding it from the store of record")
-        with self._writes:
-            self._rebuild(backend)
+        with self._writes, self._indexing, Workers(1) as pool:
+            self._rebuild(pool, backend)
 
     def start_background(self) -> None:
-        """For a long-running process: index pending documents by itself once the index is back."""
-        self._catch_up.start()
+        """For a long-running process: index in a background thread, so that requests never wait on
+        the index for long, and index pending documents by itself once the index is back."""
+        self._indexer.start()
 
     def close(self) -> None:
-        self._catch_up.stop()
-        with self._writes:
-            self.flush_index()
+        self._indexer.stop()
+        self.flush_index()
         if "backend" in self.__dict__:
             self.backend.close()
         self.store.close()
@@ -238,24 +246,31 @@ class Archive:
         return list(walk(paths, self.settings.follow_links))
 
     def ingest_paths(
-        self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM
+        self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM, workers: int | None = 1
     ) -> Iterator[IngestResult]:
-        """Ingests files and folders one file at a time; indexes in batches."""
+        """Ingests files and folders; indexes in batches. With several ``workers``, worker processes
+        extract, prepare and analyse the files ahead, and this process keeps them one at a time, in
+        order (`archive.workers`)."""
         request = _on_behalf(request, by)
+        prepare_one = partial(_prepare_found, kind=request.kind, title=request.title)
         try:
-            for path in walk(paths, self.settings.follow_links):
-                with self._writes:
-                    result = self._stamped(self._ingest_found(path, request))
-                yield result
+            with Workers(workers) as pool:
+                for path, ready in pool.map(prepare_one, walk(paths, self.settings.follow_links)):
+                    with self._writes:
+                        result = self._stamped(self._ingest_found(path, request, ready))
+                    yield result
         finally:
             with self._writes:
-                self._finish_writes()
+                ticket = self._finish_writes()
+            self._await_index(ticket)
 
-    def _ingest_found(self, path: Path | Refused, request: IngestRequest) -> IngestResult:
+    def _ingest_found(
+        self, path: Path | Refused, request: IngestRequest, ready: Ready | None
+    ) -> IngestResult:
         if isinstance(path, Refused):
             error = IngestError(path.code, path.reason)
             return self.ingestor.failed(str(path.path), error, actor=request.who)
-        return self.ingestor.ingest_path(path, request)
+        return self.ingestor.ingest_path(path, request, ready)
 
     def ingest_upload(
         self, stream: BinaryIO, filename: str, request: IngestRequest, by: Principal = SYSTEM
@@ -263,9 +278,11 @@ class Archive:
         request = _quota_left(_on_behalf(request, by), self.quota_left(by))
         with self._writes:
             try:
-                return self._stamped(self.ingestor.ingest_stream(stream, filename, request))
+                result = self._stamped(self.ingestor.ingest_stream(stream, filename, request))
             finally:
-                self._finish_writes()
+                ticket = self._finish_writes()
+        self._await_index(ticket)
+        return result
 
     @property
     def _capture_limits(self) -> CaptureLimits:
@@ -280,9 +297,11 @@ class Archive:
         request = _quota_left(_on_behalf(request, by), self.quota_left(by))
         with self._writes:
             try:
-                return self._stamped(self.ingestor.capture(url, request, self._capture_limits))
+                result = self._stamped(self.ingestor.capture(url, request, self._capture_limits))
             finally:
-                self._finish_writes()
+                ticket = self._finish_writes()
+        self._await_index(ticket)
+        return result
 
     def failures(self, limit: int = 100, viewer: Principal = SYSTEM) -> list[Failure]:
         """Failed ingests and captures, newest first, each with the retry that followed it, if any.
@@ -309,10 +328,12 @@ class Archive:
             raise NotRetryable(f"custody entry {seq} is not a failed capture")
         with self._writes:
             try:
-                result = self.ingestor.capture(url or entry.subject, request, self._capture_limits, seq)
-                return self._stamped(result)
+                captured = self.ingestor.capture(url or entry.subject, request, self._capture_limits, seq)
+                result = self._stamped(captured)
             finally:
-                self._finish_writes()
+                ticket = self._finish_writes()
+        self._await_index(ticket)
+        return result
 
     def captures(self, document: Document, viewer: Principal = SYSTEM) -> list[dict]:
         """Every capture of the document's URL, oldest first: its versions and unchanged re-captures.
@@ -396,9 +417,13 @@ class Archive:
             self.notary.stamp_original(result.id, warc)
         return result
 
-    def _finish_writes(self) -> None:
-        self.flush_index()
+    def _finish_writes(self) -> int | None:
+        """After a write: its documents to the index (handed to the background indexer when there is
+        one: the returned ticket is for `_await_index`, outside the write lock) and the log's head to the
+        time-stamping authority."""
+        ticket = self._hand_to_index()
         self.notary.stamp_head()
+        return ticket
 
     def timestamp_pending(self) -> tuple[int, int]:
         """Stamps originals left without a token (the authority was down) and the log's head."""
@@ -407,35 +432,65 @@ class Archive:
 
     # --- indexing -----------------------------------------------------------------------------
 
-    def _queue_for_index(self, document: Document) -> None:
-        self._to_index.append(document)
-        if len(self._to_index) >= INDEX_BATCH:
-            self.flush_index()
+    def _queue_for_index(self, document: Document, analysed: Analysed | None = None) -> None:
+        """A stored document for the index (it is pending in the store until the index holds it), with
+        its analysis when a worker made it already."""
+        with self._queue_lock:
+            self._to_index.append((document, analysed))
+            full = len(self._to_index) >= INDEX_BATCH
+        if full:
+            self._hand_to_index()
+
+    def _hand_to_index(self) -> int | None:
+        """Queued documents to the background indexer (a ticket), or to the index now without one."""
+        if self._indexer.running:
+            return self._indexer.wake()
+        self.flush_index()
+        return None
+
+    def _await_index(self, ticket: int | None) -> None:
+        """Gives the background indexer a moment to make a request's documents searchable."""
+        if ticket is not None:
+            self._indexer.wait(ticket, self.settings.index_wait_seconds)
 
     def flush_index(self) -> None:
         """Hands queued documents to the index; when it is down they stay pending in the store."""
-        if not self._to_index:
-            return
-        batch, self._to_index = self._to_index, []
-        ids = [d.id for d in batch]
+        with self._indexing:
+            while True:
+                with self._queue_lock:
+                    batch, self._to_index = self._to_index[:INDEX_BATCH], self._to_index[INDEX_BATCH:]
+                if not batch:
+                    return
+                self._index_batch(batch)
+
+    def _index_batch(self, batch: list[tuple[Document, Analysed | None]]) -> bool:
+        """One batch to the index, marked indexed in the store; False when the index did not take all."""
+        ids = [d.id for d, _ in batch]
         try:
-            self.backend.add(to_index_document(d) for d in batch)
+            self.backend.add(to_index_document(d, analysed) for d, analysed in batch)
         except BackendUnavailable as error:
             pending = error.ids if isinstance(error, BulkRejected) else ids
             log.warning("index unavailable, %d documents left pending: %s", len(pending), error)
             self.store.mark_pending(pending, str(error))
             self.store.mark_indexed([i for i in ids if i not in set(pending)])
-            return
+            return False
         self.store.mark_indexed(ids)
+        return True
 
-    def reindex(self, pending_only: bool = False) -> int:
-        """Rebuilds the index from the store of record (or catches up the pending documents)."""
-        with self._writes:
-            return self._catch_up_pending() if pending_only else self._rebuild()
+    def reindex(self, pending_only: bool = False, workers: int | None = 1) -> int:
+        """Rebuilds the index from the store of record (or catches up the pending documents), the
+        documents analysed by ``workers`` processes. A rebuild holds writes off while it runs; a
+        catch-up does not need to."""
+        if pending_only:
+            return self._catch_up_pending()
+        with Workers(workers) as pool, self._writes, self._indexing:
+            if self.store.count() >= WORTH_WORKERS:
+                pool.start()
+            return self._rebuild(pool)
 
-    def pending_count(self) -> int:
-        """Documents kept in the store that the index does not hold yet."""
-        return self.store.pending_count()
+    def pending_count(self, viewer: Principal = SYSTEM) -> int:
+        """Documents kept in the store that the index does not hold yet, of those ``viewer`` may see."""
+        return self.store.pending_count(visible=None if viewer is SYSTEM else viewer.visibility)
 
     def catch_up_pending(self) -> int:
         """Indexes the pending documents if the index is reachable; returns how many were tried."""
@@ -453,22 +508,32 @@ class Archive:
         return True
 
     def _catch_up_pending(self) -> int:
+        """Indexes the pending documents a batch at a time, and stops at a batch the index did not take
+        (the rest stay pending for the next round); returns how many were tried."""
         count = 0
-        for document in self.store.iter_documents(only_pending=True):
-            self._queue_for_index(document)
-            count += 1
-        self.flush_index()
+        with self._indexing:
+            batch: list[tuple[Document, Analysed | None]] = []
+            for document in self.store.iter_documents(only_pending=True):
+                batch.append((document, None))
+                if len(batch) == INDEX_BATCH:
+                    count += len(batch)
+                    if not self._index_batch(batch):
+                        return count
+                    batch = []
+            if batch:
+                count += len(batch)
+                self._index_batch(batch)
         return count
 
-    def _rebuild(self, backend: IndexBackend | None = None) -> int:
+    def _rebuild(self, pool: Workers, backend: IndexBackend | None = None) -> int:
         seen: set[str] = set()
 
-        def documents() -> Iterator[IndexDocument]:
+        def documents() -> Iterator[Document]:
             for document in self.store.iter_documents():
                 seen.add(document.id)
-                yield to_index_document(document)
+                yield document
 
-        count = (backend or self.backend).rebuild(documents())
+        count = (backend or self.backend).rebuild(pool.index_documents(documents()))
         stored = [doc_id for doc_id, _ in self.store.iter_shas()]
         self.store.mark_indexed(stored)
         # Another process (the server) may have stored documents behind the rebuild's cursor while the
@@ -507,7 +572,9 @@ class Archive:
         hits = []
         for scored in page.hits:
             found = explained.get(scored.id)
-            if found is None:  # indexed but gone from the store: the index is derived, the store wins
+            # Indexed but gone from the store, or since restricted or withdrawn with the index not yet
+            # told (it was down, or is catching up): the index is derived, the store wins.
+            if found is None or not viewer.can_read(found.document):
                 continue
             document, why = found.document, found.explanation
             when = document_date(document)
@@ -531,7 +598,9 @@ class Archive:
                     date_kind=when.kind,
                 )
             )
-        return SearchResult(request.query, page.total, hits, facets=page.facets)
+        return SearchResult(
+            request.query, page.total, hits, facets=page.facets, pending=self.pending_count(viewer)
+        )
 
     def document_count(self, viewer: Principal = SYSTEM) -> int:
         """How many documents ``viewer`` may see, counted by the index."""
@@ -664,8 +733,9 @@ class Archive:
                     subject=document.title, details={"changes": fields},
                 )
             self._queue_for_index(edited)
-            self._finish_writes()
-            return edited
+            ticket = self._finish_writes()
+        self._await_index(ticket)
+        return edited
 
     def purge(self, document_id: str, reason: str, by: Principal = SYSTEM) -> Document | None:
         """Deletes a document's original for good: for what must not be kept at all (a court order,
@@ -686,8 +756,9 @@ class Archive:
             self._purge_captures(document, by, reason.strip())
             purged = self.store.update(replace(document, withdrawn=f"purged: {reason.strip()}"[:500]))
             self._queue_for_index(purged)
-            self._finish_writes()
-            return purged
+            ticket = self._finish_writes()
+        self._await_index(ticket)
+        return purged
 
     def _purge_captures(self, document: Document, by: Principal, reason: str) -> None:
         """A capture's WARC holds the purged body too, and its screenshot and WACZ show it: they go as
@@ -791,6 +862,11 @@ class Family:
 
 def _relative(link: tuple[str, str, str] | None) -> dict | None:
     return None if link is None else {"id": link[0], "title": link[1], "path": link[2]}
+
+
+def _prepare_found(found: Path | Refused, kind: Kind | None, title: str | None) -> Ready | None:
+    """In a worker: a found file prepared ahead of the writer (a refused one is the writer's to record)."""
+    return None if isinstance(found, Refused) else prepare_file(found, kind, title)
 
 
 def _quota_left(request: IngestRequest, left: int | None) -> IngestRequest:

@@ -18,6 +18,7 @@ class Settings:
     backend: str = "embedded"
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index: str = "archive"  # the alias searched; versioned indices sit behind it
+    elasticsearch_shards: int = 1  # primary shards of a new index (replicas: one when a second node is up)
     database_url: str | None = None  # default: SQLite in the home directory
     max_upload_bytes: int = 2 * 1024**3  # an upload or a file over this fails, and nothing of it is kept
     # What one user's uploads and captures may add up to, failed ones whose original is kept included;
@@ -31,6 +32,19 @@ class Settings:
     # Anonymous readers see public documents; a closed archive sets ARCHIVE_PUBLIC_READING=deny.
     public_reading: bool = True
     index_retry_seconds: float = 60.0  # the server retries documents the index missed; 0: never
+    # A slow or hung index stalls nothing: every search, count and health check gives up after
+    # index_timeout_seconds, every write after index_write_timeout_seconds; after a call the index did
+    # not answer, calls fail at once for index_cooldown_seconds, then one probe asks again. The server
+    # indexes in the background: an upload waits at most index_wait_seconds for its document to be
+    # searchable, then answers (the document is kept, and indexed when the index answers again).
+    index_timeout_seconds: float = 1.5
+    index_write_timeout_seconds: float = 30.0  # the server writes in the background: no request waits
+    index_cooldown_seconds: float = 5.0
+    index_wait_seconds: float = 1.0
+    # Elasticsearch: which terms the index holds is kept, so that a search asks only about new ones; a
+    # term found nowhere is asked about again after this long (a document another process indexes is
+    # found by it within this time).
+    index_term_cache_seconds: float = 5.0
     # Symbolic links in an ingested folder that point out of it are refused; ARCHIVE_FOLLOW_LINKS=allow.
     follow_links: bool = False
     # Evidence (issue 9): trusted timestamps, permalinks, secrets kept out of what is stored.
@@ -73,6 +87,18 @@ class Settings:
     def index_dir(self) -> Path:
         return self.home / "index"
 
+    def as_environment(self) -> dict[str, str]:
+        """The environment variables of where the archive is (the settings the command line may
+        override among them), for processes that read their settings from the environment: those of
+        `archive serve --workers`."""
+        return {
+            "ARCHIVE_HOME": str(self.home),
+            "ARCHIVE_BACKEND": self.backend,
+            "ELASTICSEARCH_URL": self.elasticsearch_url,
+            "ARCHIVE_ES_INDEX": self.elasticsearch_index,
+            "ARCHIVE_ES_SHARDS": str(self.elasticsearch_shards),
+        }
+
     def with_overrides(self, **values: object) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
@@ -84,11 +110,17 @@ def load_settings(**overrides: object) -> Settings:
         backend=env.get("ARCHIVE_BACKEND", "embedded"),
         elasticsearch_url=env.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
         elasticsearch_index=env.get("ARCHIVE_ES_INDEX", "archive"),
+        elasticsearch_shards=int(_number(env, "ARCHIVE_ES_SHARDS", 1)) or 1,
         database_url=env.get("ARCHIVE_DATABASE_URL") or None,
         capture_private_addresses=_allowed(env, "ARCHIVE_CAPTURE_PRIVATE"),
         public_reading=_allowed(env, "ARCHIVE_PUBLIC_READING"),
         follow_links=env.get("ARCHIVE_FOLLOW_LINKS", "deny").strip().lower() == "allow",
         index_retry_seconds=_number(env, "ARCHIVE_INDEX_RETRY_SECONDS", 60.0),
+        index_timeout_seconds=_number(env, "ARCHIVE_INDEX_TIMEOUT_SECONDS", 1.5),
+        index_write_timeout_seconds=_number(env, "ARCHIVE_INDEX_WRITE_TIMEOUT_SECONDS", 30.0),
+        index_cooldown_seconds=_number(env, "ARCHIVE_INDEX_COOLDOWN_SECONDS", 5.0),
+        index_wait_seconds=_number(env, "ARCHIVE_INDEX_WAIT_SECONDS", 1.0),
+        index_term_cache_seconds=_number(env, "ARCHIVE_ES_TERM_CACHE_SECONDS", 5.0),
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),
         user_quota_bytes=int(_number(env, "ARCHIVE_USER_QUOTA_MB", 10240) * 1024**2),

@@ -3,6 +3,7 @@
     .venv/bin/python scripts/bench.py                   # 20,000 documents, embedded backend
     .venv/bin/python scripts/bench.py --elasticsearch   # and Elasticsearch
     .venv/bin/python scripts/bench.py --long-only       # only the searches whose hits are long documents
+    .venv/bin/python scripts/bench.py --scale --documents 1000000 --elasticsearch   # make bench-scale
 
 Figures go to docs/benchmarks.md with the command that produced them.
 """
@@ -14,13 +15,17 @@ import contextlib
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,6 +35,7 @@ from archive.domain import Kind
 from archive.search.batch import BatchRequest
 from archive.service import Archive, IngestRequest
 from archive.settings import Settings, load_settings
+from archive.workers import default_workers
 from scripts.corpus_gen import batch_names, documents, long_report, queries
 
 LONG_QUERIES = ("суд", "Мамаю", "Zhanbolat Mamay", "Жанболат Мамай", "сот", "court")
@@ -279,12 +285,12 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
     settings = load_settings(home=scratch / "home", backend="embedded")
     archive = Archive(settings)
     start = time.perf_counter()
-    results = list(archive.ingest_paths([corpus], IngestRequest()))
+    results = list(archive.ingest_paths([corpus], IngestRequest(), workers=args.workers))
     seconds = time.perf_counter() - start
     failed = sum(r.status == "failed" for r in results)
     rows.append(
         (
-            "ingest, embedded (store + blobs + extract + language + index)",
+            f"ingest, embedded (store + blobs + extract + language + index), {args.workers} workers",
             f"{count / seconds:.0f} documents/s, {size / 1e6 / seconds:.2f} MB/s "
             f"({seconds:.0f} s, {failed} failed)",
         )
@@ -300,14 +306,19 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
     seconds, found = time_batch(archive, args.batch_names)
     rows.append(("batch name search, embedded", batch_figure(seconds, args.batch_names, found)))
     start = time.perf_counter()
-    archive.reindex()
+    archive.reindex(workers=args.workers)
     rebuild = time.perf_counter() - start
-    rows.append(("reindex, embedded", f"{count / rebuild:.0f} documents/s"))
+    rows.append((f"reindex, embedded, {args.workers} workers", f"{count / rebuild:.0f} documents/s"))
     bare, faceted = time_facet_cost(archive, args.rounds)
     rows.append(("engine search alone, without facets, embedded", latency(bare)))
     rows.append(("engine search alone, with facets, embedded",
                  f"{latency(faceted)}, {faceted['p95'] / bare['p95']:.2f}x the p95 without"))
     archive.close()
+    if args.scale:
+        rows.append(("disk, embedded (store + blobs + index)",
+                     f"{disk_bytes(settings.home) / count / 1024:.1f} KB/document, "
+                     f"index {disk_bytes(settings.index_dir) / 1e6:.0f} MB"))
+    rows += concurrent_rows(settings, args, "embedded")
     pages = time_search_pages(settings, args.rounds)
     rows.append((f"search page with facets, whole ({given} rulings and media among them)",
                  latency(pages["page"])))
@@ -322,13 +333,14 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
         ("name keys, one core, distinct words, cold cache", f"{cold:,.0f} words/s ({distinct:,} words)")
     )
     if args.elasticsearch_url:
-        es_archive = Archive(elastic_settings(settings, args.elasticsearch_url, "bench"))
+        es_settings = elastic_settings(settings, args.elasticsearch_url, f"bench-{os.getpid()}")
+        es_archive = Archive(es_settings)
         start = time.perf_counter()
-        es_archive.reindex()
+        es_archive.reindex(workers=args.workers)
         es_seconds = time.perf_counter() - start
         rows.append(
             (
-                "bulk index, Elasticsearch",
+                f"bulk index, Elasticsearch, {args.workers} workers",
                 f"{count / es_seconds:.0f} documents/s ({rebuild / es_seconds:.2f}x the embedded reindex)",
             )
         )
@@ -342,8 +354,118 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
         )
         seconds, found = time_batch(es_archive, args.batch_names)
         rows.append(("batch name search, Elasticsearch", batch_figure(seconds, args.batch_names, found)))
+        cold = time_searches(es_archive, 1, cold_queries(), warm_up=False)
+        rows.append(("search, Elasticsearch, queries never asked before (no term known)", latency(cold)))
+        if args.scale:
+            rows.append(("disk, Elasticsearch index (primary store)",
+                         f"{es_store_bytes(es_archive) / count / 1024:.1f} KB/document"))
         es_archive.close()
+        rows += concurrent_rows(es_settings, args, "Elasticsearch")
+        drop_indices(args.elasticsearch_url, es_settings.elasticsearch_index)
     return rows
+
+
+def cold_queries() -> list[str]:
+    """Names no benchmark query asked for, so that the term cache knows none of their near keys."""
+    return ["Серикбол Айтбаев", "Nurzhan Kuanyshev", "Гульмира Токтарова", "Ержан Сапарбек",
+            "Dinara Abilova", "Асхат Жумабеков", "Bolat Serikov", "Әлия Нұрланқызы"]
+
+
+def disk_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def es_store_bytes(archive: Archive) -> int:
+    from elasticsearch import Elasticsearch
+
+    with Elasticsearch(archive.settings.elasticsearch_url) as client:
+        stats = client.indices.stats(index=archive.settings.elasticsearch_index, metric="store")
+        return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+
+
+@contextmanager
+def served(settings: Settings, workers: int) -> Iterator[tuple[str, int]]:
+    """`archive serve --workers N` on the archive, as a separate process; yields its URL and pid."""
+    port = free_port()
+    env = {**os.environ, **settings.as_environment()}
+    command = [sys.executable, "-m", "archive", "serve", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the benchmark server did not start")
+            time.sleep(0.3)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the server's worker processes), in MB."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+    return total / 1024
+
+
+def concurrent_rows(settings: Settings, args: argparse.Namespace, label: str) -> list[tuple[str, str]]:
+    """Search latency through HTTP with `--clients` concurrent clients for `--seconds`, against the
+    server with `--server-workers` processes; and the server's memory."""
+    asked = list(queries())
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    with served(settings, args.server_workers) as (url, pid):
+        with httpx.Client(base_url=url, timeout=30) as warm:
+            for query in asked:  # each process's caches: a few rounds, as a running server has them
+                for _ in range(args.server_workers * 2):
+                    warm.get("/api/search", params={"q": query, "limit": 10})
+        stop = time.monotonic() + args.seconds
+
+        def client(offset: int) -> None:
+            with httpx.Client(base_url=url, timeout=30) as http:
+                n = offset
+                while time.monotonic() < stop:
+                    start = time.perf_counter()
+                    answer = http.get("/api/search", params={"q": asked[n % len(asked)], "limit": 10})
+                    took = (time.perf_counter() - start) * 1000
+                    with lock:
+                        latencies.append(took)
+                        errors[0] += answer.status_code != 200
+                    n += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        memory = tree_rss_mb(pid)
+    figures = summary(latencies)
+    return [
+        (f"search, {label}, {args.clients} concurrent clients, server --workers {args.server_workers}",
+         f"{latency(figures)}, {len(latencies) / args.seconds:.0f} requests/s, {errors[0]} errors"),
+        (f"server memory, {label} (all its processes, after the run)", f"{memory:.0f} MB"),
+    ]
 
 
 def long_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -395,6 +517,13 @@ def main() -> int:
     parser.add_argument("--long-chars", type=int, default=1_500_000, help="characters of each long report")
     parser.add_argument("--long-only", action="store_true", help="skip the corpus of short documents")
     parser.add_argument("--batch-names", type=int, default=500, help="names of the batch name search")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="ingest and reindex workers")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent search clients")
+    parser.add_argument("--seconds", type=float, default=20, help="how long the concurrent clients search")
+    parser.add_argument("--server-workers", type=int, default=default_workers(),
+                        help="archive serve --workers")
+    parser.add_argument("--scale", action="store_true",
+                        help="also disk per document; no long-document corpus (make bench-scale)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as scratch, (
@@ -402,7 +531,8 @@ def main() -> int:
     ) as url:
         args.elasticsearch_url = url
         rows = [] if args.long_only else short_document_rows(Path(scratch), args)
-        rows += long_rows(Path(scratch), args)
+        if not args.scale:
+            rows += long_rows(Path(scratch), args)
         rows.append(("peak memory (this process)", f"{peak_rss_mb():.0f} MB"))
 
     width = max(len(name) for name, _ in rows)

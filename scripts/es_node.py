@@ -40,7 +40,8 @@ DEFAULT_CACHE = Path("~/.cache/evidence-archive/elasticsearch").expanduser()
 RUNNER = "esrunner"
 CLUSTER_NAME = "evidence-archive-dev"  # also names the server log: logs/<cluster name>.log
 HEAP = "512m"
-START_TIMEOUT = 120.0
+START_TIMEOUT = 300.0  # a busy small machine boots a JVM slowly
+CLUSTER_START_TIMEOUT = 400.0  # two JVMs booting at once
 MIN_JAVA = 17
 # Among several JDKs, the first major version found in this order wins: LTS releases the 8.19 line is
 # built and tested on come first; anything else >= 17 is a fallback.
@@ -213,14 +214,15 @@ def _node_settings(home: Path, http_port: int, transport_port: int, run: Path) -
     return settings
 
 
-def _wait_healthy(url: str, deadline: float, pid: int) -> None:
-    health = f"{url}/_cluster/health?wait_for_status=yellow&timeout=1s"
+def _wait_healthy(url: str, deadline: float, pid: int, nodes: int = 1) -> None:
+    health = f"{url}/_cluster/health?wait_for_status=yellow&wait_for_nodes={nodes}&timeout=1s"
     while time.monotonic() < deadline:
         if not _alive(pid):
             raise NodeError("the Elasticsearch process exited during startup")
         try:
             with urllib.request.urlopen(health, timeout=5) as resp:
-                if json.load(resp).get("status") in ("yellow", "green"):
+                answer = json.load(resp)
+                if answer.get("status") in ("yellow", "green") and answer.get("number_of_nodes") >= nodes:
                     return
         except (urllib.error.URLError, OSError, ValueError):
             pass
@@ -265,6 +267,25 @@ def start(cache: Path = DEFAULT_CACHE, *, timeout: float = START_TIMEOUT) -> Nod
 
 def _start_in(run: Path, dist: Path, java_home: Path, timeout: float) -> Node:
     began = time.monotonic()
+    launch = _prepare(run, dist, java_home, {})
+    return _finish(launch, _launch(launch), began, timeout)
+
+
+@dataclass
+class _Launch:
+    run: Path
+    home: Path
+    java_home: Path
+    url: str
+    transport_port: int
+    cmd: list[str]
+    env: dict[str, str]
+
+
+def _prepare(
+    run: Path, dist: Path, java_home: Path, overrides: dict[str, object], ports: tuple[int, int] | None = None
+) -> _Launch:
+    """The run directory of one node (config, data, logs, owned by the runner) and how to start it."""
     home = dist
     if _is_root():
         runner = _ensure_runner()
@@ -275,50 +296,98 @@ def _start_in(run: Path, dist: Path, java_home: Path, timeout: float) -> Node:
     shutil.copytree(dist / "config", config)
     for sub in ("data", "logs", "tmp"):
         (run / sub).mkdir()
-    http_port, transport_port = _free_port(), _free_port()
-    settings = _node_settings(dist, http_port, transport_port, run)
+    http_port, transport_port = ports or (_free_port(), _free_port())
+    settings = {**_node_settings(dist, http_port, transport_port, run), **overrides}
+    settings = {k: v for k, v in settings.items() if v is not None}
     (config / "elasticsearch.yml").write_text("".join(f"{k}: {json.dumps(v)}\n" for k, v in settings.items()))
     (config / "jvm.options.d" / "heap.options").write_text(f"-Xms{HEAP}\n-Xmx{HEAP}\n")
     if _is_root():
         for path in [run, *run.rglob("*")]:
             if not path.is_relative_to(run / "home"):
                 os.chown(path, runner.pw_uid, runner.pw_gid, follow_symlinks=False)
-
     env = {k: v for k, v in os.environ.items() if k not in ("ES_JAVA_OPTS", "JAVA_HOME")}
     env.update(ES_JAVA_HOME=str(java_home), ES_PATH_CONF=str(config), ES_TMPDIR=str(run / "tmp"))
+    cmd = _as_runner([str(home / "bin" / "elasticsearch"), "-d", "-p", str(run / "es.pid")])
+    return _Launch(run, home, java_home, f"http://127.0.0.1:{http_port}", transport_port, cmd, env)
+
+
+def _launch(launch: _Launch) -> subprocess.Popen:
+    """Starts the launcher; with -d it returns once the server has booted (or failed to), leaving it
+    as a daemon."""
+    with open(launch.run / "logs" / "launcher.log", "wb") as log:
+        return subprocess.Popen(
+            launch.cmd, env=launch.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=launch.run,
+        )
+
+
+def _finish(
+    launch: _Launch, launcher: subprocess.Popen, began: float, timeout: float, nodes: int = 1
+) -> Node:
+    """Waits for the launcher, then for the cluster (of `nodes` nodes) to be healthy."""
+    run = launch.run
     pidfile = run / "es.pid"
-    cmd = _as_runner([str(home / "bin" / "elasticsearch"), "-d", "-p", str(pidfile)])
-    # With -d the launcher returns once the server has booted (or failed to), leaving it as a daemon.
-    with open(run / "logs" / "launcher.log", "wb") as log:
-        launcher = subprocess.run(
-            cmd,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=run,
-            timeout=timeout,
-            check=False,
-        )
-    if launcher.returncode != 0 or not pidfile.exists():
-        raise NodeError(
-            f"Elasticsearch failed to start (launcher exit code {launcher.returncode}):\n{_log_tail(run)}"
-        )
-    pid = int(pidfile.read_text().strip())
-    url = f"http://127.0.0.1:{http_port}"
     try:
-        _wait_healthy(url, began + timeout, pid)
+        code = launcher.wait(timeout=max(began + timeout - time.monotonic(), 1))
+    except subprocess.TimeoutExpired:
+        launcher.kill()
+        code = -1
+    if code != 0 or not pidfile.exists():
+        raise NodeError(f"Elasticsearch failed to start (launcher exit code {code}):\n{_log_tail(run)}")
+    pid = int(pidfile.read_text().strip())
+    try:
+        _wait_healthy(launch.url, began + timeout, pid, nodes)
     except NodeError as err:
         _kill(pid)
         raise NodeError(f"{err}\n{_log_tail(run)}") from None
     return Node(
-        url=url,
+        url=launch.url,
         pid=pid,
         run_dir=str(run),
-        home=str(home),
-        java_home=str(java_home),
+        home=str(launch.home),
+        java_home=str(launch.java_home),
         started_in=round(time.monotonic() - began, 1),
     )
+
+
+def start_cluster(
+    cache: Path = DEFAULT_CACHE, nodes: int = 2, *, timeout: float = CLUSTER_START_TIMEOUT
+) -> list[Node]:
+    """Starts a fresh cluster of `nodes` processes of the same distribution, each master-eligible and
+    holding data, and returns once every node has joined and the health is yellow or green."""
+    dist = distribution(cache)
+    java_home = find_java()
+    began = time.monotonic()
+    runs = [Path(tempfile.mkdtemp(prefix=f"es-cluster-{i}-")) for i in range(nodes)]
+    ports = [(_free_port(), _free_port()) for _ in range(nodes)]
+    names = [f"node-{i}" for i in range(nodes)]
+    cluster = {
+        "cluster.name": f"{CLUSTER_NAME}-cluster",
+        "discovery.type": None,
+        "discovery.seed_hosts": [f"127.0.0.1:{transport}" for _, transport in ports],
+        "cluster.initial_master_nodes": names,
+    }
+    started: list[Node] = []
+    try:
+        launches = [
+            _prepare(run, dist, java_home, {**cluster, "node.name": name}, port)
+            for run, name, port in zip(runs, names, ports, strict=True)
+        ]
+        # All at once: a node waits for the others to elect a master before its launcher returns.
+        launchers = [_launch(launch) for launch in launches]
+        for launch, launcher in zip(launches, launchers, strict=True):
+            started.append(_finish(launch, launcher, began, timeout, nodes))
+        return started
+    except BaseException:
+        for node in started:
+            _kill(node.pid)
+        for run in runs:
+            pidfile = run / "es.pid"
+            if pidfile.exists():
+                with contextlib.suppress(ValueError):
+                    _kill(int(pidfile.read_text().strip()))
+            shutil.rmtree(run, ignore_errors=True)
+        raise
 
 
 def _kill(pid: int, grace: float = 30.0) -> None:
@@ -359,19 +428,36 @@ shutil.rmtree(run_dir, ignore_errors=True)
 @contextlib.contextmanager
 def running_node(cache: Path | None = None) -> Iterator[str]:
     """Yields the URL of a fresh node, stopped and removed on exit, even if this process is killed."""
-    node = start(cache or DEFAULT_CACHE)
-    watchdog = subprocess.Popen(
-        [sys.executable, "-c", _WATCHDOG, str(node.pid), node.run_dir],
-        stdin=subprocess.PIPE,
-        start_new_session=True,
-    )
+    with _watched([start(cache or DEFAULT_CACHE)]) as nodes:
+        yield nodes[0].url
+
+
+@contextlib.contextmanager
+def running_cluster(cache: Path | None = None, nodes: int = 2) -> Iterator[list[str]]:
+    """Yields the URLs of the nodes of a fresh cluster, stopped and removed on exit (as `running_node`)."""
+    with _watched(start_cluster(cache or DEFAULT_CACHE, nodes)) as started:
+        yield [node.url for node in started]
+
+
+@contextlib.contextmanager
+def _watched(nodes: list[Node]) -> Iterator[list[Node]]:
+    watchdogs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(node.pid), node.run_dir],
+            stdin=subprocess.PIPE,
+            start_new_session=True,
+        )
+        for node in nodes
+    ]
     try:
-        yield node.url
+        yield nodes
     finally:
-        stop(node)
-        assert watchdog.stdin is not None
-        watchdog.stdin.close()
-        watchdog.wait(timeout=10)
+        for node in nodes:
+            stop(node)
+        for watchdog in watchdogs:
+            assert watchdog.stdin is not None
+            watchdog.stdin.close()
+            watchdog.wait(timeout=10)
 
 
 # --- command line -------------------------------------------------------------------------------

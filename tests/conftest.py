@@ -4,6 +4,7 @@ blob stores."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,19 @@ import pytest
 
 from archive.service import Archive
 from archive.settings import load_settings
-from tests.es_fixture import drop_test_indices
+from tests.es_fixture import PATIENT_SECONDS, PATIENT_WRITE_SECONDS, drop_test_indices
 from tests.needs import MISSING_PART, in_ci, missing_part
+
+# The server answers an upload once its document is searchable, or after ARCHIVE_INDEX_WAIT_SECONDS
+# (1 s by default) if the index is slower: the document is then indexed in the background. Tests that
+# search right after an upload wait for the index as long as it takes on a busy machine; the tests of
+# a hung index set the wait themselves.
+os.environ.setdefault("ARCHIVE_INDEX_WAIT_SECONDS", "60")
+# Likewise a search is given up after ARCHIVE_INDEX_TIMEOUT_SECONDS (1.5 s by default), which a node on
+# a busy shared test machine can take for a cold query: tests are patient, but for the tests of a hung
+# node, which set the timeout themselves.
+os.environ.setdefault("ARCHIVE_INDEX_TIMEOUT_SECONDS", str(PATIENT_SECONDS))
+os.environ.setdefault("ARCHIVE_INDEX_WRITE_TIMEOUT_SECONDS", str(PATIENT_WRITE_SECONDS))
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -38,6 +50,14 @@ def es_url() -> Iterator[str]:
     from tests.es_fixture import session_node_url
 
     yield from session_node_url()
+
+
+@pytest.fixture(scope="session")
+def es_cluster_url() -> Iterator[str]:
+    """A local cluster of two nodes: ELASTICSEARCH_CLUSTER_URL when set, else one started here."""
+    from tests.es_fixture import session_cluster_url
+
+    yield from session_cluster_url()
 
 
 def make_settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest):

@@ -30,6 +30,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_ENV = "ES_NODE_CACHE"  # optional: where the distribution is cached
 
+# How long tests let a search take (the archive's default is 1.5 s) and a write (10 s): a busy shared
+# machine can take seconds for a cold query; the tests of timeouts set their own.
+PATIENT_SECONDS = 30.0
+PATIENT_WRITE_SECONDS = 120.0
+PATIENT = {"read_timeout": PATIENT_SECONDS, "write_timeout": PATIENT_WRITE_SECONDS}
+
 _lock = threading.Lock()
 _stack = contextlib.ExitStack()
 _url: str | None = None
@@ -103,3 +109,37 @@ def drop_test_indices(settings) -> None:
             client.indices.delete(index=",".join(names), ignore_unavailable=True)
     finally:
         client.close()
+
+
+_cluster_url: str | None = None
+_cluster_stack = contextlib.ExitStack()
+
+
+def cluster_url() -> str:
+    """The URL of a local two-node cluster for the test session (`$ELASTICSEARCH_CLUSTER_URL` if set),
+    started on first call and stopped when the process exits."""
+    global _cluster_url
+    if os.environ.get("ELASTICSEARCH_CLUSTER_URL"):
+        return os.environ["ELASTICSEARCH_CLUSTER_URL"]
+    with _lock:
+        if _cluster_url is None:
+            cache = Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else None
+            try:
+                urls = _cluster_stack.enter_context(es_node().running_cluster(cache, nodes=2))
+            except es_node().NodeError as err:
+                pytest.fail(f"could not start a local two-node Elasticsearch cluster: {err}", pytrace=False)
+            atexit.register(_cluster_stack.close)
+            _cluster_url = urls[0]
+        return _cluster_url
+
+
+def session_cluster_url() -> Iterator[str]:
+    """For a session fixture: the cluster's URL, and the cluster stopped after."""
+    global _cluster_url
+    url = cluster_url()
+    try:
+        yield url
+    finally:
+        with _lock:
+            _cluster_stack.close()
+            _cluster_url = None

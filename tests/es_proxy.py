@@ -21,6 +21,10 @@ class FaultyProxy:
     Faults: an HTTP status (429, 500, ...) for the whole request; "items-429" to reject every other
     item with 429 inside a 200 response (the others really are indexed); "drop" to close the
     connection without an answer. `times=None` keeps failing for ever.
+
+    `hang()` makes it a hung node: every request is read and then left without an answer (the
+    connection stays open, as a stopped process's kernel keeps it) until `resume()`, which lets the
+    held requests through late, as a node woken by SIGCONT answers them.
     """
 
     def __init__(self, upstream: str, fault: int | str, times: int | None, port: int = 0) -> None:
@@ -31,6 +35,9 @@ class FaultyProxy:
         self.bulk_requests = 0
         self.faults_injected = 0
         self._lock = threading.Lock()
+        self._answering = threading.Event()
+        self._answering.set()
+        self.held = 0  # requests held while hung
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -43,7 +50,20 @@ class FaultyProxy:
         self.thread.start()
         return self
 
+    def hang(self) -> None:
+        self._answering.clear()
+
+    def resume(self) -> None:
+        self._answering.set()
+
+    def _hold_while_hung(self) -> None:
+        if not self._answering.is_set():
+            with self._lock:
+                self.held += 1
+            self._answering.wait()
+
     def __exit__(self, *exc: object) -> None:
+        self.resume()
         self.server.shutdown()
         self.server.server_close()
 
@@ -121,6 +141,7 @@ class FaultyProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+                proxy._hold_while_hung()
                 fault = proxy._take_fault(self.path)
                 if fault == "drop":
                     self.close_connection = True
@@ -137,13 +158,16 @@ class FaultyProxy:
                     status, resp_headers, payload = proxy.reject_every_other_item(self.path, headers, body)
                 else:
                     status, resp_headers, payload = proxy.forward(self.command, self.path, headers, body)
-                self.send_response(status)
-                for key, value in resp_headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    for key, value in resp_headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (hung node)
+                    self.close_connection = True
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 

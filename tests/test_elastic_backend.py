@@ -19,6 +19,7 @@ from archive.index.base import (
     Term,
 )
 from archive.index.elastic import ElasticsearchBackend
+from tests.es_fixture import PATIENT
 from tests.index_corpus import NO_FILTERS, corpus, doc, ids
 
 pytestmark = pytest.mark.elasticsearch
@@ -41,7 +42,7 @@ def alias(es_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def backend(es_url: str, alias: str) -> Iterator[ElasticsearchBackend]:
-    backend = ElasticsearchBackend(es_url, alias)
+    backend = ElasticsearchBackend(es_url, alias, **PATIENT)
     yield backend
     backend.close()
 
@@ -108,7 +109,9 @@ def test_mapping_change_goes_through_rebuild(filled: ElasticsearchBackend, es_ur
         "properties": {**elastic_mapping.MAPPINGS["properties"], "source_domain": {"type": "keyword"}},
     }
     version = elastic_mapping.MAPPING_VERSION + 1
-    newer = ElasticsearchBackend(es_url, alias, mapping_version=version, mappings=mappings)
+    newer = ElasticsearchBackend(
+        es_url, alias, mapping_version=version, mappings=mappings, **PATIENT
+    )
     try:
         assert newer.outdated()
         assert newer.rebuild(corpus()) == 5
@@ -151,7 +154,8 @@ def closed_port() -> int:
 
 def test_unreachable_node_raises_backend_unavailable() -> None:
     port = closed_port()
-    backend = ElasticsearchBackend(f"http://elastic:s3cret@127.0.0.1:{port}", "archive", initial_backoff=0.01)
+    url = f"http://elastic:s3cret@127.0.0.1:{port}"
+    backend = ElasticsearchBackend(url, "archive", initial_backoff=0.01, cooldown=0)  # ask every time
     calls = {
         "add": lambda: backend.add([doc("a", "b")]),
         "search": lambda: backend.search(Term(WORDS, "b"), NO_FILTERS, 10),
@@ -168,3 +172,9 @@ def test_unreachable_node_raises_backend_unavailable() -> None:
         assert "Connection refused" in message, name
         assert "s3cret" not in message, name
         assert info.value.__cause__ is None and info.value.__suppress_context__, name
+    # With a cool-down, a node that failed is not asked again until it ends: calls fail at once.
+    breaking = ElasticsearchBackend(url, "archive", cooldown=60)
+    with pytest.raises(BackendUnavailable, match="unreachable"):
+        breaking.count()
+    with pytest.raises(BackendUnavailable, match=r"is not asked \(searching\): it did not answer lately"):
+        breaking.search(Term(WORDS, "b"), NO_FILTERS, 10)

@@ -1,17 +1,26 @@
-"""Bulk writes through a fault-injecting proxy in front of a real node: 429s, 500s, dropped connections."""
+"""Through a fault-injecting proxy in front of a real node: bulk writes meeting 429s, 500s and dropped
+connections, and the whole application in front of a node that hangs."""
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+import httpx
 import pytest
 from elasticsearch import Elasticsearch
 
 from archive.index.base import WORDS, BackendUnavailable, Filters, IndexDocument, Term
 from archive.index.elastic import BulkRejected, ElasticsearchBackend
+from archive.settings import load_settings
+from tests.browser import serve
+from tests.clients import token_headers
+from tests.es_fixture import PATIENT, drop_test_indices
 from tests.es_proxy import FaultyProxy
+from web.app import create_app
 
 pytestmark = pytest.mark.elasticsearch
 
@@ -34,7 +43,8 @@ def alias(es_url: str) -> Iterator[str]:
 
 def faulty_backend(proxy: FaultyProxy, alias: str, **kwargs: object) -> ElasticsearchBackend:
     return ElasticsearchBackend(
-        proxy.url, alias, initial_backoff=0.05, max_backoff=0.5, chunk_size=20, **kwargs
+        proxy.url, alias, initial_backoff=0.05, max_backoff=0.5, chunk_size=20,
+        **PATIENT, **kwargs,
     )
 
 
@@ -87,3 +97,94 @@ def test_persistent_connection_drop_ends_in_backend_unavailable(es_url: str, ali
         with pytest.raises(BackendUnavailable, match="unreachable"):
             backend.add(docs(5))
         backend.close()
+
+
+# --- a hung node, behind the whole application ------------------------------------------------
+
+ANSWER_WITHIN = 2.0  # seconds: what a reader may wait for any answer while the index is hung
+
+
+def _timed(call: Callable[[], httpx.Response]) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def _upload(http: httpx.Client, name: str, text: str) -> httpx.Response:
+    return http.post("/api/documents", files={"file": (name, text.encode(), "text/plain")})
+
+
+def _wait_until_indexed(http: httpx.Client, doc_id: str) -> None:
+    deadline = time.monotonic() + 60
+    while http.get(f"/api/documents/{doc_id}").json()["indexed"] is False:
+        assert time.monotonic() < deadline, f"{doc_id} was never indexed"
+        time.sleep(0.1)
+
+
+def test_a_hung_node_stalls_nothing_and_its_documents_are_caught_up(tmp_path, es_url: str) -> None:
+    with FaultyProxy(es_url, fault=503, times=0) as proxy:
+        settings = load_settings(
+            home=tmp_path / "home", backend="elasticsearch", elasticsearch_url=proxy.url,
+            elasticsearch_index=f"test-hung-{uuid.uuid4().hex[:8]}",
+            index_retry_seconds=0.5, index_cooldown_seconds=1.0, index_wait_seconds=1.0,
+            index_timeout_seconds=1.5, index_write_timeout_seconds=10.0,
+        )
+        app = create_app(settings)
+        headers = token_headers(app)
+        try:
+            with serve(app) as base, httpx.Client(base_url=base, headers=headers, timeout=60) as http:
+                before = _upload(http, "oral.txt", "The court in Oral fined Aigerim Tleuzhan for a picket.")
+                assert before.status_code == 201
+                first = before.json()["id"]
+                _wait_until_indexed(http, first)  # the first write creates the index: slower than a second
+                found = http.get("/api/search", params={"q": "Tleuzhan"}).json()
+                assert [h["id"] for h in found["hits"]] == [first] and found["pending"] == 0
+
+                proxy.hang()
+                search, took = _timed(lambda: http.get("/api/search", params={"q": "Tleuzhan"}))
+                assert search.status_code == 503 and took <= ANSWER_WITHIN, took
+                page, took = _timed(lambda: http.get("/", params={"q": "Tleuzhan"}))
+                assert page.status_code == 503 and took <= ANSWER_WITHIN, took
+
+                stored = []
+                for n in range(3):
+                    text = f"Picket number {n} in Uralsk: Marat Zhylanbayev detained again."
+                    upload, took = _timed(lambda text=text, n=n: _upload(http, f"uralsk-{n}.txt", text))
+                    assert upload.status_code == 201 and took <= ANSWER_WITHIN, (upload.text, took)
+                    stored.append(upload.json()["id"])
+
+                def reads(doc_id: str) -> list[Callable[[], httpx.Response]]:
+                    return [
+                        lambda: http.get(f"/api/documents/{doc_id}"),
+                        lambda: http.get(f"/d/{doc_id}"),
+                        lambda: http.get(f"/api/documents/{doc_id}/original"),
+                        lambda: http.get("/healthz"),
+                        lambda: http.get("/api/search", params={"q": "Zhylanbayev"}),
+                    ]
+
+                # Many readers at once while the node is hung: none waits on it.
+                calls = [call for doc_id in [first, *stored] * 4 for call in reads(doc_id)]
+                with ThreadPoolExecutor(max_workers=20) as pool:
+                    answers = list(pool.map(_timed, calls))
+                for response, took in answers:
+                    assert took <= ANSWER_WITHIN, (response.request.url, took)
+                    expected = 503 if response.request.url.path == "/api/search" else 200
+                    assert response.status_code == expected, (response.request.url, response.text)
+                assert http.get(f"/api/documents/{stored[0]}").json()["indexed"] is False
+                assert proxy.held > 0
+
+                proxy.resume()
+                deadline = time.monotonic() + 60
+                while True:
+                    answer = http.get("/api/search", params={"q": "Zhylanbayev"})
+                    if answer.status_code == 200:
+                        body = answer.json()
+                        found_ids = {h["id"] for h in body["hits"]}
+                        # Until every document is searchable, the answer says how many are not yet.
+                        assert body["pending"] >= len(set(stored) - found_ids)
+                        if found_ids == set(stored) and body["pending"] == 0:
+                            break
+                    assert time.monotonic() < deadline, f"never caught up: {answer.text}"
+                    time.sleep(0.3)
+        finally:
+            drop_test_indices(settings.with_overrides(elasticsearch_url=es_url))

@@ -25,6 +25,21 @@ from archive.index.base import (
 )
 from tests.index_corpus import NO_FILTERS, corpus, doc, ids, long_doc
 
+# Elasticsearch on one node, and on a local two-node cluster: an index of one primary shard with its
+# replica on the other node, and an index of three primary shards (each with a replica).
+LAYOUTS = {
+    "elasticsearch": ("es_url", {}),
+    "cluster-replicated": ("es_cluster_url", {}),
+    "cluster-3-shards": ("es_cluster_url", {"number_of_shards": 3}),
+}
+
+
+@pytest.fixture(params=["embedded", *LAYOUTS])
+def backend_name(request: pytest.FixtureRequest) -> str:
+    if request.param != "embedded":
+        request.applymarker(pytest.mark.elasticsearch)
+    return request.param
+
 
 @pytest.fixture
 def backend(backend_name: str, tmp_path, request: pytest.FixtureRequest) -> Iterator[IndexBackend]:
@@ -36,11 +51,13 @@ def backend(backend_name: str, tmp_path, request: pytest.FixtureRequest) -> Iter
         opened.close()
         return
     from archive.index.elastic import ElasticsearchBackend
+    from tests.es_fixture import PATIENT
     from tests.test_elastic_backend import drop_alias_indices
 
-    url = request.getfixturevalue("es_url")
+    url_fixture, index_settings = LAYOUTS[backend_name]
+    url = request.getfixturevalue(url_fixture)
     alias = f"t-{uuid.uuid4().hex[:12]}"
-    opened = ElasticsearchBackend(url, alias)
+    opened = ElasticsearchBackend(url, alias, index_settings=index_settings, **PATIENT)
     try:
         yield opened
     finally:

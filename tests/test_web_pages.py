@@ -523,3 +523,24 @@ def test_a_list_that_is_no_text_is_refused_in_the_interface_language(client: Tes
     assert answer.status_code == 422 and "есімдердің мәтіндік не CSV тізіміне ұқсамайды" in answer.text
     empty = client.post("/batch?lang=ru", data={"names": "\n \n"})
     assert empty.status_code == 422 and "В списке нет имён" in empty.text
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "2 documents are kept but not yet searchable"),
+    ("ru", "2 документа сохранены, но пока не находятся поиском"),
+    ("kk", "2 құжат сақталды, бірақ әзірге іздеуде табылмайды"),
+])
+def test_the_search_page_says_how_many_documents_are_not_yet_searchable(
+    client: TestClient, language: str, said: str
+) -> None:
+    ids = []
+    for name, text in (("en.txt", EN_TEXT), ("ru.txt", RU_TEXT)):
+        upload = client.post("/api/documents", files={"file": (name, text.encode(), "text/plain")})
+        ids.append(upload.json()["id"])
+    archive = client.app.state.archive
+    archive.store.mark_pending(ids, "the index was down")
+    page = client.get("/", params={"q": "Mamai"}, headers={"Accept-Language": language})
+    assert page.status_code == 200 and said in page.text
+    assert client.get("/api/search", params={"q": "Mamai"}).json()["pending"] == 2
+    archive.store.mark_indexed(ids)
+    assert "notice-pending" not in client.get("/", params={"q": "Mamai"}).text

@@ -143,6 +143,7 @@ def facet_values(form: SearchForm, facets: dict[str, dict[str, int]], facet: str
 class Outcome:
     result: SearchResult | None = None
     unavailable: bool = False
+    pending: int = 0  # documents kept but not yet searchable
 
     @property
     def status(self) -> int:
@@ -151,9 +152,10 @@ class Outcome:
 
 def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
     try:
-        return Outcome(archive.search(form.search, viewer))
+        result = archive.search(form.search, viewer)
     except BackendUnavailable:
-        return Outcome(unavailable=True)
+        return Outcome(unavailable=True, pending=archive.pending_count(viewer))
+    return Outcome(result, pending=result.pending)
 
 
 def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
@@ -164,6 +166,7 @@ def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
         "form": form,
         "result": result,
         "unavailable": outcome.unavailable,
+        "pending": outcome.pending,
         "message_key": MESSAGE_KEYS.get(result.message or "") if result else None,
         "facets": {facet: facet_values(form, facets, facet) for facet in FACET_FIELDS},
         "counted": bool(facets),

@@ -12,7 +12,15 @@ def open_backend(settings: Settings) -> IndexBackend:
     if settings.backend == "elasticsearch":
         from archive.index.elastic import ElasticsearchBackend
 
-        return ElasticsearchBackend(settings.elasticsearch_url, alias=settings.elasticsearch_index)
+        return ElasticsearchBackend(
+            settings.elasticsearch_url,
+            alias=settings.elasticsearch_index,
+            index_settings={"number_of_shards": settings.elasticsearch_shards},
+            read_timeout=settings.index_timeout_seconds,
+            write_timeout=settings.index_write_timeout_seconds,
+            cooldown=settings.index_cooldown_seconds,
+            term_cache_seconds=settings.index_term_cache_seconds,
+        )
     from archive.index.embedded import EmbeddedBackend
 
     return EmbeddedBackend(settings.index_dir)

@@ -49,7 +49,9 @@ from archive.index.base import (
     SearchPage,
     Term,
 )
+from archive.index.breaker import CircuitBreaker, CircuitOpen
 from archive.index.prune import prune, terms_of
+from archive.index.term_cache import TermCache
 
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
 RETRY_STATUS = (429, 500, 502, 503, 504)
@@ -177,8 +179,16 @@ class ElasticsearchBackend:
         initial_backoff: float = 0.5,
         max_backoff: float = 30.0,
         chunk_size: int = 500,
-        request_timeout: float = 30.0,
+        read_timeout: float = 1.5,
+        write_timeout: float = 30.0,
+        cooldown: float = 5.0,
+        term_cache_seconds: float = 5.0,
     ) -> None:
+        """`read_timeout` bounds every search, count and health check, `write_timeout` every write
+        request; after a request the node did not answer in time, every call fails at once for
+        `cooldown` seconds, then one probe asks again (`archive.index.breaker`). Which terms the index
+        holds is kept (`archive.index.term_cache`); a term found nowhere is asked about again after
+        `term_cache_seconds`, or after this backend writes."""
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", alias):
             raise ValueError(f"index alias {alias!r}: use lower-case letters, digits, '_', '-', '.'")
         self.alias = alias
@@ -191,12 +201,18 @@ class ElasticsearchBackend:
         self.max_backoff = max_backoff
         self.chunk_size = chunk_size
         # Status retries belong to the bulk loop (with back-off); the transport only retries a
-        # dropped connection quickly, so a dead node is reported within a second.
+        # dropped connection quickly, so a dead node is reported within a second, and never a timeout:
+        # a node that did not answer in time opens the breaker instead.
         self._client = client or Elasticsearch(
-            url, request_timeout=request_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
+            url, request_timeout=write_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
         )
+        self._reads = self._client.options(request_timeout=read_timeout)
+        self._terms = TermCache(term_cache_seconds)
+        self.breaker = CircuitBreaker(cooldown)
         self.passage_alias = f"{alias}-{PASSAGES}"
         self._last_held: tuple[frozenset[tuple[str, str]], set[tuple[str, str]]] | None = None
+        # alias -> the index behind it, and a routing that leads to each of its shards
+        self._routings: dict[str, tuple[str, list[str | None]]] = {}
         self._index_name_pattern = re.compile(rf"{re.escape(alias)}-v\d+-\d{{8}}t\d{{6}}\d*(-{PASSAGES})?")
 
     # --- IndexBackend ---
@@ -205,11 +221,14 @@ class ElasticsearchBackend:
         batch = list(docs)
         if not batch:
             return
-        with self._guard("adding documents"):
-            self._ensure_alias(self.alias)
-            results = self._bulk(_index_actions(batch, self.alias))
-            self._client.indices.refresh(index=self.alias)
-            results.update(self._replace_passages(batch))
+        try:
+            with self._guard("adding documents"):
+                self._ensure_alias(self.alias)
+                results = self._bulk(_index_actions(batch, self.alias))
+                self._client.indices.refresh(index=self.alias)
+                results.update(self._replace_passages(batch))
+        finally:
+            self._terms.written()
         _raise_failures(results, "index")
 
     def _replace_passages(self, batch: list[IndexDocument]) -> dict[str, bool | str]:
@@ -297,7 +316,7 @@ class ElasticsearchBackend:
         with self._guard("searching"):
             for attempt in range(2):
                 try:
-                    resp = self._client.search(
+                    resp = self._reads.search(
                         index=self.alias,
                         query=es_query,
                         from_=offset,
@@ -333,7 +352,7 @@ class ElasticsearchBackend:
             if pruned is None:
                 return {}
             try:
-                resp = self._client.search(
+                resp = self._reads.search(
                     index=self.passage_alias,
                     query={"bool": {"must": [to_es_query(pruned)], "filter": [{"terms": {"doc_id": ids}}]}},
                     collapse={"field": "doc_id"},
@@ -367,6 +386,7 @@ class ElasticsearchBackend:
                 for name in new.values():
                     self._make_ready(name)
                 self._client.indices.update_aliases(actions=self._swap_actions(new))
+                self._terms.clear()
             except BaseException:
                 with contextlib.suppress(Exception):
                     self._client.indices.delete(index=",".join(new.values()), ignore_unavailable=True)
@@ -386,7 +406,8 @@ class ElasticsearchBackend:
     def _make_ready(self, name: str) -> None:
         self._client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
         self._client.indices.refresh(index=name)
-        health = self._client.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
+        waiting = self._client.options(request_timeout=90)  # the node waits up to 60 s itself
+        health = waiting.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
         if health.get("timed_out"):
             raise BackendUnavailable(
                 f"the new index {name} did not become ready; the live index is unchanged"
@@ -403,39 +424,84 @@ class ElasticsearchBackend:
         return actions
 
     def _held_terms(self, query: Query, alias: str | None = None) -> Callable[[str, str], bool]:
-        """Which of the query's terms some document holds, from the index's term statistics (one
-        `_mtermvectors` call with an artificial document per field). The statistics of an artificial
-        document come from one shard, so with several primary shards nothing is left out."""
-        if elastic_mapping.SETTINGS["number_of_shards"] != 1:
-            return lambda _field, _value: True
-        by_field: dict[str, set[str]] = {}
-        for field, value in terms_of(query):
-            by_field.setdefault(field, set()).add(value)
-        if not by_field:
-            return lambda _field, _value: True
-        docs = [
-            {
-                "doc": {field: " ".join(sorted(values))},  # the terms hold no spaces: one token each
-                "fields": [field],
-                "term_statistics": True,
-                "field_statistics": False,
-                "positions": False,
-                "offsets": False,
-                "payloads": False,
-            }
-            for field, values in by_field.items()
-        ]
-        try:
-            answer = self._client.mtermvectors(index=alias or self.alias, docs=docs)
-        except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
-            return lambda _field, _value: True
+        """Which of the query's terms some document holds: those the term cache knows, and the others
+        from the index's term statistics, with one `_mtermvectors` call with an artificial document per
+        field and per primary shard. The
+        statistics of an artificial document come from the one shard its routing leads to, so with
+        several shards each is asked (a term is held if any shard holds it)."""
+        index = alias or self.alias
+        wanted = set(terms_of(query))
         held: set[tuple[str, str]] = set()
-        for field, doc in zip(by_field, answer["docs"], strict=True):
-            terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
-            held.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+        by_field: dict[str, set[str]] = {}  # the terms the cache does not know
+        for field, value in wanted:
+            known = self._terms.known((index, field, value))
+            if known is None:
+                by_field.setdefault(field, set()).add(value)
+            elif known:
+                held.add((field, value))
+        if by_field:
+            try:
+                asked, answer = self._term_statistics(index, by_field)
+            except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
+                return lambda _field, _value: True
+            found: set[tuple[str, str]] = set()
+            for (field, _routing), doc in zip(asked, answer, strict=True):
+                terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
+                found.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+            unknown = {(field, value) for field, values in by_field.items() for value in values}
+            absent = unknown - found
+            self._terms.learn([(index, *term) for term in found], [(index, *term) for term in absent])
+            held |= found
         if alias is None:
-            self._last_held = (frozenset((f, v) for f, values in by_field.items() for v in values), held)
+            self._last_held = (frozenset(wanted), held)
         return lambda field, value: (field, value) in held
+
+    def _term_statistics(
+        self, alias: str, by_field: dict[str, set[str]]
+    ) -> tuple[list[tuple[str, str | None]], list[dict[str, Any]]]:
+        """The `_mtermvectors` answers for artificial documents of these terms, one per field and shard,
+        with the (field, routing) each answers. Asked again, once, if the alias moved to another index
+        since its shards were learnt (a rebuild may have changed their number)."""
+        for attempt in range(2):
+            name, routings = self._shard_routings(alias, fresh=attempt > 0)
+            asked = [(field, routing) for routing in routings for field in by_field]
+            docs = [
+                {
+                    "doc": {field: " ".join(sorted(by_field[field]))},  # no spaces in terms: one token each
+                    "fields": [field],
+                    "term_statistics": True,
+                    "field_statistics": False,
+                    "positions": False,
+                    "offsets": False,
+                    "payloads": False,
+                    **({"routing": routing} if routing is not None else {}),
+                }
+                for field, routing in asked
+            ]
+            answer = self._reads.mtermvectors(index=alias, docs=docs)["docs"]
+            if name is None or all(doc.get("_index") == name for doc in answer):
+                break
+        return asked, answer
+
+    def _shard_routings(self, alias: str, fresh: bool = False) -> tuple[str | None, list[str | None]]:
+        """The index behind `alias` and a routing value that leads to each of its primary shards ([None]
+        for one shard), found with `_search_shards` and kept until the alias moves."""
+        if fresh or alias not in self._routings:
+            names = self._alias_indices(alias)
+            if len(names) != 1:  # none yet: the statistics request will say so
+                return None, [None]
+            name = names[0]
+            settings = self._reads.indices.get_settings(index=name, name="index.number_of_shards")
+            shards = int(settings[name]["settings"]["index"]["number_of_shards"])
+            found: dict[int, str] = {}
+            for attempt in range(64 * shards):
+                if len(found) == shards or shards == 1:
+                    break
+                groups = self._reads.search_shards(index=name, routing=str(attempt))["shards"]
+                found.setdefault(int(groups[0][0]["shard"]), str(attempt))
+            routings: list[str | None] = [found[shard] for shard in sorted(found)] if shards > 1 else [None]
+            self._routings[alias] = (name, routings)
+        return self._routings[alias]
 
     def _held_by_documents(self, query: Query) -> Callable[[str, str], bool] | None:
         """What the last search learnt of the main index, if it asked about every term of `query`. No
@@ -451,7 +517,7 @@ class ElasticsearchBackend:
     def count(self) -> int:
         with self._guard("counting documents"):
             try:
-                return int(self._client.count(index=self.alias)["count"])
+                return int(self._reads.count(index=self.alias)["count"])
             except NotFoundError:
                 return 0
 
@@ -463,7 +529,7 @@ class ElasticsearchBackend:
     def health(self) -> str:
         """The cluster status ("green" or "yellow"); raises BackendUnavailable if down or red."""
         with self._guard("checking health"):
-            status = str(self._client.cluster.health(timeout="5s")["status"])
+            status = str(self._reads.cluster.health(timeout="5s")["status"])
         if status == "red":
             raise BackendUnavailable(f"Elasticsearch at {self.where} is up but its cluster health is red")
         return status
@@ -487,12 +553,21 @@ class ElasticsearchBackend:
 
     @contextlib.contextmanager
     def _guard(self, doing: str) -> Iterator[None]:
-        """Turns every client error into BackendUnavailable with a one-line reason, no stack trace."""
+        """Turns every client error into BackendUnavailable with a one-line reason, no stack trace; a
+        node that did not answer opens the breaker, and while it is open nothing is asked."""
+        try:
+            self.breaker.allow()
+        except CircuitOpen as circuit:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.where} is not asked ({doing}): {circuit}"
+            ) from None
+        answered = True
         try:
             yield
         except BackendUnavailable:
             raise
         except (TransportConnectionError, ConnectionTimeout) as exc:
+            answered = False
             raise BackendUnavailable(
                 f"Elasticsearch at {self.where} is unreachable ({doing}): {_connection_reason(exc)}"
             ) from None
@@ -504,6 +579,11 @@ class ElasticsearchBackend:
             raise BackendUnavailable(
                 f"Elasticsearch at {self.where} failed {doing}: {_first_line(exc)}"
             ) from None
+        finally:
+            if answered:
+                self.breaker.answered()
+            else:
+                self.breaker.not_answered()
 
     def _new_index_name(self, alias: str) -> str:
         """`{alias}-v{version}-{time}` for documents, `{alias}-v{version}-{time}-passages` for passages."""
@@ -539,7 +619,7 @@ class ElasticsearchBackend:
 
     def _alias_indices(self, alias: str | None = None) -> list[str]:
         try:
-            return sorted(self._client.indices.get_alias(name=alias or self.alias).body)
+            return sorted(self._reads.indices.get_alias(name=alias or self.alias).body)
         except NotFoundError:
             return []
 
@@ -577,8 +657,10 @@ class ElasticsearchBackend:
                         done = ok or (op_type == "delete" and info.get("status") == 404)
                         results[str(info.get("_id"))] = True if done else _item_reason(info)
                     break
-                except (TransportConnectionError, ConnectionTimeout):
-                    if attempt == self.max_retries:
+                except (TransportConnectionError, ConnectionTimeout) as failure:
+                    # A dropped connection is tried again; a node that did not answer in time is not
+                    # (ConnectionTimeout): the breaker takes over, and the documents stay pending.
+                    if attempt == self.max_retries or isinstance(failure, ConnectionTimeout):
                         raise
                     time.sleep(min(self.max_backoff, self.initial_backoff * 2**attempt))
         return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from archive.analysis import AliasMatch, Token, find_aliases, name_candidates, reading_keys, tokenize
 from archive.domain import WITHDRAWN, Document
@@ -104,9 +105,28 @@ def passages(
     return tuple(cut)
 
 
-def to_index_document(doc: Document) -> base.IndexDocument:
-    body = tokenize(doc.text)
-    fields, body_aliases, candidates = _fields(tokenize(doc.title), body)
+@dataclass(frozen=True)
+class Analysed:
+    """The analysed fields and passages of a title and a text: the costly part of an index entry,
+    which worker processes compute ahead of the writer."""
+
+    title: str
+    text: str
+    fields: dict[str, str]
+    passages: tuple[base.Passage, ...]
+
+
+def analyse(title: str, text: str) -> Analysed:
+    body = tokenize(text)
+    fields, body_aliases, candidates = _fields(tokenize(title), body)
+    cut = passages(text, body, body_aliases, candidates) if len(text) > LONG_TEXT else ()
+    return Analysed(title, text, fields, cut)
+
+
+def to_index_document(doc: Document, analysed: Analysed | None = None) -> base.IndexDocument:
+    """The document's index entry; ``analysed`` is used when it is of the document's title and text."""
+    if analysed is None or analysed.title != doc.title or analysed.text != doc.text:
+        analysed = analyse(doc.title, doc.text)
     when = document_date(doc)
     return base.IndexDocument(
         id=doc.id,
@@ -115,8 +135,8 @@ def to_index_document(doc: Document) -> base.IndexDocument:
         access=WITHDRAWN if doc.withdrawn is not None else str(doc.access),
         ingested_at=doc.ingested_at,
         collection=doc.collection,
-        fields=fields,
-        passages=passages(doc.text, body, body_aliases, candidates) if len(doc.text) > LONG_TEXT else (),
+        fields=analysed.fields,
+        passages=analysed.passages,
         date=None if when.kind == ARCHIVED else when.moment,
         court=_keyword(doc.metadata.get("court")),
         publisher=_keyword(doc.metadata.get("publisher")),

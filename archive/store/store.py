@@ -243,7 +243,8 @@ class DocumentStore:
         row = DocumentRow
         opening = func.substr(row.text, 1, chars + 1).label("opening")  # one more: does it go on?
         stmt = select(row.id, row.sha256, row.title, row.kind, row.language, row.original_name,
-                      row.ingested_at, opening, row.meta.label("meta"))
+                      row.ingested_at, opening, row.meta.label("meta"), row.access, row.collection,
+                      row.withdrawn)
         found: dict[str, DocumentHead] = {}
         with self._engine.connect() as conn:
             for part in _chunks(list(dict.fromkeys(ids))):
@@ -251,6 +252,7 @@ class DocumentStore:
                     found[r.id] = DocumentHead(
                         r.id, r.sha256, r.title, Kind(r.kind), r.language, r.original_name, r.ingested_at,
                         opening=r.opening[:chars], cut=len(r.opening) > chars, metadata=dict(r.meta or {}),
+                        access=AccessLevel(r.access), collection=r.collection or "", withdrawn=r.withdrawn,
                     )
         return found
 
@@ -311,8 +313,11 @@ class DocumentStore:
                     .values(indexed=indexed, index_error=error, updated_at=now)
                 )
 
-    def pending_count(self) -> int:
+    def pending_count(self, visible: Visibility | None = None) -> int:
+        """Documents not yet in the index, of those ``visible`` allows (all with None)."""
         stmt = select(func.count()).select_from(DocumentRow).where(DocumentRow.indexed == false())
+        if visible is not None:
+            stmt = stmt.where(_visible(visible))
         with self._engine.connect() as conn:
             return conn.scalar(stmt) or 0
 

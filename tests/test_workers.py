@@ -1,0 +1,147 @@
+"""Every core: ingest and reindex with worker processes and one writer; several server processes on
+one data directory and one embedded index."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from archive.pipeline import IngestRequest
+from archive.service import Archive
+from archive.settings import load_settings
+from archive.workers import WORTH_WORKERS, Ready
+from tests.browser import free_port
+
+FILES = WORTH_WORKERS + 10  # enough that workers start
+PEOPLE = ["Жанболат Мамай", "Aigerim Tleuzhan", "Марат Жыланбаев", "Асель Оспанова"]
+
+
+def write_files(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    paths = []
+    for i in range(FILES):
+        name = PEOPLE[i % len(PEOPLE)]
+        text = (f"Report {i}. {name} was detained after a picket in Almaty on day {i}. "
+                f"Суд оштрафовал участника пикета номер {i}. " * 8)
+        path = folder / f"report-{i:03}.txt"
+        path.write_text(text, "utf-8")
+        paths.append(path)
+    (folder / "empty.txt").write_bytes(b"")  # fails alone, in the workers as in the writer
+    return paths
+
+
+def ingested(tmp_path: Path, name: str, workers: int) -> tuple[Archive, list]:
+    archive = Archive(load_settings(home=tmp_path / name))
+    results = list(archive.ingest_paths([tmp_path / "docs"], IngestRequest(), workers=workers))
+    return archive, results
+
+
+def test_workers_ingest_what_one_process_ingests_in_the_same_order(tmp_path: Path) -> None:
+    write_files(tmp_path / "docs")
+    alone, one = ingested(tmp_path, "one", 1)
+    pooled, many = ingested(tmp_path, "many", 2)
+    try:
+        def summary(results: list) -> list[tuple]:
+            return [(Path(r.file).name, r.status, r.sha256, r.language, r.kind, r.title, r.code)
+                    for r in results]
+
+        assert summary(many) == summary(one)
+        assert [r.status for r in many].count("created") == FILES
+        # The order of guarantees held: every created document has its original and its row, in the
+        # order of the files, and the index holds them all.
+        rows = [e for e in pooled.store.custody_by_action("ingest") if e.status == "created"]
+        assert [e.document_id for e in rows] == [r.id for r in many if r.status == "created"]
+        assert pooled.pending_count() == 0 and pooled.verify().ok
+        for archive in (alone, pooled):
+            found = archive.search("Жыланбаев", limit=100)
+            assert found.total == FILES // len(PEOPLE) + (FILES % len(PEOPLE) > 2)
+        # The same analysis, whichever process made it.
+        left = alone.search("Mamai", limit=100)
+        right = pooled.search("Mamai", limit=100)
+        assert [h.title for h in left.hits] == [h.title for h in right.hits]
+        assert [h.score for h in left.hits] == [h.score for h in right.hits]
+    finally:
+        alone.close()
+        pooled.close()
+
+
+def test_reindex_with_workers_rebuilds_every_document(tmp_path: Path) -> None:
+    write_files(tmp_path / "docs")
+    archive, _ = ingested(tmp_path, "home", 1)
+    try:
+        before = [h.id for h in archive.search("Tleuzhan", limit=100).hits]
+        assert archive.reindex(workers=2) == FILES
+        assert [h.id for h in archive.search("Tleuzhan", limit=100).hits] == before
+    finally:
+        archive.close()
+
+
+def test_what_a_worker_read_is_used_only_for_the_same_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "changed.txt"
+    path.write_text("The court in Oral fined Aigerim Tleuzhan.", "utf-8")
+    archive = Archive(load_settings(home=tmp_path / "home"))
+    try:
+        stale = Ready("0" * 64, error=("decode_error", "what the worker read is not what is kept"))
+        result = archive.ingestor.ingest_path(path, IngestRequest(), stale)
+        assert result.status == "created" and result.error is None  # the writer extracted it itself
+    finally:
+        archive.close()
+
+
+@contextmanager
+def server(home: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "ARCHIVE_HOME": str(home), "ARCHIVE_BACKEND": "embedded",
+           "ARCHIVE_INDEX_WAIT_SECONDS": "60"}
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_two_server_processes_share_one_archive_and_its_index(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    archive = Archive(load_settings(home=home))
+    archive.accounts.add_user("writer", "archivist")
+    _, token = archive.accounts.create_token("writer")
+    archive.close()
+    headers = {"Authorization": f"Bearer {token}"}
+    with server(home) as first, server(home) as second:
+        uploaded = []
+        for n in range(6):
+            base = (first, second)[n % 2]
+            text = f"Picket {n} in Uralsk: Marat Zhylanbayev detained, report number {n}.".encode()
+            answer = httpx.post(f"{base}/api/documents", headers=headers, timeout=60,
+                                files={"file": (f"uralsk-{n}.txt", text, "text/plain")})
+            assert answer.status_code == 201, answer.text
+            uploaded.append(answer.json()["id"])
+        for base in (first, second):
+            query = {"q": "Zhylanbayev", "limit": 50}
+            found = httpx.get(f"{base}/api/search", params=query, timeout=60).json()
+            assert {h["id"] for h in found["hits"]} == set(uploaded), base
+            assert found["pending"] == 0
+    reopened = Archive(load_settings(home=home))
+    try:
+        assert reopened.backend.count() == len(uploaded) and reopened.verify().ok
+    finally:
+        reopened.close()
