@@ -231,6 +231,21 @@ def test_a_typo_in_either_word_of_a_two_word_name(small, tmp_path):
         assert names(ranked(small, query))[:1] == ["person"], query
 
 
+def test_a_dropped_letter_in_a_surname_spelt_with_a_kazakh_vowel(small, tmp_path):
+    """Бөкенов (kk) is Букенов (ru) and Bukenov (en): a typo on top of the ө/у difference still finds
+    all three above surnames one letter away."""
+    ingest(small, tmp_path / "docs", {
+        "kk": "Журналист Бөкеновтің үйіне полиция келді.",
+        "ru": "Полиция пришла к журналисту Букенову.",
+        "en": "Police visited the journalist Bukenov at home.",
+        **{f"other-{i}": text for i, text in enumerate([
+            "Букеев выступил на форуме.", "Bukeev spoke at the forum.", "Бөкеев сөз сөйледі.",
+            "Бекенов дал интервью.", "Bukanov gave an interview."])},
+    })
+    for query in ("Bukenv", "Букенв", "Bkenov"):
+        assert set(names(ranked(small, query))[:3]) == {"kk", "ru", "en"}, query
+
+
 def test_an_alias_added_to_the_table_works_after_reindex(small, tmp_path):
     from archive.analysis import aliases
 

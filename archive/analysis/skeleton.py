@@ -142,7 +142,8 @@ def _latin(word: str) -> str:
 # Mixail); й as j (ISO 9, scientific, UNGEGN: Jurij, Majorov); ё as yo, jo, io or ë after a consonant
 # (BGN/PCGN, scientific, informal: Fyodorov, Semjonov), which Russian writes е; я and ю as ia and iu
 # after a consonant (ICAO, ALA-LC); ы as y' (GOST 7.79 B); щ as sc (informal); and Kazakh ң as ng
-# before a consonant or at the end (BGN/PCGN 1979).
+# before a consonant or at the end (BGN/PCGN 1979). The tables are those the `iuliia` package ships
+# with their published sources, and the Kazakh ones listed in tests/romanisation.py.
 _FRENCH = {"chtch": "shch", "tch": "ch", "ch": "sh", "ou": "u", "gu": "g", "j": "zh", "x": "ks", "ine": "in"}
 
 
