@@ -21,7 +21,7 @@ from archive.search.planner import plan
 from archive.service import Archive, IngestRequest
 from tests.conftest import BACKENDS, REPO, SHARED, make_settings
 from tests.es_fixture import drop_test_indices
-from tests.romanisation import RUSSIAN
+from tests.romanisation import KAZAKH, RUSSIAN
 
 SAMPLE = "000_09b5046cc87b1802.txt"  # the CIVICUS monitoring report: Zhanbolat Mamay, hunger strikes
 REAL_DOCS = [*sorted((SHARED / "samples").glob("*")), *sorted((SHARED / "dev-eval" / "docs").glob("*"))]
@@ -216,6 +216,24 @@ def test_every_romanisation_meets_the_cyrillic_name(small, tmp_path):
     for system, write in RUSSIAN.items():
         query = " ".join(map(write, full_name))
         assert "doc-cyrillic" in names(ranked(small, query))[:len(RUSSIAN) + 1], (system, query)
+
+
+def test_every_kazakh_romanisation_meets_the_cyrillic_name(small, tmp_path):
+    full_name = ("Жаңболат", "Тоқаев")
+    documents = {
+        f"doc-{system}": f"The court heard {' '.join(map(write, full_name))} on Monday."
+        for system, write in KAZAKH.items()
+    }
+    documents["doc-cyrillic"] = "Сот Жаңболат Тоқаевты дүйсенбі күні тыңдады."
+    documents["other"] = "The court heard Zhanbolat Tokenov on Monday."
+    documents = {name: text for text, name in {text: name for name, text in documents.items()}.items()}
+    ingest(small, tmp_path / "docs", documents)
+    found = names(ranked(small, "Жаңболат Тоқаев", limit=len(documents)))
+    assert set(found) >= set(documents) - {"other"}, sorted(set(documents) - set(found))
+    assert found[-1] == "other" if "other" in found else True
+    for system, write in KAZAKH.items():
+        query = " ".join(map(write, full_name))
+        assert "doc-cyrillic" in names(ranked(small, query))[:len(KAZAKH) + 1], (system, query)
 
 
 def test_a_typo_in_either_word_of_a_two_word_name(small, tmp_path):
