@@ -219,7 +219,6 @@ _MIXED_TO_CYR = str.maketrans({
 # of a converter (Chernyshёv with the Cyrillic ё, after `fold` wrote it е).
 _CYR_TO_LATIN = str.maketrans({
     "а": "a", "с": "c", "е": "e", "ё": "ë", "о": "o", "р": "p", "х": "x", "у": "y", "к": "k", "і": "i",
-    "м": "m", "т": "t", "н": "h", "в": "b",
 })
 _LATIN_LETTER = re.compile("[a-zà-ɏ]")
 
