@@ -72,3 +72,13 @@ def test_stopwords():
     assert is_stopword("the") and is_stopword("и") and is_stopword("және")
     assert is_stopword("The")
     assert not is_stopword("мамай") and not is_stopword("court")
+
+
+def test_assemblies_in_the_words_of_each_law_and_press():
+    """A rally is a form of assembly in Kazakhstan's law on peaceful assemblies (собрание, жиналыс);
+    an unsanctioned one is held without permission (без разрешения, рұқсатсыз)."""
+    assert {"митинг", "собрание"} <= phrases("unsanctioned rally", "ru")
+    assert "rally" in phrases("несанкционированном собрании", "en")
+    assert "unsanctioned" in phrases("без согласования", "en")
+    assert "unsanctioned" in phrases("рұқсатсыз жиын", "en")
+    assert "fine" in phrases("оштрафовал", "en") and "штраф" in phrases("айыппұл тағайындалды", "ru")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from archive.analysis import name_key, reading_keys
-from tests.romanisation import KAZAKH, RUSSIAN, romanise
+from tests.romanisation import KAZAKH, RUSSIAN
 
 
 def _words(text: str) -> list[str]:
@@ -21,15 +21,26 @@ def _words(text: str) -> list[str]:
 RUSSIAN_NAMES = _words(
     "Кузнецов Щербаков Цветков Хасанов Михаил Юрий Майоров Фёдоров Семёнов Ежов Зайцев Яковлев Эльвира "
     "Шевчук Чернышёв Воробьёв Соловьёв Ильин Валерий Дмитрий Андрей Евгений Ксения Юлия Наталья Татьяна "
-    "Алексей Елена Ёлкин Огурцов Лещенко Хрущёв Царёв Вячеслав Ефимов Цой Щукин Журавлёв"
+    "Алексей Елена Ёлкин Огурцов Лещенко Хрущёв Царёв Вячеслав Ефимов Цой Щукин Журавлёв Толстой Яицкий "
+    "Подъячев Пьянков Лукьянов Кирьянов Васильев Чайковский Достоевский Эйзенштейн Аксёнов Щедрин"
 )
 RUSSIAN_FORMS = ("Кузнецова", "Кузнецову", "Кузнецовым", "Щербаковым", "Юрию", "Юрием", "Михаилу",
-                 "Натальей", "Соловьёва", "Семёнову", "Царёвым", "Ксении")
+                 "Натальей", "Соловьёва", "Семёнову", "Царёвым", "Ксении", "Толстого", "Васильевой",
+                 "Чайковским", "Юрьевичу", "Аксёновым")
 KAZAKH_NAMES = _words(
     "Нұрсұлтан Тоқаев Әбілқайыр Жәнібек Серікбол Айгүл Бауыржан Мұхтар Ғалым Құнанбаев Өтеген Шәкәрім "
     "Ержан Дінмұхамед Сәуле Әйгерім Үміт Қайрат Ерлан Оразбек Шыңғыс Ілияс Жансая Бейбіт Ақжол Дәурен "
-    "Айнұр Қуаныш Тоқаевтың Жәнібекке Айгүлдің Ерланға Мұхтардан Қайратпен"
+    "Айнұр Қуаныш Жаңболат Мамай Ысқақ Ыбырай"
 )
+KAZAKH_FORMS = _words(
+    "Тоқаевтың Жәнібекке Айгүлдің Ерланға Мұхтардан Қайратпен Ілиясқа Әйгерімнің Шыңғыстың Нұрсұлтанға "
+    "Серікболдың Бейбітке Құнанбаевтың Ғалымға Өтегенмен Үмітке Бауыржанның Жансаяның"
+)
+
+
+# Kazakh case endings are told apart from Russian and English ones by the Kazakh letters they hold
+# (ң ғ қ); the systems that write those letters plainly (passport, press, chat) meet the nominative.
+KEEP_KAZAKH_LETTERS = frozenset({"latin_2021", "latin_2018", "latin_2017", "bgn_pcgn_1979", "iso9_kk"})
 
 
 def _keys(word: str) -> set[str]:
@@ -42,19 +53,17 @@ def meets(latin: str, cyrillic: str) -> bool:
 
 @pytest.mark.parametrize("system", sorted(RUSSIAN))
 def test_russian_names_in_every_system(system):
-    table = RUSSIAN[system]
-    missed = [
-        (word, romanise(word, table, initial_ye=system == "bgn_pcgn"))
-        for word in (*RUSSIAN_NAMES, *RUSSIAN_FORMS)
-        if not meets(romanise(word, table, initial_ye=system == "bgn_pcgn"), word)
-    ]
+    write = RUSSIAN[system]
+    words = (*RUSSIAN_NAMES, *RUSSIAN_FORMS)
+    missed = [(word, write(word)) for word in words if not meets(write(word), word)]
     assert not missed
 
 
 @pytest.mark.parametrize("system", sorted(KAZAKH))
 def test_kazakh_names_in_every_system(system):
-    missed = [(word, romanise(word, KAZAKH[system])) for word in KAZAKH_NAMES
-              if not meets(romanise(word, KAZAKH[system]), word)]
+    write = KAZAKH[system]
+    words = (*KAZAKH_NAMES, *KAZAKH_FORMS) if system in KEEP_KAZAKH_LETTERS else KAZAKH_NAMES
+    missed = [(word, write(word)) for word in words if not meets(write(word), word)]
     assert not missed
 
 

@@ -42,6 +42,9 @@ ADD_VOWEL = 0.6
 ADD_CONSONANT = 0.4
 SWAP = 0.5
 MIN_LENGTH = 5  # shorter keys have too many neighbours to mean anything
+# A Kazakh ө ұ ү that Russian spelling writes у or о (Бөкенов / Букенов) is a difference of spelling
+# systems, not a slip: a typo on top of it (Bukenv for Бөкенов) is still one edit, at this cost.
+SPELLING_VOWEL = 0.9
 
 
 def _substitution(a: str, b: str) -> float:
@@ -56,9 +59,22 @@ def _substitution(a: str, b: str) -> float:
 @lru_cache(maxsize=20_000)
 def neighbours(key: str) -> tuple[tuple[str, float], ...]:
     """Every key one edit from `key` (substitution, deletion, insertion, swap) with its weight in (0, 1),
-    best first; nothing for short keys."""
+    best first, and the same from `key` with one o/u written the other way (`SPELLING_VOWEL`);
+    nothing for short keys."""
     if len(key) < MIN_LENGTH:
         return ()
+    found = _one_edit(key)
+    for i, letter in enumerate(key):
+        if letter in "ou":
+            respelt = key[:i] + ("u" if letter == "o" else "o") + key[i + 1 :]
+            for variant, weight in _one_edit(respelt).items():
+                weight *= SPELLING_VOWEL
+                if variant != key and weight > found.get(variant, 0.0):
+                    found[variant] = weight
+    return tuple(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _one_edit(key: str) -> dict[str, float]:
     found: dict[str, float] = {}
 
     def keep(variant: str, weight: float) -> None:
@@ -76,4 +92,4 @@ def neighbours(key: str) -> tuple[tuple[str, float], ...]:
     for i in range(len(key) + 1):
         for other in LETTERS:
             keep(key[:i] + other + key[i:], ADD_VOWEL if other in VOWELS else ADD_CONSONANT)
-    return tuple(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+    return found

@@ -71,6 +71,10 @@ _LAT_TABLE = str.maketrans({
     "ş": "š", "š": "š", "ŝ": "š", "ś": "s", "ș": "š", "ç": "č", "č": "č", "ć": "č", "ĉ": "č",
     "ž": "ž", "ź": "z", "ż": "ž", "ẑ": "ž", "ď": "d", "ť": "t", "ř": "r", "ł": "l", "ľ": "l",
     "ŭ": "u", "ß": "s", "ʹ": None, "ʺ": None, "\u0307": None,
+    # ALA-LC й and BS 2979 ы (ĭ, ȳ: read as y is read); ALA-LC э; the tie bars of ALA-LC ts, iu, ia
+    # and the BGN/PCGN separating dot write nothing of their own
+    "ĭ": "y", "ȳ": "y", "ė": "e", "\u0361": None, "\u0360": None, "\ufe20": None, "\ufe21": None,
+    "·": None,
 })
 # 2017 Kazakh Latin: a letter followed by an apostrophe is a Kazakh letter; elsewhere it is dropped.
 _APOSTROPHE = {"a": "ä", "g": "ğ", "n": "ŋ", "o": "ö", "u": "ü", "s": "š", "c": "č", "i": "i", "y": "u"}
@@ -138,25 +142,48 @@ def _latin(word: str) -> str:
 # Mixail); й as j (ISO 9, scientific, UNGEGN: Jurij, Majorov); ё as yo, jo, io or ë after a consonant
 # (BGN/PCGN, scientific, informal: Fyodorov, Semjonov), which Russian writes е; я and ю as ia and iu
 # after a consonant (ICAO, ALA-LC); ы as y' (GOST 7.79 B); щ as sc (informal); and Kazakh ң as ng
-# before a consonant or at the end (BGN/PCGN 1979).
+# before a consonant or at the end (BGN/PCGN 1979). The tables are those the `iuliia` package ships
+# with their published sources, and the Kazakh ones listed in tests/romanisation.py.
+_FRENCH = {"chtch": "shch", "tch": "ch", "ch": "sh", "ou": "u", "gu": "g", "j": "zh", "x": "ks", "ine": "in"}
+
+
+def _french(match: re.Match[str]) -> str:
+    return _FRENCH[match.group()]
+
+
+_TIES = str.maketrans(dict.fromkeys("\u0361\u0360\ufe20\ufe21"))
+# ICAO, ALA-LC (and the French table) write я ю as ia iu after a consonant: Tatiana, Viacheslav
+_IA = (re.compile(r"(?<=[^aeiouy])i(?=[aueo])"), "y")
 _READINGS = (
     (re.compile(r"tc(?!h)|cz|c(?![hkz])"), "ts"),
+    (re.compile(r"ck"), "tsk"),  # ц before к (Jaickij): English reads ck as k
+    (re.compile(r"(?<=[aeiouy])i$"), "y"),  # й as i after a vowel (ICAO, ALA-LC: Tolstoi, Andrei)
+    (re.compile(r"jj"), "y"),  # GOST 16876-71 table 2 й (Jurijj)
+    (re.compile(r"(?<![kcsz])eh"), "e"),  # GOST 16876-71 table 2 э (Ehl'vira)
     (re.compile(r"(?<=[aeiouy])x(?=[aeiouy])"), "kh"),
     (re.compile(r"j"), "y"),
     (re.compile(r"(?<=[^aeiouy])(?:yo|jo|io|ë)"), "e"),
     (re.compile(r"^(?:yo|jo|ë)"), "ye"),
-    (re.compile(r"(?<=[^aeiouy'])i(?=[aueo])"), "y"),  # ICAO, ALA-LC я ю as ia iu (Tatiana, Viacheslav)
+    (re.compile(r"(?<=[bdfgklmnprstvz])ie(?=[aeiou])"), ""),  # ICAO ъ before a vowel (Podieiachev)
+    _IA,
     (re.compile(r"y'"), "y"),  # GOST 7.79 B ы (Kazakh 2017 reads y' as у)
     (re.compile(r"sc(?!h)"), "shch"),
     (re.compile(r"ng(?![aeiouyäöüūı])"), "ñ"),  # BGN/PCGN Kazakh ң (Toqaevtyng)
 )
+# ISO/R 9:1968 (alternative) writes и as y (Yuryem): a reading of its own, never combined.
+_Y_AS_I = (re.compile(r"(?<=[^aeiouy'])y(?=[aeou])"), "i")
+# The French table of Russian passports (MVD 310, 1997: Kouznetsov, Tchernychev), a reading of its own,
+# combined with the others only in reading ia and iu as я and ю.
+_FRENCH_READING = (re.compile(r"chtch|tch|ch|ou|gu(?=[eiy])|j|(?<=[aeiouy])x|^x|ine$"), _french)
 
 
 def latin_readings(word: str) -> tuple[str, ...]:
     """The skeletons of a folded Latin word read by the other romanisations (`_READINGS`): each
     rule alone and all of them together; the first reading (`skeleton`) is not among them."""
+    word = _majority_script(word)
     if is_cyrillic(word):
         return ()
+    word = word.translate(_TIES)
     first = _latin(word)
     variants = [pattern.sub(repl, word) for pattern, repl in _READINGS if pattern.search(word)]
     if len(variants) > 1:
@@ -164,6 +191,12 @@ def latin_readings(word: str) -> tuple[str, ...]:
         for pattern, repl in _READINGS:
             combined = pattern.sub(repl, combined)
         variants.append(combined)
+    if _Y_AS_I[0].search(word):
+        variants.append(_Y_AS_I[0].sub(_Y_AS_I[1], word))
+    pattern, repl = _FRENCH_READING
+    if pattern.search(word):
+        french = pattern.sub(repl, word)
+        variants += [french, _IA[0].sub(_IA[1], french)]
     found = dict.fromkeys(_latin(v) for v in variants)
     found.pop(first, None)
     return tuple(found)
@@ -171,6 +204,7 @@ def latin_readings(word: str) -> tuple[str, ...]:
 
 def skeleton(word: str) -> str:
     """The rich skeleton of one folded word (see the module docstring)."""
+    word = _majority_script(word)
     if is_cyrillic(word):
         # a Latin letter inside a Cyrillic word (a typing slip: Латин "a", "o", "c") is read as Cyrillic
         return _cyrillic(word.translate(_MIXED_TO_CYR))
@@ -180,3 +214,22 @@ def skeleton(word: str) -> str:
 _MIXED_TO_CYR = str.maketrans({
     "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "k": "к", "i": "і",
 })
+
+# Cyrillic letters that look like Latin ones, as a Latin word holds them by a slip of the keyboard or
+# of a converter (Chernyshёv with the Cyrillic ё, after `fold` wrote it е).
+_CYR_TO_LATIN = str.maketrans({
+    "а": "a", "с": "c", "е": "e", "ё": "ë", "о": "o", "р": "p", "х": "x", "у": "y", "к": "k", "і": "i",
+})
+_LATIN_LETTER = re.compile("[a-zà-ɏ]")
+
+
+def _majority_script(word: str) -> str:
+    """A word mostly in Latin letters with a few Cyrillic look-alikes is a Latin word."""
+    if not is_cyrillic(word) or not _LATIN_LETTER.search(word):
+        return word
+    latin = len(_LATIN_LETTER.findall(word))
+    cyrillic = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
+    if latin <= cyrillic:
+        return word
+    converted = word.translate(_CYR_TO_LATIN)
+    return converted if not is_cyrillic(converted) else word
