@@ -7,15 +7,21 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from archive.search.request import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, SearchRequest
+from search_api import problems
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
+from search_api.models import SearchResult
 
 router = APIRouter(prefix="/api", tags=["search"])
 QUERY_HELP = 'words, "phrases", -exclusions, OR'
 
 
-
-@router.get("/search", responses={422: {"description": "an unknown language or kind"}})
+@router.get(
+    "/search",
+    response_model=SearchResult,
+    response_model_exclude_unset=True,
+    responses=problems.responses(401, 503, s422="an unknown language or kind, or an invalid parameter"),
+)
 def search(
     archive: ArchiveDep,
     viewer: Reader,
@@ -26,5 +32,6 @@ def search(
     kind: Annotated[list[str] | None, Query(description="report, ruling or media; repeatable")] = None,
     exact: Annotated[bool, Query(description="only the typed form: no transliteration or endings")] = False,
 ) -> dict:
+    """Ranked hits, each with why it matched; a name is found in any script and spelling unless `exact`."""
     request = SearchRequest.create(q, limit, offset, lang or (), kind or (), exact)
     return archive.search(request, viewer).as_json()
