@@ -93,7 +93,7 @@ def install(app: FastAPI) -> None:
 
 
 DESCRIPTIONS = {
-    400: "a parameter's value is not one the route knows",
+    400: "the body could not be read (malformed JSON or form data)",
     401: "no credentials, or an unknown or revoked API token",
     403: "the signed-in user's role may not do this",
     404: "no such document, or one the caller may not see (they answer alike)",

@@ -79,7 +79,7 @@ class RetryRequest(BaseModel):
     "/failures/{seq}/retry",
     status_code=201,
     response_model=IngestResult,
-    responses={**problems.responses(401, 403, 404, 415, s404="the entry is not a failed capture"),
+    responses={**problems.responses(400, 401, 403, 404, 415, s404="the entry is not a failed capture"),
                200: {"model": IngestResult, "description": "the same content was already archived"},
                422: {"model": IngestResult, "content": problems.PROBLEM_CONTENT,
                      "description": "the capture failed again (its result), or an invalid request"}},

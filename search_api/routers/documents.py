@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -27,7 +27,7 @@ STATUS_CODES = {"created": 201, "duplicate": 200, "failed": 422}
 # A failed file answers 422 with its ingest result (as `archive ingest --json` prints it, `status`
 # "failed" and the reason in `error`); a request the route cannot read answers 422 as a problem.
 INGEST_RESPONSES = {
-    **problems.responses(401, 403, 413, 415, 507),
+    **problems.responses(400, 401, 403, 413, 415, 507),
     200: {"model": IngestResultModel, "description": "the same bytes were already archived"},
     422: {"model": IngestResultModel, "content": problems.PROBLEM_CONTENT,
           "description": "the file could not be ingested (its result, `status` failed, as JSON), "
@@ -48,7 +48,7 @@ def upload(
     by: Writer,
     _body: MultipartBody,
     file: Annotated[UploadFile, File()],
-    kind: Annotated[Kind | None, Form()] = None,
+    kind: Annotated[Kind | Literal[""], Form(description="empty: told from the text")] = "",
     title: Annotated[str | None, Form(max_length=500)] = None,
     source: Annotated[str, Form(max_length=2000)] = "",
     ingested_by: Annotated[str, Form(max_length=200)] = "",
@@ -65,7 +65,7 @@ def upload(
     given = {"court": court, "case_number": case_number, "decision_date": decision_date,
              "articles": articles, "publisher": publisher, "published_date": published_date}
     ingest = IngestRequest(
-        kind=kind,
+        kind=kind or None,
         title=title or None,
         provenance=Provenance(source, ingested_by, note),
         metadata=given_metadata(given),
@@ -96,7 +96,7 @@ class DocumentPatch(BaseModel):
     "/{document_id}",
     response_model=DocumentRecord,
     response_model_exclude_unset=True,
-    responses=problems.responses(401, 403, 404, 415, s422="a malformed value or an unknown field"),
+    responses=problems.responses(400, 401, 403, 404, 415, s422="a malformed value or an unknown field"),
 )
 def edit(document_id: str, patch: DocumentPatch, archive: ArchiveDep, by: Writer, _body: JsonBody) -> dict:
     """Corrects a document's record; each change is a custody entry with the old and new values."""
@@ -119,7 +119,7 @@ class PurgeRequest(BaseModel):
     "/{document_id}/purge",
     response_model=DocumentRecord,
     response_model_exclude_unset=True,
-    responses=problems.responses(401, 403, 404, 415, s403="admins only"),
+    responses=problems.responses(400, 401, 403, 404, 415, s403="admins only"),
 )
 def purge(document_id: str, body: PurgeRequest, archive: ArchiveDep, by: Admin, _body: JsonBody) -> dict:
     """Deletes the original for good; the record stays withdrawn and the custody log keeps its hash."""
