@@ -8,18 +8,24 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from search_api.problems import http_problem, unexpected_problem
 from web import document_page, edit_page, failures_page, login_page, search_page, upload_page
 from web.render import is_htmx, render, say
 
 STATIC = Path(__file__).parent / "static"
+ICON = STATIC / "favicon.svg"
 
 
 def install(app: FastAPI) -> None:
     """Adds the pages, their static files and HTML error pages (the API keeps its problem details)."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """Browsers ask for it whatever the pages say; the pages name the same SVG with `<link rel=icon>`."""
+        return FileResponse(ICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
     for module in (search_page, document_page, edit_page, upload_page, login_page, failures_page):
         app.include_router(module.router)
 
