@@ -404,6 +404,8 @@ def cmd_translate(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import socket
+
     import uvicorn
 
     from web.app import create_app  # the core imports the HTTP faces only to serve them
@@ -413,19 +415,30 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if password:
         print(f"A new archive: sign in as admin with the password {password}\n"
               "(shown this once; `archive user add NAME --role archivist` adds colleagues).", flush=True)
+    # Bound here, before it is announced: the address printed is the one that answers (`--port 0` too).
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    try:
+        listening = socket.create_server((args.host, args.port), family=family)
+    except OSError as error:
+        print(f"archive: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
+              file=sys.stderr)
+        return 1
+    port = listening.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"The archive is on http://{host}:{args.port} (data in {settings.home}); Ctrl+C stops it.",
+    print(f"Serving the archive on http://{host}:{port} (data in {settings.home}); Ctrl+C stops it.",
           flush=True)
     if args.workers == 1:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        server.run(sockets=[listening])
         return 0
     # Several processes, each with its own application read from the same settings: they share the
     # store (transactions), the blobs (write-once files) and the index (embedded: one writer at a
     # time, under the index's lock, and readers that reload before each search; Elasticsearch: a
-    # server of its own).
+    # server of its own). Uvicorn binds the address again for its workers.
+    listening.close()
     app.state.archive.close()
     os.environ.update(settings.as_environment())
-    uvicorn.run("web.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+    uvicorn.run("web.app:create_app", factory=True, workers=args.workers, host=args.host, port=port,
                 log_level="warning")
     return 0
 

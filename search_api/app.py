@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from archive.search.request import InvalidSearch
 from archive.service import Archive, BackendUnavailable, InvalidChange, NotAllowed
 from archive.settings import Settings, load_settings
+from search_api import docs, problems
+from search_api.head import HeadAsGet
 from search_api.limits import BodySizeLimit
 from search_api.problems import Problem, problem_response
 from search_api.routers import batch, captures, documents, evidence, health, links, search
@@ -33,7 +35,10 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         title="Evidence archive",
         version="0.1.0",
         lifespan=lifespan,
-        description="Search and keep evidence in English, Russian and Kazakh.",
+        description="Search and keep evidence in English, Russian and Kazakh. Every error is an RFC 9457 "
+        "problem (`application/problem+json`); every GET also answers HEAD, with the same headers.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.archive = archive
 
@@ -43,20 +48,19 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_upload_bytes + UPLOAD_OVERHEAD,
         detail=f"The upload is over the {settings.max_upload_bytes // 1024**2} MB limit.",
     )
+    app.add_middleware(HeadAsGet)  # the outermost: a HEAD goes through everything a GET does
+
+    problems.install(app)
 
     @app.exception_handler(BackendUnavailable)
     async def index_unavailable(_request: Request, error: BackendUnavailable) -> JSONResponse:
-        return JSONResponse(
-            status_code=503,
-            content={
-                "detail": f"The search index is unavailable: {error}. "
-                "Documents are still kept; try again later."
-            },
-        )
+        return problem_response(Problem(
+            503, "Service Unavailable",
+            f"The search index is unavailable: {error}. Documents are still kept; try again later."))
 
     @app.exception_handler(InvalidSearch)
     async def invalid_search(_request: Request, error: InvalidSearch) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": str(error)})
+        return problem_response(Problem(422, "Invalid search", str(error)))
 
     @app.exception_handler(NotAllowed)
     async def not_allowed(_request: Request, error: NotAllowed) -> JSONResponse:
@@ -66,10 +70,9 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     async def invalid_change(_request: Request, error: InvalidChange) -> JSONResponse:
         return problem_response(Problem(422, "Invalid value", str(error)))
 
-    @app.exception_handler(Problem)
-    async def problem(_request: Request, error: Problem) -> JSONResponse:
-        return problem_response(error)
-
     for module in (search, batch, documents, links, health, evidence, captures):
         app.include_router(module.router)
+    docs.install(app)
+    schema = app.openapi
+    app.openapi = lambda: problems.add_schema(schema())  # type: ignore[method-assign]
     return app

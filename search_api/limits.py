@@ -12,6 +12,8 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from search_api.problems import MEDIA_TYPE
+
 
 class BodyTooLarge(HTTPException):
     """Raised from inside the body stream; an HTTPException so that the framework answers it as 413
@@ -49,7 +51,8 @@ class BodySizeLimit:
         await self.app(scope, counted, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": self.detail}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
+                           "detail": self.detail}).encode()
+        headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -10,7 +10,9 @@ from archive.domain import AccessLevel, Provenance
 from archive.service import IngestRequest
 from search_api.auth import Writer
 from search_api.deps import ArchiveDep
-from search_api.routers.documents import ingest_response
+from search_api.media import JsonBody
+from search_api.models import IngestResult
+from search_api.routers.documents import INGEST_RESPONSES, ingest_response
 
 router = APIRouter(prefix="/api/links", tags=["links"])
 
@@ -23,8 +25,9 @@ class LinkRequest(BaseModel):
     access: AccessLevel = AccessLevel.PUBLIC
 
 
-@router.post("", status_code=201)
-def capture(link: LinkRequest, archive: ArchiveDep, by: Writer) -> JSONResponse:
+@router.post("", status_code=201, response_model=IngestResult, responses=INGEST_RESPONSES)
+def capture(link: LinkRequest, archive: ArchiveDep, by: Writer, _body: JsonBody) -> JSONResponse:
+    """Captures a link: its WARC, screenshot, WACZ, main text and metadata; a failure is kept to retry."""
     request = IngestRequest(
         title=link.title, provenance=Provenance("", link.ingested_by, link.note), access=link.access
     )

@@ -6,9 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from archive.domain import DOCUMENT_LANGUAGES, KINDS
 from archive.search.request import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, SearchRequest
+from search_api import problems
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
+from search_api.models import SearchResult
 
 router = APIRouter(prefix="/api", tags=["search"])
 QUERY_HELP = 'words, "phrases", -exclusions, OR; empty: every document'
@@ -16,9 +19,19 @@ DATE_HELP = "YYYY-MM-DD: the document's date (decided, published, else archived)
 SORT_HELP = "relevance (the default) or date (the document's date, newest first)"
 
 
+def one_of(values: tuple[str, ...]) -> dict:
+    """The values a repeatable filter takes, for the schema; `SearchRequest` refuses others itself, with a
+    message that names them."""
+    return {"items": {"type": "string", "enum": list(values)}}
+
+
 @router.get(
     "/search",
-    responses={422: {"description": "an unknown language, kind or sort, or a malformed year or date"}},
+    response_model=SearchResult,
+    response_model_exclude_unset=True,
+    responses=problems.responses(
+        401, 503, s422="an unknown language, kind or sort, a malformed year or date, or an invalid parameter"
+    ),
 )
 def search(
     archive: ArchiveDep,
@@ -26,8 +39,10 @@ def search(
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=QUERY_HELP)] = "",
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    lang: Annotated[list[str] | None, Query(description="en, ru, kk or mixed; repeatable")] = None,
-    kind: Annotated[list[str] | None, Query(description="report, ruling or media; repeatable")] = None,
+    lang: Annotated[list[str] | None, Query(description="en, ru, kk or mixed; repeatable",
+                                            json_schema_extra=one_of(DOCUMENT_LANGUAGES))] = None,
+    kind: Annotated[list[str] | None, Query(description="report, ruling or media; repeatable",
+                                            json_schema_extra=one_of(KINDS))] = None,
     exact: Annotated[bool, Query(description="only the typed form: no transliteration or endings")] = False,
     year: Annotated[list[str] | None, Query(description="year of the document date; repeatable")] = None,
     court: Annotated[list[str] | None, Query(description="a court as its facet names it; repeatable")] = None,
