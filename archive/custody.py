@@ -20,7 +20,7 @@ GENESIS = "0" * 64  # the "previous hash" of the first entry
 
 # What can happen to an original or a document. Ingest outcomes keep the audit trail's statuses.
 # delete: a purge; expand: every member of a container was gone through (how many stored, how many failed)
-ACTIONS = ("ingest", "capture", "retry", "expand", "metadata", "access", "delete", "timestamp")
+ACTIONS = ("ingest", "capture", "retry", "expand", "metadata", "access", "delete", "timestamp", "entity")
 STATUSES = ("created", "duplicate", "failed")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge
+from archive.entities import record_mentions
 from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.web_capture import WebArchiver
@@ -337,6 +338,7 @@ class Ingestor:
             document = self.store.add(document, event_file=label, actor=request.who)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
             return self._duplicate(label, duplicate.existing, request.who)
+        record_mentions(self.store, document)
         self.on_created(document)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title

@@ -17,7 +17,11 @@ from archive.blobs import BlobStore
 from archive.catch_up import PendingCatchUp
 from archive.citation import Citation, cite
 from archive.domain import Document
+from archive.analysis.entity_groups import CONFIRM, MERGE, SPLIT, Decision
+from archive.analysis.tokenize import tokenize
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_collection, given_metadata
+from archive.entities import regroup, scan_missing
+from archive.entity_views import EntityView, grouped_spellings, summary
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import BulkRejected, Filters, IndexDocument
@@ -42,6 +46,7 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "BackendUnavailable",
     "Citation",
     "DocumentChanges",
+    "EntityView",
     "Failure",
     "IngestRequest",
     "IngestResult",
@@ -356,6 +361,8 @@ class Archive:
 
     def _finish_writes(self) -> None:
         self.flush_index()
+        if self.store.entities.changed:
+            regroup(self.store)
         self.notary.stamp_head()
 
     def timestamp_pending(self) -> tuple[int, int]:
@@ -387,9 +394,14 @@ class Archive:
         self.store.mark_indexed(ids)
 
     def reindex(self, pending_only: bool = False) -> int:
-        """Rebuilds the index from the store of record (or catches up the pending documents)."""
+        """Rebuilds the index from the store of record (or catches up the pending documents); documents
+        without mentions get theirs, and the entities are grouped again, archivists' decisions reapplied."""
         with self._writes:
-            return self._catch_up_pending() if pending_only else self._rebuild()
+            count = self._catch_up_pending() if pending_only else self._rebuild()
+            scan_missing(self.store)
+            if not pending_only or self.store.entities.changed:
+                regroup(self.store)
+            return count
 
     def pending_count(self) -> int:
         """Documents kept in the store that the index does not hold yet."""
@@ -540,6 +552,78 @@ class Archive:
             else:
                 answers[name] = "ok"
         return answers
+
+    # --- entities -----------------------------------------------------------------------------
+
+    def entities(self, query: str, viewer: Principal = SYSTEM, limit: int = 20) -> list[dict]:
+        """Entities whose spellings hold every name key of ``query``, with the documents ``viewer`` may
+        see; an entity seen only in documents hidden from them is not listed."""
+        keys = list(dict.fromkeys(t.key for t in tokenize(query[:500]) if t.key))
+        return [summary(e) for e in self.store.entities.search(keys, viewer.visibility, limit)]
+
+    def entity(self, entity_id: str, viewer: Principal = SYSTEM) -> EntityView | None:
+        """An entity as ``viewer`` may see it; None when unknown or mentioned only where they may not read."""
+        record = self.store.entities.get(entity_id[:32])
+        if record is None:
+            return None
+        visible = viewer.visibility
+        documents = self.store.entities.documents(record.id, visible)
+        if not documents:
+            return None
+        return EntityView(
+            record.id, record.kind, record.label, record.confirmed, len(documents),
+            grouped_spellings(self.store.entities.spellings(record.id, visible)), documents,
+            self.store.entities.cooccurring(record.id, visible, 10),
+        )
+
+    def document_entities(self, document: Document) -> list[dict]:
+        """The people, places and organisations a document (already checked readable) mentions."""
+        return [summary(e) for e in self.store.entities.of_document(document.id)]
+
+    def entity_export(self, viewer: Principal = SYSTEM) -> list[EntityView]:
+        """Every entity ``viewer`` may see, with its spellings and documents (no companions)."""
+        views = []
+        for record in self.store.entities.all():
+            documents = self.store.entities.documents(record.id, viewer.visibility)
+            if documents:
+                spellings = grouped_spellings(self.store.entities.spellings(record.id, viewer.visibility))
+                views.append(EntityView(record.id, record.kind, record.label, record.confirmed, len(documents),
+                                        spellings, documents))
+        return views
+
+    def decide_entity(
+        self, entity_id: str, action: str, by: Principal = SYSTEM, other: str = "", spelling: str = ""
+    ) -> str | None:
+        """An archivist's merge (``other`` into this entity), split (the mention key ``spelling`` off
+        it) or confirmation; kept, written to the custody log and applied at once. Returns the id of
+        the entity the archivist should see next; None for an unknown entity."""
+        if not by.can_write:
+            raise NotAllowed("Only archivists and admins may merge, split or confirm entities.")
+        with self._writes:
+            record = self.store.entities.get(entity_id[:32])
+            if record is None:
+                return None
+            if action == MERGE:
+                merged = self.store.entities.get(other[:32])
+                if merged is None or merged.id == record.id:
+                    raise InvalidChange("choose another existing entity to merge into this one")
+                decision = Decision(MERGE, record.key, other=merged.key)
+            elif action == SPLIT:
+                keys = {key for _, key, _, _ in self.store.entities.spellings(record.id, None)}
+                if spelling not in keys or len(keys) < 2:
+                    raise InvalidChange("choose one of the entity's spellings to split off")
+                decision = Decision(SPLIT, record.key, spelling=spelling)
+            elif action == CONFIRM:
+                decision = Decision(CONFIRM, record.key)
+            else:
+                raise InvalidChange(f"unknown entity decision {action!r}: choose merge, split or confirm")
+            self.store.entities.add_decision(decision, by.name)
+            self.store.append_custody("entity", actor=by.name, subject=record.label, details={
+                "decision": decision.action, "entity": record.key, "other": decision.other,
+                "spelling": decision.spelling})
+            regroup(self.store)
+            survivor = self.store.entities.by_key(record.key)
+            return survivor.id if survivor is not None else None
 
     # --- archivists' edits --------------------------------------------------------------------
 
