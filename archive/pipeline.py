@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge
-from archive.entities import record_mentions
 from archive.domain import AccessLevel, Document, Kind, Provenance
+from archive.entities import record_mentions
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.web_capture import WebArchiver
 from ingest.capture import CapturedPage, CaptureError, capture

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.accounts import SYSTEM, Accounts, Principal
+from archive.analysis.entity_groups import CONFIRM, MERGE, SPLIT, Decision
+from archive.analysis.tokenize import tokenize
 from archive.blobs import BlobStore
 from archive.catch_up import PendingCatchUp
 from archive.citation import Citation, cite
 from archive.domain import Document
-from archive.analysis.entity_groups import CONFIRM, MERGE, SPLIT, Decision
-from archive.analysis.tokenize import tokenize
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_collection, given_metadata
 from archive.entities import regroup, scan_missing
+from archive.entity_export import entities_csv, entities_ftm
 from archive.entity_views import EntityView, grouped_spellings, summary
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
@@ -58,6 +59,8 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "SearchHit",
     "SearchResult",
     "VerifyReport",
+    "entities_csv",
+    "entities_ftm",
     "given_collection",
     "given_metadata",
 ]

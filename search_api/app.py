@@ -13,7 +13,7 @@ from archive.service import Archive, BackendUnavailable, InvalidChange, NotAllow
 from archive.settings import Settings, load_settings
 from search_api.limits import BodySizeLimit
 from search_api.problems import Problem, problem_response
-from search_api.routers import captures, documents, evidence, health, links, search
+from search_api.routers import captures, documents, entities, evidence, health, links, search
 from search_api.security import SecurityHeaders
 
 UPLOAD_OVERHEAD = 1024 * 1024  # room for the multipart envelope and form fields around the file
@@ -70,6 +70,6 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     async def problem(_request: Request, error: Problem) -> JSONResponse:
         return problem_response(error)
 
-    for module in (search, documents, links, health, evidence, captures):
+    for module in (search, documents, links, health, evidence, captures, entities):
         app.include_router(module.router)
     return app

@@ -32,6 +32,9 @@ from archive.analysis.tokenize import Token, tokenize
 PERSON, PLACE, ORGANISATION, NAME = "person", "place", "organisation", "name"
 KINDS = (PERSON, PLACE, ORGANISATION, NAME)
 MAX_NAME_WORDS = 4  # a longer run of capitalised words is a heading or a title, not a person
+CALENDAR = frozenset(  # written with a capital in English, never a name there
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split())
 PLACE_WORDS = ("city", "capital", "country", "region", "district", "village", "river", "lake")
 
 _PATRONYMIC = re.compile(
@@ -118,7 +121,7 @@ def _words(tokens: list[Token], text: str, lower: frozenset[str]) -> list[list[_
         initial = _initial(token, text)
         name_like = initial or (
             len(token.surface) > 1 and _capitalised(token) and bool(token.key) and token.word not in lower
-            and not is_stopword(token.word)
+            and not is_stopword(token.word) and token.word not in CALENDAR
         )
         if not name_like:
             if run:

@@ -192,9 +192,11 @@ class EntityStore:
                     shared[other] += int(n)
         records = []
         with Session(self._engine) as session:
-            for other, n in shared.most_common(limit):
+            for other, n in shared.most_common():
+                if len(records) >= limit:
+                    break
                 row = session.get(EntityRow, other)
-                if row is not None:
+                if row is not None and row.kind != "name":
                     records.append(_record(row, n))
         return records
 

@@ -1,0 +1,54 @@
+"""The entity list as CSV and as FollowTheMoney entities (JSON lines), for Aleph and OpenSanctions' tools.
+
+FollowTheMoney: a person is a `Person`, an organisation an `Organization`, a place an `Address`, a
+name of unknown kind a `LegalEntity`; each document it appears in is a `Document`, and each
+appearance a `Mention` (resolved: the entity, document: the document, name: the spelling).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from archive.entity_views import EntityView
+
+FTM_SCHEMATA = {"person": "Person", "organisation": "Organization", "place": "Address", "name": "LegalEntity"}
+CSV_COLUMNS = ("id", "kind", "label", "confirmed", "documents", "spellings", "document_ids")
+
+
+def _spellings(view: EntityView) -> list[str]:
+    return [s["surface"] for languages in view.spellings.values() for rows in languages.values() for s in rows]
+
+
+def entities_csv(views: Iterable[EntityView]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for view in views:
+        writer.writerow([view.id, view.kind, view.label, str(view.confirmed).lower(), view.documents_count,
+                         " | ".join(_spellings(view)), " ".join(d.id for d in view.documents)])
+    return out.getvalue()
+
+
+def ftm_entities(views: Iterable[EntityView]) -> Iterator[dict]:
+    documents_seen: set[str] = set()
+    for view in views:
+        schema = FTM_SCHEMATA[view.kind]
+        names = list(dict.fromkeys(_spellings(view)))
+        properties: dict[str, list[str]] = {"full": [view.label]} if schema == "Address" else {
+            "name": [view.label], "alias": [n for n in names if n != view.label]}
+        yield {"id": f"ent-{view.id}", "schema": schema, "properties": properties}
+        for document in view.documents:
+            if document.id not in documents_seen:
+                documents_seen.add(document.id)
+                yield {"id": f"doc-{document.id}", "schema": "Document", "properties": {
+                    "title": [document.title or document.id], "language": [document.language],
+                    "date": [document.date]}}
+            yield {"id": f"men-{view.id}-{document.id}", "schema": "Mention", "properties": {
+                "resolved": [f"ent-{view.id}"], "document": [f"doc-{document.id}"], "name": [view.label]}}
+
+
+def entities_ftm(views: Iterable[EntityView]) -> str:
+    return "".join(json.dumps(entity, ensure_ascii=False) + "\n" for entity in ftm_entities(views))
