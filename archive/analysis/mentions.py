@@ -96,8 +96,8 @@ def alias_kind(group: str) -> str:
 
 
 def _capitalised(token: Token) -> bool:
-    first = token.surface[0]
-    return first.isupper() and (len(token.surface) == 1 or not token.surface.isupper())
+    surface = token.surface
+    return surface[0].isupper() and sum(ch.isupper() for ch in surface) == 1  # not an acronym (ӘҚБтК)
 
 
 def _initial(token: Token, text: str) -> bool:

@@ -134,8 +134,7 @@ class EntityStore:
     def _mentions_seen(self, visible: Visibility | None) -> Callable:
         def restrict(stmt):  # type: ignore[no-untyped-def]
             stmt = stmt.join_from(MentionRow, DocumentRow, DocumentRow.id == MentionRow.document_id)
-            return stmt.where(self._visible(visible)) if visible is not None else stmt.where(
-                DocumentRow.withdrawn.is_(None))
+            return stmt.where(self._visible(visible)) if visible is not None else stmt
         return restrict
 
     def search(self, word_keys: Sequence[str], visible: Visibility | None, limit: int) -> list[EntityRecord]:
