@@ -14,12 +14,15 @@ from collections.abc import Iterable, Iterator
 
 from archive.entity_views import EntityView
 
-FTM_SCHEMATA = {"person": "Person", "organisation": "Organization", "place": "Address", "name": "LegalEntity"}
+FTM_SCHEMATA = {
+    "person": "Person", "organisation": "Organization", "place": "Address", "name": "LegalEntity",
+}
 CSV_COLUMNS = ("id", "kind", "label", "confirmed", "documents", "spellings", "document_ids")
 
 
 def _spellings(view: EntityView) -> list[str]:
-    return [s["surface"] for languages in view.spellings.values() for rows in languages.values() for s in rows]
+    return [row["surface"] for languages in view.spellings.values() for rows in languages.values()
+            for row in rows]
 
 
 def entities_csv(views: Iterable[EntityView]) -> str:

@@ -590,8 +590,8 @@ class Archive:
             documents = self.store.entities.documents(record.id, viewer.visibility)
             if documents:
                 spellings = grouped_spellings(self.store.entities.spellings(record.id, viewer.visibility))
-                views.append(EntityView(record.id, record.kind, record.label, record.confirmed, len(documents),
-                                        spellings, documents))
+                views.append(EntityView(record.id, record.kind, record.label, record.confirmed,
+                                        len(documents), spellings, documents))
         return views
 
     def decide_entity(

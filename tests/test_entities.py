@@ -41,7 +41,7 @@ def test_a_full_name_is_one_mention_whatever_its_order_script_and_case():
     second = find_mentions("The court fined Sabit Syzdykbek on Monday.")
     person = [m for m in first if m.kind == "person"]
     assert [m.surface for m in person] == ["Сыздыкбека Сабита"]
-    assert person[0].key == [m for m in second if m.kind == "person"][0].key
+    assert person[0].key == next(m for m in second if m.kind == "person").key
     assert (person[0].start, person[0].end) == (20, 37)
 
 
@@ -128,7 +128,8 @@ def dev_eval_people() -> dict[str, set[str]]:
     people_text = readme.split("People:", 1)[1].split("Organisations:", 1)[0]
     people = [name.strip(" .\n") for name in people_text.split(",")]
     distractors = ["zhukov", "ospanov", "syzdykov"]
-    return {slug: {Path(d["file"]).name for d in manifest if slug in d["entities"]} for slug in people + distractors}
+    return {slug: {Path(d["file"]).name for d in manifest if slug in d["entities"]}
+            for slug in people + distractors}
 
 
 @needs(DEV_EVAL.exists(), "../shared/dev-eval beside the repository")
@@ -166,8 +167,9 @@ def test_decisions_are_logged_and_survive_reindex(archive: Archive):
     archive.reindex()
     assert archive.entities("Zhukov")[0]["id"] == fariza
     time.sleep(1.1)  # the embedded index names a rebuild by the second: two in one second would collide
-    spelling = next(row["key"] for langs in archive.entity(fariza).spellings.values() for rows in langs.values()
-                    for row in rows if "Zhukov" in row["surface"])
+    spellings = archive.entity(fariza).spellings
+    spelling = next(row["key"] for langs in spellings.values() for rows in langs.values() for row in rows
+                    if "Zhukov" in row["surface"])
     archive.decide_entity(fariza, SPLIT, spelling=spelling)
     archive.reindex()
     assert archive.entities("Zhukov")[0]["id"] != fariza
@@ -181,7 +183,7 @@ def test_api_pages_and_exports(settings: Settings):
     archivist = token_headers(app, "archivist")
     with TestClient(app) as client:
         found = client.get("/api/entities", params={"q": "Оспан"}).json()["entities"]
-        assert [(e["label"], e["documents"]) for e in found] == [("Fariza Ospan", 2)] or found[0]["documents"] == 2
+        assert [e["documents"] for e in found] == [2]
         entity = client.get(f"/api/entities/{found[0]['id']}").json()
         assert set(entity["spellings"]) == {"Cyrillic", "Latin"}
         assert [e["kind"] for e in entity["cooccurring"]] == ["place"]
@@ -192,7 +194,8 @@ def test_api_pages_and_exports(settings: Settings):
         assert f"/e/{found[0]['id']}" in document_page
         decision = {"action": "confirm"}
         assert client.post(f"/api/entities/{found[0]['id']}/decisions", json=decision).status_code == 401
-        assert client.post(f"/api/entities/{found[0]['id']}/decisions", json={"action": "split", "spelling": "x"},
+        bad_split = {"action": "split", "spelling": "x"}
+        assert client.post(f"/api/entities/{found[0]['id']}/decisions", json=bad_split,
                            headers=archivist).status_code == 422
         assert client.post(f"/api/entities/{found[0]['id']}/decisions", json=decision,
                            headers=archivist).json() == {"id": found[0]["id"]}

@@ -14,8 +14,8 @@ from web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, archive: ArchiveDep, entity_id: str, viewer: Principal, problem: str | None = None,
-          status: int = 200) -> HTMLResponse:
+def _page(request: Request, archive: ArchiveDep, entity_id: str, viewer: Principal,
+          problem: str | None = None, status: int = 200) -> HTMLResponse:
     view = archive.entity(entity_id, viewer)
     if view is None:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": entity_id}, 404)

@@ -11,7 +11,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from web import document_page, edit_page, entity_page, failures_page, login_page, search_page, upload_page
+from web import (
+    document_page,
+    edit_page,
+    entity_page,
+    failures_page,
+    login_page,
+    search_page,
+    upload_page,
+)
 from web.render import is_htmx, render, say
 
 STATIC = Path(__file__).parent / "static"
@@ -20,7 +28,8 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Adds the pages, their static files and HTML error pages (the API keeps its JSON errors)."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (search_page, document_page, edit_page, entity_page, upload_page, login_page, failures_page):
+    pages = (search_page, document_page, edit_page, entity_page, upload_page, login_page, failures_page)
+    for module in pages:
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)

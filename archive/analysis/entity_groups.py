@@ -110,8 +110,11 @@ def group(mention_keys: Iterable[str]) -> dict[str, str]:
         if key.startswith("i:"):
             letter, surname = _words(key)
             with_surname = holding.get(surname, set())
-            matching = {roots_of for p, roots_of in roots.items() if roots_of in with_surname and surname in _words(p)
-                        and any(w != surname and w.startswith(letter) for w in _words(p))}
+            matching = {
+                person_root for p, person_root in roots.items()
+                if person_root in with_surname and surname in _words(p)
+                and any(w != surname and w.startswith(letter) for w in _words(p))
+            }
             target = _unique(matching) or (_unique(with_surname) if not matching else None)
         elif key.startswith("w:"):
             target = _unique(holding.get(key[2:], set()))
@@ -121,7 +124,9 @@ def group(mention_keys: Iterable[str]) -> dict[str, str]:
     return grouped
 
 
-def apply_decisions(grouped: dict[str, str], decisions: Iterable[Decision]) -> tuple[dict[str, str], set[str]]:
+def apply_decisions(
+    grouped: dict[str, str], decisions: Iterable[Decision]
+) -> tuple[dict[str, str], set[str]]:
     """The grouping after the decisions, in the order they were taken, and the confirmed entity keys.
     A decision about an entity that no longer exists changes nothing."""
     result = dict(grouped)

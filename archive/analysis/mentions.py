@@ -32,9 +32,10 @@ from archive.analysis.tokenize import Token, tokenize
 PERSON, PLACE, ORGANISATION, NAME = "person", "place", "organisation", "name"
 KINDS = (PERSON, PLACE, ORGANISATION, NAME)
 MAX_NAME_WORDS = 4  # a longer run of capitalised words is a heading or a title, not a person
-CALENDAR = frozenset(  # written with a capital in English, never a name there
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split())
+CALENDAR = frozenset((  # written with a capital in English, never a name there
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+))
 PLACE_WORDS = ("city", "capital", "country", "region", "district", "village", "river", "lake")
 
 _PATRONYMIC = re.compile(

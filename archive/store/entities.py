@@ -18,6 +18,10 @@ from archive.domain import Visibility
 from archive.store.models import DocumentRow, EntityDecisionRow, EntityRow, MentionRow, MentionScanRow
 
 CHUNK = 500
+_DOCUMENT_COLUMNS = (
+    DocumentRow.id, DocumentRow.title, DocumentRow.kind, DocumentRow.language, DocumentRow.meta,
+    DocumentRow.ingested_at,
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,11 @@ class EntityStore:
         """The mentions of one document, found by rules of `version`; those found before are replaced."""
         with Session(self._writer) as session, session.begin():
             session.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
-            session.add_all(MentionRow(document_id=document_id, start=m.start, end=m.end, surface=m.surface[:500],
-                                       key=m.key[:300], kind=m.kind, language=m.language) for m in mentions)
+            session.add_all(
+                MentionRow(document_id=document_id, start=m.start, end=m.end, surface=m.surface[:500],
+                           key=m.key[:300], kind=m.kind, language=m.language)
+                for m in mentions
+            )
             self.changed = True
             scan = session.get(MentionScanRow, document_id)
             if scan is None:
@@ -75,7 +82,8 @@ class EntityStore:
 
     def unscanned(self, version: int) -> list[str]:
         """Documents whose mentions were not found yet, or by older rules."""
-        stmt = select(DocumentRow.id).outerjoin(MentionScanRow, MentionScanRow.document_id == DocumentRow.id).where(
+        scanned = MentionScanRow.document_id == DocumentRow.id
+        stmt = select(DocumentRow.id).outerjoin(MentionScanRow, scanned).where(
             or_(MentionScanRow.version.is_(None), MentionScanRow.version < version))
         with self._engine.connect() as conn:
             return list(conn.execute(stmt.order_by(DocumentRow.id)).scalars())
@@ -167,11 +175,9 @@ class EntityStore:
 
     def documents(self, entity_id: str, visible: Visibility | None) -> list[EntityDocument]:
         stmt = self._mentions_seen(visible)(
-            select(DocumentRow.id, DocumentRow.title, DocumentRow.kind, DocumentRow.language, DocumentRow.meta,
-                   DocumentRow.ingested_at, func.count())
+            select(*_DOCUMENT_COLUMNS, func.count())
             .where(MentionRow.entity_id == entity_id)
-            .group_by(DocumentRow.id, DocumentRow.title, DocumentRow.kind, DocumentRow.language,
-                      DocumentRow.meta, DocumentRow.ingested_at))
+            .group_by(*_DOCUMENT_COLUMNS))
         with self._engine.connect() as conn:
             found = [EntityDocument(i, t, k, lang, _date(meta, at), int(n))
                      for i, t, k, lang, meta, at, n in conn.execute(stmt)]
