@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 
-from archive.analysis.entity_groups import apply_decisions, entity_id, entity_kind, group
+from archive.analysis.entity_groups import NONE, apply_decisions, entity_id, entity_kind, group
 from archive.analysis.mentions import find_mentions
 from archive.analysis.tokenize import tokenize
 from archive.domain import Document
@@ -19,7 +19,7 @@ from archive.store import DocumentStore
 from archive.store.entities import StoredMention
 from archive.store.models import EntityRow
 
-MENTION_RULES = 1  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
+MENTION_RULES = 2  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
 
 
 def mentions_of(document: Document) -> list[StoredMention]:
@@ -53,6 +53,8 @@ def regroup(store: DocumentStore) -> int:
     grouped, confirmed = apply_decisions(group(found), store.entities.decisions())
     members: dict[str, list[str]] = {}
     for mention_key, entity_key in grouped.items():
+        if entity_key == NONE:
+            continue
         members.setdefault(entity_key, []).append(mention_key)
     rows = []
     assignment = {}

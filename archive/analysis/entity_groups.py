@@ -11,6 +11,8 @@ applied on top.
 * a lone word (`w:ospan`) joins the one full name that holds it; with none, or with several (two
   people of that surname), it stays a candidate of its own, so that `Ospan` never swallows
   `Ospanov` and an ambiguous surname is not given to either person;
+* a word that starts a sentence (`s:ospan`) joins what the same word does elsewhere (`w:ospan`, or
+  the one full name holding it); with neither it is no entity (`NONE`): a capital there says nothing;
 * an alias (`a:@shymkent`) is its group.
 
 Grouping depends only on the set of mention keys, so it is the same whatever order documents came
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 MERGE, SPLIT, CONFIRM = "merge", "split", "confirm"
 DECISIONS = (MERGE, SPLIT, CONFIRM)
+NONE = ""  # the entity key of a mention that is no entity
 SPLIT_PREFIX = "x:"  # an entity made of one spelling split off another
 
 
@@ -121,6 +124,10 @@ def group(mention_keys: Iterable[str]) -> dict[str, str]:
         elif key in roots:
             target = roots[key]
         grouped[key] = target or key
+    for key in keys:
+        if key.startswith("s:"):
+            word = "w:" + key[2:]
+            grouped[key] = grouped.get(word) or _unique(holding.get(key[2:], set())) or NONE
     return grouped
 
 

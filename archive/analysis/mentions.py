@@ -11,7 +11,9 @@ Two sources, the alias table first:
   keys (`keys.py`), so `Сыздыкбека Сабита` and `Sabit Syzdykbek` share one:
   - `p:KEY KEY` — a full name: given name and surname (patronymic left out), in sorted order;
   - `i:LETTER KEY` — a surname with the initial of the given name;
-  - `w:KEY` — a lone capitalised word (a surname, a place, anything else written as a name).
+  - `w:KEY` — a lone capitalised word (a surname, a place, anything else written as a name);
+  - `s:KEY` — a capitalised word that starts a sentence: a name only where the same key is one
+    elsewhere in the archive (`entity_groups.py`).
 
 A capitalised word that also occurs in lower case in the same text is an ordinary word (`Rights`
 beside `rights`), and so is a function word; a word that only starts a sentence is taken when it
@@ -187,8 +189,13 @@ def find_mentions(text: str, tokens: list[Token] | None = None) -> list[Mention]
             run = run[1:]
         if not run or all(w.initial for w in run):
             continue
-        if _starts_sentence(text, run[0].start) and run[0].key not in mid_sentence and not run[0].initial:
-            run = run[1:]  # a capitalised first word of a sentence is a name only if it is one elsewhere
+        first = run[0]
+        if _starts_sentence(text, first.start) and first.key not in mid_sentence and not first.initial:
+            # A capitalised first word of a sentence is a name only if it is one elsewhere: in this text
+            # (checked here) or in the archive (`s:`, decided when mentions are grouped).
+            mentions.append(Mention(first.start, first.end, text[first.start : first.end], "s:" + first.key,
+                                    NAME))
+            run = run[1:]
         if not run or all(w.initial for w in run):
             continue
         found = _person_key(run)
