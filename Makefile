@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_capture.py
 	$(BIN)/python scripts/bench_formats.py
+	$(BIN)/python scripts/measure_entities.py --speed-only
 
 clean-data:
 	rm -rf data

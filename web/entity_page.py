@@ -19,8 +19,11 @@ def _page(request: Request, archive: ArchiveDep, entity_id: str, viewer: Princip
     view = archive.entity(entity_id, viewer)
     if view is None:
         return render(request, "error.html", {"status": 404, "detail": None, "missing_id": entity_id}, 404)
-    spellings = sorted({s["key"] for languages in view.spellings.values() for rows in languages.values()
-                        for s in rows})
+    spellings: dict[str, list[str]] = {}  # mention key → its surfaces: what a split takes off
+    for languages in view.spellings.values():
+        for rows in languages.values():
+            for row in rows:
+                spellings.setdefault(row["key"], []).append(row["surface"])
     return render(request, "entity.html", {
         "entity": view, "spelling_keys": spellings, "can_decide": viewer.can_write, "problem": problem,
         "permalink_url": str(request.url_for("entity_page", entity_id=view.id)),
