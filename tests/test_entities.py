@@ -208,3 +208,19 @@ def test_api_pages_and_exports(settings: Settings):
         assert {row["kind"] for row in rows} == {"person", "place"}
         lines = client.get("/api/entities/export", params={"format": "ftm"}).text.splitlines()
         assert {json.loads(line)["schema"] for line in lines} == {"Person", "Address", "Document", "Mention"}
+
+
+def test_the_command_line_finds_and_exports_entities(tmp_path: Path, capsys):
+    from archive.cli import main
+
+    source = tmp_path / "report.txt"
+    source.write_text("The court in Shymkent fined Fariza Ospan.", encoding="utf-8")
+    home = ["--home", str(tmp_path / "home")]
+    assert main([*home, "ingest", str(source)]) == 0
+    capsys.readouterr()
+    assert main([*home, "entities", "Оспан"]) == 0
+    assert "Fariza Ospan" in capsys.readouterr().out
+    assert main([*home, "entities"]) == 2
+    assert main([*home, "entities", "--export", "ftm", "-o", str(tmp_path / "e.json")]) == 0
+    schemata = {json.loads(line)["schema"] for line in (tmp_path / "e.json").read_text("utf-8").splitlines()}
+    assert schemata == {"Person", "Address", "Document", "Mention"}
