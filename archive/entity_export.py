@@ -17,6 +17,7 @@ from archive.entity_views import EntityView
 FTM_SCHEMATA = {
     "person": "Person", "organisation": "Organization", "place": "Address", "name": "LegalEntity",
 }
+FTM_LANGUAGES = {"en": "eng", "ru": "rus", "kk": "kaz"}  # FollowTheMoney takes ISO 639-3
 CSV_COLUMNS = ("id", "kind", "label", "confirmed", "documents", "spellings", "document_ids")
 
 
@@ -41,14 +42,19 @@ def ftm_entities(views: Iterable[EntityView]) -> Iterator[dict]:
         schema = FTM_SCHEMATA[view.kind]
         names = list(dict.fromkeys(_spellings(view)))
         properties: dict[str, list[str]] = {"full": [view.label]} if schema == "Address" else {
-            "name": [view.label], "alias": [n for n in names if n != view.label]}
+            "name": [view.label]}
+        aliases = [n for n in names if n != view.label]
+        if aliases and schema != "Address":
+            properties["alias"] = aliases
         yield {"id": f"ent-{view.id}", "schema": schema, "properties": properties}
         for document in view.documents:
             if document.id not in documents_seen:
                 documents_seen.add(document.id)
                 yield {"id": f"doc-{document.id}", "schema": "Document", "properties": {
-                    "title": [document.title or document.id], "language": [document.language],
-                    "date": [document.date]}}
+                    "title": [document.title or document.id], "fileName": [document.file_name or document.id],
+                    "date": [document.date],
+                    **({"language": [FTM_LANGUAGES[document.language]]}
+                       if document.language in FTM_LANGUAGES else {})}}
             yield {"id": f"men-{view.id}-{document.id}", "schema": "Mention", "properties": {
                 "resolved": [f"ent-{view.id}"], "document": [f"doc-{document.id}"], "name": [view.label]}}
 

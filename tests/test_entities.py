@@ -224,3 +224,27 @@ def test_the_command_line_finds_and_exports_entities(tmp_path: Path, capsys):
     assert main([*home, "entities", "--export", "ftm", "-o", str(tmp_path / "e.json")]) == 0
     schemata = {json.loads(line)["schema"] for line in (tmp_path / "e.json").read_text("utf-8").splitlines()}
     assert schemata == {"Person", "Address", "Document", "Mention"}
+
+
+def test_the_followthemoney_export_is_valid_for_the_followthemoney_model(archive: Archive):
+    from followthemoney import model
+
+    texts = ["Суд в Шымкенте оштрафовал Фаризу Оспан.", "Fariza Ospan and Dmitry Zhukov spoke in Shymkent."]
+    for n, text in enumerate(texts):
+        archive.ingest_upload(io.BytesIO(text.encode()), f"{n}.txt", IngestRequest())
+    from archive.service import entities_ftm
+
+    entities = [json.loads(line) for line in entities_ftm(archive.entity_export()).splitlines()]
+    ids = {entity["id"] for entity in entities}
+    assert len(ids) == len(entities)
+    for entity in entities:
+        schema = model.get(entity["schema"])
+        assert schema is not None and not schema.abstract, entity
+        assert set(entity["properties"]) <= set(schema.properties), entity
+        assert set(schema.required) <= set(entity["properties"]), entity
+        schema.validate(entity)  # raises InvalidData for a value its type refuses
+        for name, values in entity["properties"].items():
+            if schema.properties[name].type.name == "entity":
+                assert set(values) <= ids, (entity, name)  # every reference is to an exported entity
+        assert model.get_proxy(entity).to_dict()["properties"] == entity["properties"]
+    assert {e["schema"] for e in entities} == {"Person", "Address", "Document", "Mention"}

@@ -20,7 +20,7 @@ from archive.store.models import DocumentRow, EntityDecisionRow, EntityRow, Ment
 CHUNK = 500
 _DOCUMENT_COLUMNS = (
     DocumentRow.id, DocumentRow.title, DocumentRow.kind, DocumentRow.language, DocumentRow.meta,
-    DocumentRow.ingested_at,
+    DocumentRow.ingested_at, DocumentRow.original_name,
 )
 
 
@@ -53,6 +53,7 @@ class EntityDocument:
     language: str
     date: str  # the decision or publication date when known, else the ingest date (ISO)
     mentions: int
+    file_name: str = ""
 
 
 class EntityStore:
@@ -179,8 +180,8 @@ class EntityStore:
             .where(MentionRow.entity_id == entity_id)
             .group_by(*_DOCUMENT_COLUMNS))
         with self._engine.connect() as conn:
-            found = [EntityDocument(i, t, k, lang, _date(meta, at), int(n))
-                     for i, t, k, lang, meta, at, n in conn.execute(stmt)]
+            found = [EntityDocument(i, t, k, lang, _date(meta, at), int(n), name or i)
+                     for i, t, k, lang, meta, at, name, n in conn.execute(stmt)]
         return sorted(found, key=lambda d: (d.date, d.id))
 
     def cooccurring(self, entity_id: str, visible: Visibility | None, limit: int) -> list[EntityRecord]:
