@@ -26,6 +26,8 @@ from archive.service import (
     InvalidChange,
     NotRetryable,
     OriginalUnavailable,
+    entities_csv,
+    entities_ftm,
     given_collection,
     given_metadata,
 )
@@ -137,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="a document's evidence package (BagIt zip)")
     export.add_argument("id")
     export.add_argument("-o", "--output", type=Path, help="where to write it (default evidence-ID.zip)")
+
+    entities = commands.add_parser(
+        "entities", parents=[common], help="people, places and organisations: find or export them")
+    entities.add_argument("query", nargs="?", default="", help="a name, in any spelling")
+    entities.add_argument("--export", choices=("csv", "ftm"), help="every entity, as CSV or FollowTheMoney")
+    entities.add_argument("-o", "--output", type=Path, help="where to write the export (default: stdout)")
 
     commands.add_parser(
         "timestamp", parents=[common], help="trusted timestamps for originals still without one, and the log"
@@ -333,6 +341,24 @@ def cmd_export(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_entities(archive: Archive, args: argparse.Namespace) -> int:
+    if args.export:
+        views = archive.entity_export()
+        text = entities_csv(views) if args.export == "csv" else entities_ftm(views)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+            print(args.output)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if not args.query.strip():
+        print("archive: give a name to look for, or --export csv|ftm", file=sys.stderr)
+        return 2
+    for entity in archive.entities(args.query):
+        print(f"{entity['id']}  {entity['kind']:<12}  {entity['documents']:>5}  {entity['label']}")
+    return 0
+
+
 def cmd_timestamp(archive: Archive, args: argparse.Namespace) -> int:
     if not archive.notary.enabled:
         print("archive: no time-stamping authority configured (set ARCHIVE_TSA_URL)", file=sys.stderr)
@@ -454,6 +480,7 @@ COMMANDS = {
     "reindex": cmd_reindex,
     "timestamp": cmd_timestamp,
     "export": cmd_export,
+    "entities": cmd_entities,
     "failures": cmd_failures,
     "retry": cmd_retry,
     "translate": cmd_translate,

@@ -20,8 +20,11 @@ GENESIS = "0" * 64  # the "previous hash" of the first entry
 
 # What can happen to an original or a document. Ingest outcomes keep the audit trail's statuses.
 # delete: a purge; expand: every member of a container was gone through (how many stored, how many
-# failed); repair: a damaged or missing copy of a blob rewritten from a good one
-ACTIONS = ("ingest", "capture", "retry", "expand", "metadata", "access", "delete", "timestamp", "repair")
+# failed); repair: a damaged or missing copy of a blob rewritten from a good one; entity: an archivist's
+# decision about an entity (confirm, merge, split)
+ACTIONS = (
+    "ingest", "capture", "retry", "expand", "metadata", "access", "delete", "timestamp", "repair", "entity",
+)
 STATUSES = ("created", "duplicate", "failed")
 
 

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge, StoredBlob
 from archive.domain import AccessLevel, Document, Kind, Provenance
+from archive.entities import record_mentions
 from archive.search.indexing import Analysed
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.web_capture import WebArchiver
@@ -364,6 +365,7 @@ class Ingestor:
             document = self.store.add(document, event_file=label, actor=request.who)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
             return self._duplicate(label, duplicate.existing, request.who)
+        record_mentions(self.store, document)
         self.on_created(document, analysed)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title

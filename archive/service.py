@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.accounts import SYSTEM, Accounts, Principal
+from archive.analysis.entity_groups import CONFIRM, MERGE, SPLIT, Decision
+from archive.analysis.tokenize import tokenize
 from archive.backup import BackupError, CopyReport
 from archive.backup import backup as backup_archive
 from archive.backup import restore as restore_archive
@@ -21,6 +23,9 @@ from archive.catch_up import BackgroundIndexer
 from archive.citation import Citation, cite, permalink
 from archive.domain import Document, Kind
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_collection, given_metadata
+from archive.entities import regroup, scan_missing
+from archive.entity_export import entities_csv, entities_ftm
+from archive.entity_views import EntityView, grouped_spellings, summary
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import NAMES, Bool, BulkRejected, Filters, Term
@@ -52,6 +57,7 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "BatchRow",
     "Citation",
     "DocumentChanges",
+    "EntityView",
     "Failure",
     "IngestRequest",
     "IngestResult",
@@ -64,6 +70,8 @@ __all__ = [  # what the faces use: this module is all they import of the archive
     "SearchHit",
     "SearchResult",
     "VerifyReport",
+    "entities_csv",
+    "entities_ftm",
     "given_collection",
     "given_metadata",
 ]
@@ -419,9 +427,11 @@ class Archive:
 
     def _finish_writes(self) -> int | None:
         """After a write: its documents to the index (handed to the background indexer when there is
-        one: the returned ticket is for `_await_index`, outside the write lock) and the log's head to the
-        time-stamping authority."""
+        one: the returned ticket is for `_await_index`, outside the write lock), the entities grouped
+        again when mentions changed, and the log's head to the time-stamping authority."""
         ticket = self._hand_to_index()
+        if self.store.entities.changed:
+            regroup(self.store)
         self.notary.stamp_head()
         return ticket
 
@@ -479,14 +489,23 @@ class Archive:
 
     def reindex(self, pending_only: bool = False, workers: int | None = 1) -> int:
         """Rebuilds the index from the store of record (or catches up the pending documents), the
-        documents analysed by ``workers`` processes. A rebuild holds writes off while it runs; a
-        catch-up does not need to."""
+        documents analysed by ``workers`` processes; documents without mentions get theirs, and the
+        entities are grouped again, archivists' decisions reapplied. A rebuild holds writes off while
+        it runs; a catch-up does not need to."""
         if pending_only:
-            return self._catch_up_pending()
+            count = self._catch_up_pending()
+            with self._writes:
+                scan_missing(self.store)
+                if self.store.entities.changed:
+                    regroup(self.store)
+            return count
         with Workers(workers) as pool, self._writes, self._indexing:
             if self.store.count() >= WORTH_WORKERS:
                 pool.start()
-            return self._rebuild(pool)
+            count = self._rebuild(pool)
+            scan_missing(self.store)
+            regroup(self.store)
+            return count
 
     def pending_count(self, viewer: Principal = SYSTEM) -> int:
         """Documents kept in the store that the index does not hold yet, of those ``viewer`` may see."""
@@ -711,6 +730,78 @@ class Archive:
             else:
                 answers[name] = "ok"
         return answers
+
+    # --- entities -----------------------------------------------------------------------------
+
+    def entities(self, query: str, viewer: Principal = SYSTEM, limit: int = 20) -> list[dict]:
+        """Entities whose spellings hold every name key of ``query``, with the documents ``viewer`` may
+        see; an entity seen only in documents hidden from them is not listed."""
+        keys = list(dict.fromkeys(t.key for t in tokenize(query[:500]) if t.key))
+        return [summary(e) for e in self.store.entities.search(keys, viewer.visibility, limit)]
+
+    def entity(self, entity_id: str, viewer: Principal = SYSTEM) -> EntityView | None:
+        """An entity as ``viewer`` may see it; None when unknown or mentioned only where they may not read."""
+        record = self.store.entities.get(entity_id[:32])
+        if record is None:
+            return None
+        visible = viewer.visibility
+        documents = self.store.entities.documents(record.id, visible)
+        if not documents:
+            return None
+        return EntityView(
+            record.id, record.kind, record.label, record.confirmed, len(documents),
+            grouped_spellings(self.store.entities.spellings(record.id, visible)), documents,
+            self.store.entities.cooccurring(record.id, visible, 10),
+        )
+
+    def document_entities(self, document: Document) -> list[dict]:
+        """The people, places and organisations a document (already checked readable) mentions."""
+        return [summary(e) for e in self.store.entities.of_document(document.id)]
+
+    def entity_export(self, viewer: Principal = SYSTEM) -> list[EntityView]:
+        """Every entity ``viewer`` may see, with its spellings and documents (no companions)."""
+        views = []
+        for record in self.store.entities.all():
+            documents = self.store.entities.documents(record.id, viewer.visibility)
+            if documents:
+                spellings = grouped_spellings(self.store.entities.spellings(record.id, viewer.visibility))
+                views.append(EntityView(record.id, record.kind, record.label, record.confirmed,
+                                        len(documents), spellings, documents))
+        return views
+
+    def decide_entity(
+        self, entity_id: str, action: str, by: Principal = SYSTEM, other: str = "", spelling: str = ""
+    ) -> str | None:
+        """An archivist's merge (``other`` into this entity), split (the mention key ``spelling`` off
+        it) or confirmation; kept, written to the custody log and applied at once. Returns the id of
+        the entity the archivist should see next; None for an unknown entity."""
+        if not by.can_write:
+            raise NotAllowed("Only archivists and admins may merge, split or confirm entities.")
+        with self._writes:
+            record = self.store.entities.get(entity_id[:32])
+            if record is None:
+                return None
+            if action == MERGE:
+                merged = self.store.entities.get(other[:32])
+                if merged is None or merged.id == record.id:
+                    raise InvalidChange("choose another existing entity to merge into this one")
+                decision = Decision(MERGE, record.key, other=merged.key)
+            elif action == SPLIT:
+                keys = {key for _, key, _, _ in self.store.entities.spellings(record.id, None)}
+                if spelling not in keys or len(keys) < 2:
+                    raise InvalidChange("choose one of the entity's spellings to split off")
+                decision = Decision(SPLIT, record.key, spelling=spelling)
+            elif action == CONFIRM:
+                decision = Decision(CONFIRM, record.key)
+            else:
+                raise InvalidChange(f"unknown entity decision {action!r}: choose merge, split or confirm")
+            self.store.entities.add_decision(decision, by.name)
+            self.store.append_custody("entity", actor=by.name, subject=record.label, details={
+                "decision": decision.action, "entity": record.key, "other": decision.other,
+                "spelling": decision.spelling})
+            regroup(self.store)
+            survivor = self.store.entities.by_key(record.key)
+            return survivor.id if survivor is not None else None
 
     # --- archivists' edits --------------------------------------------------------------------
 

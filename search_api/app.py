@@ -15,7 +15,7 @@ from search_api import docs, problems
 from search_api.head import HeadAsGet
 from search_api.limits import BodySizeLimit
 from search_api.problems import Problem, problem_response
-from search_api.routers import batch, captures, documents, evidence, health, links, search
+from search_api.routers import batch, captures, documents, entities, evidence, health, links, search
 from search_api.security import SecurityHeaders
 
 UPLOAD_OVERHEAD = 1024 * 1024  # room for the multipart envelope and form fields around the file
@@ -70,7 +70,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     async def invalid_change(_request: Request, error: InvalidChange) -> JSONResponse:
         return problem_response(Problem(422, "Invalid value", str(error)))
 
-    for module in (search, batch, documents, links, health, evidence, captures):
+    for module in (search, batch, documents, links, health, evidence, captures, entities):
         app.include_router(module.router)
     docs.install(app)
     schema = app.openapi

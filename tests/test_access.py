@@ -228,3 +228,11 @@ def test_a_collection_is_kept_in_the_record_and_its_changes_in_the_custody_log(w
         headers=world.headers["archivist"],
     )
     assert too_long.status_code == 422
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_entities_count_only_the_documents_the_role_may_see(world: World, role: str) -> None:
+    found = world.get(role, "/api/entities", params={"q": NAME}).json()["entities"]
+    assert [entity["documents"] for entity in found] == [len(SEES[role])]
+    page = world.get(role, f"/api/entities/{found[0]['id']}").json()
+    assert {d["id"] for d in page["documents"]} == {world.ids[label] for label in SEES[role]}

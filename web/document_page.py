@@ -145,6 +145,7 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         "captures": captures,
         "screenshot": own_shots[-1] if own_shots and state != "purged" else None,  # the latest
         "family": archive.family(document, viewer),
+        "entities": archive.document_entities(document),
     })
 
 

@@ -11,7 +11,16 @@ from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from search_api.problems import http_problem, unexpected_problem
-from web import batch_page, document_page, edit_page, failures_page, login_page, search_page, upload_page
+from web import (
+    batch_page,
+    document_page,
+    edit_page,
+    entity_page,
+    failures_page,
+    login_page,
+    search_page,
+    upload_page,
+)
 from web.render import is_htmx, render, say
 
 STATIC = Path(__file__).parent / "static"
@@ -26,7 +35,9 @@ def install(app: FastAPI) -> None:
     def favicon() -> FileResponse:
         """Browsers ask for it whatever the pages say; the pages name the same SVG with `<link rel=icon>`."""
         return FileResponse(ICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
-    for module in (search_page, batch_page, document_page, edit_page, upload_page, login_page, failures_page):
+    pages = (search_page, batch_page, document_page, edit_page, entity_page, upload_page, login_page,
+             failures_page)
+    for module in pages:
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)

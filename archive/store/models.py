@@ -261,3 +261,71 @@ class MemberRow(Base):
     member_id: Mapped[str] = mapped_column(String(32), index=True)
     path: Mapped[str] = mapped_column(Text)  # inside the container, as the container names it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+class MentionRow(Base):
+    """A name found in a document's text (archive/analysis/mentions.py), and the entity it belongs to."""
+
+    __tablename__ = "entity_mentions"
+    __table_args__ = (
+        Index("ix_entity_mentions_document_id", "document_id"),
+        Index("ix_entity_mentions_key", "key"),
+        Index("ix_entity_mentions_entity_id", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(32))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    surface: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(16), default="")
+    entity_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class MentionScanRow(Base):
+    """A document whose mentions were found, by which version of the rules (older ones are found again)."""
+
+    __tablename__ = "mention_scans"
+
+    document_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class EntityRow(Base):
+    """A person, place, organisation or other name: mentions grouped (archive/analysis/entity_groups.py)."""
+
+    __tablename__ = "entities"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_entities_key"),
+        CheckConstraint("kind IN ('person', 'place', 'organisation', 'name')", name="ck_entities_kind"),
+    )
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(Text)
+    word_keys: Mapped[str] = mapped_column(Text, default="")  # " key key … ": the name keys of its spellings
+    mentions: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EntityDecisionRow(Base):
+    """An archivist's merge, split or confirmation, kept apart from what the rules find, and reapplied
+    whenever the entities are grouped again."""
+
+    __tablename__ = "entity_decisions"
+    __table_args__ = (
+        CheckConstraint("action IN ('merge', 'split', 'confirm')", name="ck_entity_decisions_action"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(255), default="")
+    action: Mapped[str] = mapped_column(String(16))
+    entity_key: Mapped[str] = mapped_column(String(300))
+    other_key: Mapped[str] = mapped_column(String(300), default="")
+    spelling: Mapped[str] = mapped_column(String(300), default="")

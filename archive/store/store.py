@@ -26,9 +26,10 @@ from sqlalchemy.pool import StaticPool
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
 from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSpan, Provenance, Visibility
 from archive.store.accounts import AccountStore
+from archive.store.entities import EntityStore
 from archive.store.models import CustodyRow, DocumentRow, MemberRow, TimestampRow
 
-SCHEMA_HEAD = "0006"  # the newest revision in migrations/versions; a test keeps the two in step
+SCHEMA_HEAD = "0007"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 SQLITE_MMAP_BYTES = 1 << 30
@@ -115,6 +116,7 @@ class DocumentStore:
             self._engine.dispose()
             raise
         self.accounts = AccountStore(self._engine, self._writer)
+        self.entities = EntityStore(self._engine, self._writer, _visible)
 
     # --- documents ----------------------------------------------------------------------------
 

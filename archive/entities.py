@@ -1,0 +1,85 @@
+"""The entity index: mentions found in each stored document, grouped into entities, with archivists'
+decisions reapplied every time the grouping is done again.
+
+Mentions are found once per document (at ingest, or by `archive reindex` for documents stored
+before, or found by older rules); grouping depends on every mention key in the archive, so it is
+done again after each batch of writes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+from archive.analysis.entity_groups import NONE, apply_decisions, entity_id, entity_kind, group
+from archive.analysis.mentions import find_mentions
+from archive.analysis.tokenize import tokenize
+from archive.domain import Document
+from archive.store import DocumentStore
+from archive.store.entities import StoredMention
+from archive.store.models import EntityRow
+
+MENTION_RULES = 2  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
+
+
+def mentions_of(document: Document) -> list[StoredMention]:
+    """The document's mentions, each with the language of the paragraph it is in."""
+    starts = [span.start for span in document.spans]
+    found = []
+    for mention in find_mentions(document.text):
+        at = bisect.bisect_right(starts, mention.start) - 1
+        language = document.spans[at].language if at >= 0 else document.language
+        found.append(StoredMention(mention.start, mention.end, mention.surface, mention.key, mention.kind,
+                                   language))
+    return found
+
+
+def record_mentions(store: DocumentStore, document: Document) -> None:
+    store.entities.replace_mentions(document.id, mentions_of(document), MENTION_RULES)
+
+
+def scan_missing(store: DocumentStore) -> int:
+    """Finds the mentions of documents that have none yet (or were scanned by older rules)."""
+    ids = store.entities.unscanned(MENTION_RULES)
+    for start in range(0, len(ids), 200):
+        for document in store.get_many(ids[start : start + 200]).values():
+            record_mentions(store, document)
+    return len(ids)
+
+
+def regroup(store: DocumentStore) -> int:
+    """Groups every mention into entities again, decisions reapplied; returns how many entities."""
+    found = store.entities.mention_keys()
+    grouped, confirmed = apply_decisions(group(found), store.entities.decisions())
+    members: dict[str, list[str]] = {}
+    for mention_key, entity_key in grouped.items():
+        if entity_key == NONE:
+            continue
+        members.setdefault(entity_key, []).append(mention_key)
+    rows = []
+    assignment = {}
+    for entity_key, keys in members.items():
+        surfaces: Counter[str] = Counter()
+        full: Counter[str] = Counter()
+        for key in keys:
+            surfaces.update(found[key][1])
+            if key.startswith(("p:", "a:")):
+                full.update(found[key][1])
+        words = {word for key in keys for word in key[2:].split(" ") if len(word) > 1}
+        words |= {t.key for surface in surfaces for t in tokenize(surface) if t.key}
+        ident = entity_id(entity_key)
+        rows.append(EntityRow(
+            id=ident, key=entity_key[:300], kind=entity_kind(entity_key, (found[k][0] for k in keys)),
+            label=_label(full or surfaces), word_keys=" " + " ".join(sorted(words)) + " ",
+            mentions=sum(surfaces.values()), confirmed=entity_key in confirmed,
+        ))
+        assignment.update({key: ident for key in keys})
+    store.entities.replace_entities(rows, assignment)
+    return len(rows)
+
+
+def _label(surfaces: Counter[str]) -> str:
+    """The spelling to show: the most frequent of the longest ones (a full name before a lone surname)."""
+    longest = max(len(s.split()) for s in surfaces)
+    candidates = [(n, s) for s, n in surfaces.items() if len(s.split()) == longest]
+    return max(candidates, key=lambda c: (c[0], -len(c[1])))[1]

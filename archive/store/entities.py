@@ -1,0 +1,232 @@
+"""Entities in the store of record: mentions found in documents, the entities they are grouped into,
+and archivists' decisions. Counts and lists take the reader's visibility, so that a restricted
+document is never counted for someone who may not read it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Engine, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from archive.analysis.entity_groups import Decision
+from archive.domain import Visibility
+from archive.store.models import DocumentRow, EntityDecisionRow, EntityRow, MentionRow, MentionScanRow
+
+CHUNK = 500
+_DOCUMENT_COLUMNS = (
+    DocumentRow.id, DocumentRow.title, DocumentRow.kind, DocumentRow.language, DocumentRow.meta,
+    DocumentRow.ingested_at, DocumentRow.original_name,
+)
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    start: int
+    end: int
+    surface: str
+    key: str
+    kind: str
+    language: str
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    id: str
+    key: str
+    kind: str
+    label: str
+    mentions: int
+    confirmed: bool
+    documents: int = 0  # of those the reader may see
+
+
+@dataclass(frozen=True)
+class EntityDocument:
+    id: str
+    title: str
+    kind: str
+    language: str
+    date: str  # the decision or publication date when known, else the ingest date (ISO)
+    mentions: int
+    file_name: str = ""
+
+
+class EntityStore:
+    def __init__(self, engine: Engine, writer: Engine, visible: Callable[[Visibility], ColumnElement[bool]]):
+        self._engine = engine
+        self._writer = writer
+        self._visible = visible
+        self.changed = True  # mentions changed since the entities were last grouped
+
+    # --- mentions -------------------------------------------------------------------------------
+
+    def replace_mentions(self, document_id: str, mentions: Sequence[StoredMention], version: int) -> None:
+        """The mentions of one document, found by rules of `version`; those found before are replaced."""
+        with Session(self._writer) as session, session.begin():
+            session.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
+            session.add_all(
+                MentionRow(document_id=document_id, start=m.start, end=m.end, surface=m.surface[:500],
+                           key=m.key[:300], kind=m.kind, language=m.language)
+                for m in mentions
+            )
+            self.changed = True
+            scan = session.get(MentionScanRow, document_id)
+            if scan is None:
+                session.add(MentionScanRow(document_id=document_id, version=version))
+            else:
+                scan.version = version
+
+    def unscanned(self, version: int) -> list[str]:
+        """Documents whose mentions were not found yet, or by older rules."""
+        scanned = MentionScanRow.document_id == DocumentRow.id
+        stmt = select(DocumentRow.id).outerjoin(MentionScanRow, scanned).where(
+            or_(MentionScanRow.version.is_(None), MentionScanRow.version < version))
+        with self._engine.connect() as conn:
+            return list(conn.execute(stmt.order_by(DocumentRow.id)).scalars())
+
+    def mention_keys(self) -> dict[str, tuple[str, Counter[str]]]:
+        """Every mention key → (the kind its mentions were found as, their surfaces counted)."""
+        found: dict[str, tuple[str, Counter[str]]] = {}
+        stmt = select(MentionRow.key, MentionRow.kind, MentionRow.surface, func.count()).group_by(
+            MentionRow.key, MentionRow.kind, MentionRow.surface)
+        with self._engine.connect() as conn:
+            for key, kind, surface, n in conn.execute(stmt):
+                _, surfaces = found.setdefault(key, (kind, Counter()))
+                surfaces[surface] += n
+                if kind == "person":
+                    found[key] = ("person", surfaces)
+        return found
+
+    # --- entities -------------------------------------------------------------------------------
+
+    def replace_entities(self, entities: Iterable[EntityRow], assignment: dict[str, str]) -> None:
+        """The entities as grouped now, and each mention key's entity id."""
+        by_entity: dict[str, list[str]] = defaultdict(list)
+        for mention_key, entity in assignment.items():
+            by_entity[entity].append(mention_key)
+        with Session(self._writer) as session, session.begin():
+            session.execute(delete(EntityRow))
+            session.add_all(entities)
+            session.execute(update(MentionRow).values(entity_id=None))
+            for entity, keys in by_entity.items():
+                for start in range(0, len(keys), CHUNK):
+                    session.execute(update(MentionRow).where(MentionRow.key.in_(keys[start : start + CHUNK]))
+                                    .values(entity_id=entity))
+        self.changed = False
+
+    def add_decision(self, decision: Decision, actor: str) -> None:
+        with Session(self._writer) as session, session.begin():
+            session.add(EntityDecisionRow(at=datetime.now(UTC), actor=actor, action=decision.action,
+                                          entity_key=decision.entity, other_key=decision.other,
+                                          spelling=decision.spelling))
+
+    def decisions(self) -> list[Decision]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(EntityDecisionRow).order_by(EntityDecisionRow.id))
+            return [Decision(r.action, r.entity_key, r.other_key, r.spelling) for r in rows]
+
+    def get(self, entity_id: str) -> EntityRecord | None:
+        with Session(self._engine) as session:
+            row = session.get(EntityRow, entity_id)
+            return _record(row) if row is not None else None
+
+    def by_key(self, key: str) -> EntityRecord | None:
+        with Session(self._engine) as session:
+            row = session.scalars(select(EntityRow).where(EntityRow.key == key)).first()
+            return _record(row) if row is not None else None
+
+    def _mentions_seen(self, visible: Visibility | None) -> Callable:
+        def restrict(stmt):  # type: ignore[no-untyped-def]
+            stmt = stmt.join_from(MentionRow, DocumentRow, DocumentRow.id == MentionRow.document_id)
+            return stmt.where(self._visible(visible)) if visible is not None else stmt
+        return restrict
+
+    def search(self, word_keys: Sequence[str], visible: Visibility | None, limit: int) -> list[EntityRecord]:
+        """Entities whose spellings hold every one of the name keys, with the documents the reader may see,
+        most documents first; entities in no such document are left out."""
+        if not word_keys:
+            return []
+        restrict = self._mentions_seen(visible)
+        documents = func.count(func.distinct(MentionRow.document_id))
+        stmt = restrict(select(EntityRow, documents).join(MentionRow, MentionRow.entity_id == EntityRow.id))
+        for key in word_keys:
+            stmt = stmt.where(EntityRow.word_keys.contains(f" {key} "))
+        stmt = stmt.group_by(EntityRow.id).order_by(documents.desc(), EntityRow.label).limit(limit)
+        with Session(self._engine) as session:
+            return [_record(row, n) for row, n in session.execute(stmt)]
+
+    def documents_count(self, entity_id: str, visible: Visibility | None) -> int:
+        stmt = self._mentions_seen(visible)(select(func.count(func.distinct(MentionRow.document_id))))
+        with self._engine.connect() as conn:
+            return int(conn.execute(stmt.where(MentionRow.entity_id == entity_id)).scalar_one())
+
+    def spellings(self, entity_id: str, visible: Visibility | None) -> list[tuple[str, str, str, int]]:
+        """(surface, mention key, language, count) of the mentions the reader may see."""
+        stmt = self._mentions_seen(visible)(
+            select(MentionRow.surface, MentionRow.key, MentionRow.language, func.count())
+            .where(MentionRow.entity_id == entity_id)
+            .group_by(MentionRow.surface, MentionRow.key, MentionRow.language))
+        with self._engine.connect() as conn:
+            return [(s, k, lang, int(n)) for s, k, lang, n in conn.execute(stmt)]
+
+    def documents(self, entity_id: str, visible: Visibility | None) -> list[EntityDocument]:
+        stmt = self._mentions_seen(visible)(
+            select(*_DOCUMENT_COLUMNS, func.count())
+            .where(MentionRow.entity_id == entity_id)
+            .group_by(*_DOCUMENT_COLUMNS))
+        with self._engine.connect() as conn:
+            found = [EntityDocument(i, t, k, lang, _date(meta, at), int(n), name or i)
+                     for i, t, k, lang, meta, at, name, n in conn.execute(stmt)]
+        return sorted(found, key=lambda d: (d.date, d.id))
+
+    def cooccurring(self, entity_id: str, visible: Visibility | None, limit: int) -> list[EntityRecord]:
+        """The entities met most often in the same documents, by how many documents they share."""
+        documents = [d.id for d in self.documents(entity_id, visible)]
+        shared: Counter[str] = Counter()
+        with self._engine.connect() as conn:
+            for start in range(0, len(documents), CHUNK):
+                stmt = (select(MentionRow.entity_id, func.count(func.distinct(MentionRow.document_id)))
+                        .where(MentionRow.document_id.in_(documents[start : start + CHUNK]),
+                               MentionRow.entity_id.is_not(None), MentionRow.entity_id != entity_id)
+                        .group_by(MentionRow.entity_id))
+                for other, n in conn.execute(stmt):
+                    shared[other] += int(n)
+        records = []
+        with Session(self._engine) as session:
+            for other, n in shared.most_common():
+                if len(records) >= limit:
+                    break
+                row = session.get(EntityRow, other)
+                if row is not None and row.kind != "name":
+                    records.append(_record(row, n))
+        return records
+
+    def of_document(self, document_id: str) -> list[EntityRecord]:
+        """The entities a document mentions, in the order they first appear."""
+        stmt = (select(EntityRow, func.min(MentionRow.start), func.count())
+                .join(MentionRow, MentionRow.entity_id == EntityRow.id)
+                .where(MentionRow.document_id == document_id).group_by(EntityRow.id))
+        with Session(self._engine) as session:
+            rows = sorted(session.execute(stmt), key=lambda r: r[1])
+            return [_record(row, 1) for row, _, _ in rows]
+
+    def all(self) -> list[EntityRecord]:
+        with Session(self._engine) as session:
+            return [_record(row) for row in session.scalars(select(EntityRow).order_by(EntityRow.label))]
+
+
+def _record(row: EntityRow, documents: int = 0) -> EntityRecord:
+    return EntityRecord(row.id, row.key, row.kind, row.label, row.mentions, row.confirmed, int(documents))
+
+
+def _date(meta: dict, ingested_at: datetime) -> str:
+    for field in ("decision_date", "published_date", "published"):
+        value = (meta or {}).get(field)
+        if isinstance(value, str) and value:
+            return value[:10]
+    return ingested_at.date().isoformat()

@@ -1,0 +1,64 @@
+"""Entities: the people, places and organisations the documents mention, as the caller may see them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from archive.service import entities_csv, entities_ftm
+from search_api.auth import Reader, Writer
+from search_api.deps import ArchiveDep
+
+router = APIRouter(prefix="/api/entities", tags=["entities"])
+
+
+@router.get("")
+def find(archive: ArchiveDep, viewer: Reader, q: Annotated[str, Query(max_length=500)] = "",
+         limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
+    """Entities whose spellings match every name of ``q`` by name key, with their document counts."""
+    return {"query": q, "entities": archive.entities(q, viewer, limit)}
+
+
+@router.get("/export", responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
+def export(archive: ArchiveDep, viewer: Reader, format: Literal["csv", "ftm"] = "csv") -> Response:
+    """Every entity the caller may see: CSV, or FollowTheMoney entities as JSON lines (`format=ftm`)."""
+    views = archive.entity_export(viewer)
+    if format == "ftm":
+        return Response(entities_ftm(views), media_type="application/x-ndjson",
+                        headers={"Content-Disposition": "attachment; filename=entities.ftm.json"})
+    return Response(entities_csv(views), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=entities.csv"})
+
+
+@router.get("/{entity_id}", responses={404: {}})
+def read(entity_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
+    """Every spelling seen (by script and language, with counts), the documents by date, and the names
+    met most often with it."""
+    view = archive.entity(entity_id, viewer)
+    if view is None:
+        raise _not_found(entity_id)
+    return view.as_json()
+
+
+class DecisionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["merge", "split", "confirm"]
+    other: str = Field(default="", max_length=32, description="merge: the entity merged into this one")
+    spelling: str = Field(default="", max_length=300, description="split: the mention key split off")
+
+
+@router.post("/{entity_id}/decisions", responses={404: {}, 422: {}})
+def decide(entity_id: str, body: DecisionBody, archive: ArchiveDep, by: Writer) -> dict:
+    """An archivist merges, splits or confirms; the decision is kept, logged and reapplied on reindex."""
+    survivor = archive.decide_entity(entity_id, body.action, by, other=body.other, spelling=body.spelling)
+    if survivor is None:
+        raise _not_found(entity_id)
+    return {"id": survivor}
+
+
+def _not_found(entity_id: str) -> HTTPException:
+    return HTTPException(404, f"No entity {entity_id!r} in this archive.")

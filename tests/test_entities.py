@@ -1,0 +1,250 @@
+"""People, places and organisations: mentions found in texts, grouped into entities, one rule per test;
+on the dev-eval documents each person is one entity holding every spelling, and the distractors are
+entities of their own; archivists' decisions are kept, logged and reapplied on reindex."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.analysis.entity_groups import CONFIRM, MERGE, NONE, SPLIT, Decision, apply_decisions, group
+from archive.analysis.mentions import find_mentions
+from archive.analysis.tokenize import tokenize
+from archive.service import Archive, IngestRequest, InvalidChange, NotAllowed
+from archive.settings import Settings
+from tests.clients import token_headers
+from tests.conftest import SHARED
+from tests.needs import needs
+from web.app import create_app
+
+DEV_EVAL = SHARED / "dev-eval"
+
+
+def keys(text: str) -> list[str]:
+    return [m.key for m in find_mentions(text)]
+
+
+def name_key(word: str) -> str:
+    return tokenize(word)[0].key
+
+
+# --- mentions ---------------------------------------------------------------------------------------
+
+def test_a_full_name_is_one_mention_whatever_its_order_script_and_case():
+    first = find_mentions("Суд рассмотрел дело Сыздыкбека Сабита в Шымкенте.")
+    second = find_mentions("The court fined Sabit Syzdykbek on Monday.")
+    person = [m for m in first if m.kind == "person"]
+    assert [m.surface for m in person] == ["Сыздыкбека Сабита"]
+    assert person[0].key == next(m for m in second if m.kind == "person").key
+    assert (person[0].start, person[0].end) == (20, 37)
+
+
+def test_court_style_initials_give_the_surname_and_the_initial():
+    assert keys("с участием Жукова Д. А., рассмотрев") == [f"i:d {name_key('Жуков')}"]
+    assert keys("решение в отношении Д. А. Жукова вынесено") == [f"i:d {name_key('Жуков')}"]
+
+
+def test_a_patronymic_is_left_out_of_the_key():
+    with_patronymic = keys("в отношении Жукова Дмитрия Андреевича, гражданина")
+    assert with_patronymic == keys("в отношении Жукова Дмитрия, гражданина")
+
+
+def entities_of(*texts: str) -> set[str]:
+    return set(group(k for text in texts for k in keys(text)).values()) - {NONE}
+
+
+def test_ordinary_capitalised_words_are_not_names():
+    assert entities_of("They met at the Square. The square was empty, and Rights matter; rights do.") == set()
+    assert entities_of("Бірақ әлем елдері осылай дейді.") == set()  # a capital that only starts a sentence
+
+
+def test_a_word_starting_a_sentence_is_a_name_when_it_is_one_elsewhere():
+    assert entities_of("Оспан пришёл. Потом суд оштрафовал Оспан.") == {f"w:{name_key('Оспан')}"}
+    assert entities_of("Оспан пришёл.", "Суд оштрафовал Оспан.") == {f"w:{name_key('Оспан')}"}
+    assert entities_of("Оспан пришёл.") == set()
+
+
+def test_the_alias_table_gives_places_and_organisations():
+    found = find_mentions("Акция прошла в Усть-Каменогорске, а затем в Oskemen.")
+    assert {(m.key, m.kind) for m in found if not m.key.startswith("s:")} == {("a:@oskemen", "place")}
+
+
+# --- grouping ---------------------------------------------------------------------------------------
+
+def grouped(*texts: str) -> dict[str, str]:
+    return group(k for text in texts for k in keys(text))
+
+
+def test_a_lone_surname_joins_the_one_person_of_that_surname():
+    assert len(entities_of("Суд оштрафовал Фаризу Оспан.", "Позже пришла и Оспан.")) == 1
+
+
+def test_a_lone_surname_of_two_people_stays_apart_from_both():
+    assert len(entities_of("Пришли Фариза Оспан и Ерлан Оспан.", "Позже пришла и Оспан.")) == 3
+
+
+def test_zhukov_and_zhukeev_are_separate_entities():
+    g = grouped("Вчера Тулеген Жукеев вышел.", "Вчера Дмитрий Жуков ждал.", "Суд вызвал Жукеева.",
+                "Суд вызвал Жукова.")
+    zhukeev = g[f"w:{name_key('Жукеева')}"]
+    zhukov = g[f"w:{name_key('Жукова')}"]
+    assert zhukeev != zhukov
+    assert zhukeev == g[keys("Вчера Тулеген Жукеев вышел.")[1]] != g[keys("Вчера Дмитрий Жуков ждал.")[1]]
+
+
+def test_ospanov_and_ospan_are_separate_entities():
+    g = grouped("Суд оштрафовал Фаризу Оспан.", "Суд оштрафовал Ерлана Оспанова.", "Позже пришла Оспан.",
+                "Позже пришёл Оспанов.")
+    assert g[f"w:{name_key('Оспан')}"] != g[f"w:{name_key('Оспанов')}"]
+
+
+def test_kazakh_and_russian_spellings_of_one_full_name_are_one_person():
+    assert len(entities_of("Бүгін Айболат Бөкенов келді.", "Пришёл Айболат Букенов.")) == 1
+
+
+def test_an_initial_picks_the_full_name_it_fits():
+    g = grouped("Пришли Фариза Оспан и Ерлан Оспан.", "Вызвана Оспан Ф. в суд.")
+    assert g[keys("Вызвана Оспан Ф. в суд.")[0]] == g[keys("Пришли Фариза Оспан")[0]]
+
+
+def test_decisions_merge_split_and_confirm():
+    g = grouped("Суд оштрафовал Фаризу Оспан.", "Сегодня Дмитрий Жуков ждал.")
+    g = {mention: entity for mention, entity in g.items() if entity != NONE}
+    fariza, zhukov = sorted(set(g.values()))
+    merged, _ = apply_decisions(g, [Decision(MERGE, fariza, other=zhukov)])
+    assert set(merged.values()) == {fariza}
+    spelling = next(k for k, e in g.items() if e == zhukov)
+    split, confirmed = apply_decisions(g, [Decision(MERGE, fariza, other=zhukov), Decision(SPLIT, fariza,
+                                           spelling=spelling), Decision(CONFIRM, fariza)])
+    assert split[spelling] != fariza and confirmed == {fariza}
+
+
+# --- the archive ------------------------------------------------------------------------------------
+
+def dev_eval_people() -> dict[str, set[str]]:
+    manifest = json.loads((DEV_EVAL / "manifest.json").read_text("utf-8"))["documents"]
+    readme = (DEV_EVAL / "README.md").read_text("utf-8")
+    people_text = readme.split("People:", 1)[1].split("Organisations:", 1)[0]
+    people = [name.strip(" .\n") for name in people_text.split(",")]
+    distractors = ["zhukov", "ospanov", "syzdykov"]
+    return {slug: {Path(d["file"]).name for d in manifest if slug in d["entities"]}
+            for slug in people + distractors}
+
+
+@needs(DEV_EVAL.exists(), "../shared/dev-eval beside the repository")
+def test_on_dev_eval_each_person_is_one_entity_and_distractors_are_apart(archive: Archive):
+    results = list(archive.ingest_paths([DEV_EVAL / "docs"], IngestRequest()))
+    names = {r.id: Path(r.file).name for r in results}
+    found = {}
+    for slug, files in dev_eval_people().items():
+        candidates = archive.entities(slug.capitalize())
+        assert candidates, slug
+        entity = archive.entity(candidates[0]["id"])
+        assert entity is not None and entity.kind == "person", slug
+        assert {names[d.id] for d in entity.documents} >= files, slug
+        found[slug] = entity.id
+    assert found["zhukov"] != found["zhukeev"]
+    assert found["ospanov"] != found["ospan"]
+    assert found["syzdykov"] != found["syzdykbek"]
+    assert len(set(found.values())) == len(found)
+
+
+def test_decisions_are_logged_and_survive_reindex(archive: Archive):
+    for n, text in enumerate(["The court fined Fariza Ospan.", "Later Dmitry Zhukov came."]):
+        archive.ingest_upload(io.BytesIO(text.encode()), f"{n}.txt", IngestRequest())
+    fariza = archive.entities("Ospan")[0]["id"]
+    zhukov = archive.entities("Zhukov")[0]["id"]
+    with pytest.raises(NotAllowed):
+        from archive.accounts import Principal
+        archive.decide_entity(fariza, MERGE, Principal("someone", None), other=zhukov)
+    with pytest.raises(InvalidChange):
+        archive.decide_entity(fariza, MERGE, other=fariza)
+    assert archive.decide_entity(fariza, MERGE, other=zhukov) == fariza
+    assert archive.entity(zhukov) is None and archive.entity(fariza).documents_count == 2
+    entries = archive.store.custody_by_action("entity")
+    assert [e.details["decision"] for e in entries] == ["merge"]
+    archive.reindex()
+    assert archive.entities("Zhukov")[0]["id"] == fariza
+    time.sleep(1.1)  # the embedded index names a rebuild by the second: two in one second would collide
+    spellings = archive.entity(fariza).spellings
+    spelling = next(row["key"] for langs in spellings.values() for rows in langs.values() for row in rows
+                    if "Zhukov" in row["surface"])
+    archive.decide_entity(fariza, SPLIT, spelling=spelling)
+    archive.reindex()
+    assert archive.entities("Zhukov")[0]["id"] != fariza
+
+
+def test_api_pages_and_exports(settings: Settings):
+    app = create_app(settings)
+    archive = app.state.archive
+    for n, text in enumerate(["Суд оштрафовал Фаризу Оспан в Шымкенте.", "Fariza Ospan spoke in Shymkent."]):
+        archive.ingest_upload(io.BytesIO(text.encode()), f"{n}.txt", IngestRequest())
+    archivist = token_headers(app, "archivist")
+    with TestClient(app) as client:
+        found = client.get("/api/entities", params={"q": "Оспан"}).json()["entities"]
+        assert [e["documents"] for e in found] == [2]
+        entity = client.get(f"/api/entities/{found[0]['id']}").json()
+        assert set(entity["spellings"]) == {"Cyrillic", "Latin"}
+        assert [e["kind"] for e in entity["cooccurring"]] == ["place"]
+        assert client.get("/api/entities/0000000000000000").status_code == 404
+        page = client.get(f"/e/{found[0]['id']}")
+        assert page.status_code == 200 and "Фаризу Оспан" in page.text
+        document_page = client.get(f"/d/{entity['documents'][0]['id']}").text
+        assert f"/e/{found[0]['id']}" in document_page
+        decision = {"action": "confirm"}
+        assert client.post(f"/api/entities/{found[0]['id']}/decisions", json=decision).status_code == 401
+        bad_split = {"action": "split", "spelling": "x"}
+        assert client.post(f"/api/entities/{found[0]['id']}/decisions", json=bad_split,
+                           headers=archivist).status_code == 422
+        assert client.post(f"/api/entities/{found[0]['id']}/decisions", json=decision,
+                           headers=archivist).json() == {"id": found[0]["id"]}
+        rows = list(csv.DictReader(io.StringIO(client.get("/api/entities/export").text)))
+        assert {row["kind"] for row in rows} == {"person", "place"}
+        lines = client.get("/api/entities/export", params={"format": "ftm"}).text.splitlines()
+        assert {json.loads(line)["schema"] for line in lines} == {"Person", "Address", "Document", "Mention"}
+
+
+def test_the_command_line_finds_and_exports_entities(tmp_path: Path, capsys):
+    from archive.cli import main
+
+    source = tmp_path / "report.txt"
+    source.write_text("The court in Shymkent fined Fariza Ospan.", encoding="utf-8")
+    home = ["--home", str(tmp_path / "home")]
+    assert main([*home, "ingest", str(source)]) == 0
+    capsys.readouterr()
+    assert main([*home, "entities", "Оспан"]) == 0
+    assert "Fariza Ospan" in capsys.readouterr().out
+    assert main([*home, "entities"]) == 2
+    assert main([*home, "entities", "--export", "ftm", "-o", str(tmp_path / "e.json")]) == 0
+    schemata = {json.loads(line)["schema"] for line in (tmp_path / "e.json").read_text("utf-8").splitlines()}
+    assert schemata == {"Person", "Address", "Document", "Mention"}
+
+
+def test_the_followthemoney_export_is_valid_for_the_followthemoney_model(archive: Archive):
+    from followthemoney import model
+
+    texts = ["Суд в Шымкенте оштрафовал Фаризу Оспан.", "Fariza Ospan and Dmitry Zhukov spoke in Shymkent."]
+    for n, text in enumerate(texts):
+        archive.ingest_upload(io.BytesIO(text.encode()), f"{n}.txt", IngestRequest())
+    from archive.service import entities_ftm
+
+    entities = [json.loads(line) for line in entities_ftm(archive.entity_export()).splitlines()]
+    ids = {entity["id"] for entity in entities}
+    assert len(ids) == len(entities)
+    for entity in entities:
+        schema = model.get(entity["schema"])
+        assert schema is not None and not schema.abstract, entity
+        assert set(entity["properties"]) <= set(schema.properties), entity
+        assert set(schema.required) <= set(entity["properties"]), entity
+        schema.validate(entity)  # raises InvalidData for a value its type refuses
+        for name, values in entity["properties"].items():
+            if schema.properties[name].type.name == "entity":
+                assert set(values) <= ids, (entity, name)  # every reference is to an exported entity
+        assert model.get_proxy(entity).to_dict()["properties"] == entity["properties"]
+    assert {e["schema"] for e in entities} == {"Person", "Address", "Document", "Mention"}
