@@ -12,7 +12,7 @@ from archive.store.entities import EntityDocument, EntityRecord
 def script_of(text: str) -> str:
     if any("\u0400" <= ch <= "\u04ff" for ch in text):
         return "Cyrillic"
-    if any(ch.isalpha() and ch.isascii() for ch in text) or any(ch.isalpha() for ch in text):
+    if any(ch.isalpha() for ch in text):
         return "Latin"
     return "other"
 
