@@ -8,9 +8,12 @@ blob store, then its row, then its index entry. Results come back in the order t
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -81,6 +84,19 @@ def prepare_file(path: Path, kind: Kind | None, title: str | None) -> Ready | No
     return Ready(sha256, prepared, analyse(prepared.title, prepared.text))
 
 
+def _die_with(writer: int) -> None:
+    """A worker ends when the writer that started it ends, killed included (on Linux the kernel sends
+    it SIGKILL then), rather than wait for work for ever."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != writer:  # the writer ended before the line above
+        os._exit(0)
+
+
+PR_SET_PDEATHSIG = 1
+
+
 class Workers:
     """A pool of `count` worker processes (default: the cores), started for work of WORTH_WORKERS
     items or more; with one worker, or less work, everything is done in this process."""
@@ -94,7 +110,9 @@ class Workers:
         them before the index is opened, so that no thread of the index exists when they fork."""
         if self._pool is None and self.count > 1:
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self._pool = ProcessPoolExecutor(self.count, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.count, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)
+            )
             list(self._pool.map(int, range(self.count)))
 
     def __enter__(self) -> Workers:

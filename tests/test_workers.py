@@ -145,3 +145,20 @@ def test_two_server_processes_share_one_archive_and_its_index(tmp_path: Path) ->
         assert reopened.backend.count() == len(uploaded) and reopened.verify().ok
     finally:
         reopened.close()
+
+
+def test_workers_end_with_a_killed_writer(tmp_path: Path) -> None:
+    write_files(tmp_path / "docs")
+    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BACKEND": "embedded"}
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "ingest", str(tmp_path / "docs"), "--json",
+                             "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the workers are running once the first file is kept
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    assert len(children) >= 2  # the workers (and the pool's own helper, if any)
+    proc.kill()
+    proc.wait(30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{child}").exists() for child in children):
+        assert time.monotonic() < deadline, f"workers {children} outlived the killed writer"
+        time.sleep(0.2)
