@@ -22,6 +22,8 @@ document.addEventListener("htmx:configRequest", function (event) {
   const parameters = event.detail.parameters;
   ["from", "to"].forEach(function (name) { if (!parameters[name]) delete parameters[name]; });
   if (parameters.sort === "relevance") delete parameters.sort;
+});
+
 /* Uploading several files: chosen or dropped, each posted on its own (with its own title and case
    number, if given) so that it shows its progress and its result. Without JavaScript the form posts
    them all at once and the page that answers lists each result. */
