@@ -18,5 +18,6 @@ NODE = shutil.which("node")
 @needs(NODE is not None, "Node.js (to parse the pages' scripts)")
 @pytest.mark.parametrize("script", sorted(p.name for p in STATIC.glob("*.js") if ".min." not in p.name))
 def test_the_pages_scripts_parse(script: str) -> None:
-    checked = subprocess.run([NODE or "node", "--check", str(STATIC / script)], capture_output=True, text=True)
+    command = [NODE or "node", "--check", str(STATIC / script)]
+    checked = subprocess.run(command, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr

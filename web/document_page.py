@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from archive.domain import LANGUAGES, Document, Kind
 from archive.search.explain import Highlight
+from archive.service import Archive, BackendUnavailable, Principal
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 from web.render import render, utc_iso
@@ -134,7 +135,7 @@ def permalink(document_id: str, request: Request, archive: ArchiveDep, viewer: R
         "query": query,
         "mark_count": len(marks),
         "back_url": _back_url(request),
-        "related": archive.related(document, viewer),
+        "related": _related(archive, document, viewer),
         "spans": span_summary(document),
         "metadata": metadata_rows(document),
         "ocr": document.metadata.get("ocr"),
@@ -153,3 +154,12 @@ def _back_url(request: Request) -> str:
     """The search the reader came from: its query and filters travel with the link to this page."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return f"/search?{urlencode(kept)}" if any(k == "q" for k, _ in kept) else "/"
+
+
+def _related(archive: Archive, document: Document, viewer: Principal) -> list:
+    """Related documents come from the index; the page of a document never depends on it (a slow or
+    hung index leaves the list out, not the page)."""
+    try:
+        return archive.related(document, viewer)
+    except BackendUnavailable:
+        return []

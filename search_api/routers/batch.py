@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from archive.search.batch import DEFAULT_HITS, MAX_HITS, MAX_NAME_CHARS, MAX_NAMES
 from archive.service import Archive, BatchRequest, BatchRow
+from search_api import problems
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 
@@ -50,7 +51,9 @@ class BatchAnswer(BaseModel):
     responses={
         200: {"content": {CSV: {"schema": {"type": "string"}}},
               "description": f"one row a name; `{CSV}` when the request's Accept asks for it"},
-        422: {"description": "no names, too many, a name too long, or an unknown language or kind"},
+        **problems.responses(
+            401, 503, s422="no names, too many, a name too long, or an unknown language or kind"
+        ),
     },
 )
 def batch_search(body: BatchQuery, archive: ArchiveDep, viewer: Reader,

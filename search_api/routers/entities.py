@@ -9,20 +9,24 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from archive.service import entities_csv, entities_ftm
+from search_api import problems
 from search_api.auth import Reader, Writer
 from search_api.deps import ArchiveDep
 
 router = APIRouter(prefix="/api/entities", tags=["entities"])
 
 
-@router.get("")
+@router.get("", responses=problems.responses(401))
 def find(archive: ArchiveDep, viewer: Reader, q: Annotated[str, Query(max_length=500)] = "",
          limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
     """Entities whose spellings match every name of ``q`` by name key, with their document counts."""
     return {"query": q, "entities": archive.entities(q, viewer, limit)}
 
 
-@router.get("/export", responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}})
+@router.get(
+    "/export",
+    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}, **problems.responses(401)},
+)
 def export(archive: ArchiveDep, viewer: Reader, format: Literal["csv", "ftm"] = "csv") -> Response:
     """Every entity the caller may see: CSV, or FollowTheMoney entities as JSON lines (`format=ftm`)."""
     views = archive.entity_export(viewer)
@@ -33,7 +37,7 @@ def export(archive: ArchiveDep, viewer: Reader, format: Literal["csv", "ftm"] = 
                     headers={"Content-Disposition": "attachment; filename=entities.csv"})
 
 
-@router.get("/{entity_id}", responses={404: {}})
+@router.get("/{entity_id}", responses=problems.responses(401, 404))
 def read(entity_id: str, archive: ArchiveDep, viewer: Reader) -> dict:
     """Every spelling seen (by script and language, with counts), the documents by date, and the names
     met most often with it."""
@@ -51,7 +55,7 @@ class DecisionBody(BaseModel):
     spelling: str = Field(default="", max_length=300, description="split: the mention key split off")
 
 
-@router.post("/{entity_id}/decisions", responses={404: {}, 422: {}})
+@router.post("/{entity_id}/decisions", responses=problems.responses(401, 403, 404))
 def decide(entity_id: str, body: DecisionBody, archive: ArchiveDep, by: Writer) -> dict:
     """An archivist merges, splits or confirms; the decision is kept, logged and reapplied on reindex."""
     survivor = archive.decide_entity(entity_id, body.action, by, other=body.other, spelling=body.spelling)
