@@ -52,7 +52,7 @@ class BatchAnswer(BaseModel):
         200: {"content": {CSV: {"schema": {"type": "string"}}},
               "description": f"one row a name; `{CSV}` when the request's Accept asks for it"},
         **problems.responses(
-            401, 503, s422="no names, too many, a name too long, or an unknown language or kind"
+            400, 401, 503, s422="no names, too many, a name too long, or an unknown language or kind"
         ),
     },
 )

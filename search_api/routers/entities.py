@@ -55,7 +55,7 @@ class DecisionBody(BaseModel):
     spelling: str = Field(default="", max_length=300, description="split: the mention key split off")
 
 
-@router.post("/{entity_id}/decisions", responses=problems.responses(401, 403, 404))
+@router.post("/{entity_id}/decisions", responses=problems.responses(400, 401, 403, 404))
 def decide(entity_id: str, body: DecisionBody, archive: ArchiveDep, by: Writer) -> dict:
     """An archivist merges, splits or confirms; the decision is kept, logged and reapplied on reindex."""
     survivor = archive.decide_entity(entity_id, body.action, by, other=body.other, spelling=body.spelling)
