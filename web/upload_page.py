@@ -13,6 +13,7 @@ from archive.service import IngestRequest, IngestResult
 from search_api.auth import Writer
 from search_api.deps import ArchiveDep
 from search_api.routers.documents import STATUS_CODES
+from web.i18n import N_
 from web.render import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -56,9 +57,10 @@ def upload(
 ) -> HTMLResponse:
     values = {"kind": kind, "title": title, "source": source, "ingested_by": ingested_by, "note": note}
     if file is None or not file.filename:
-        return _answer(request, None, "file", values, problem="upload.no_file")
+        return _answer(request, None, "file", values, problem=N_("Choose a file to upload."))
     if kind and kind not in KINDS:
-        return _answer(request, None, "file", values, problem="upload.bad_kind")
+        return _answer(request, None, "file", values,
+                       problem=N_("Unknown kind: choose report, court ruling or media."))
     ingest = IngestRequest(kind=Kind(kind) if kind else None, title=title.strip() or None,
                            provenance=Provenance(source.strip(), ingested_by.strip(), note.strip()))
     result = archive.ingest_upload(file.file, file.filename, ingest, by=by)
@@ -77,7 +79,7 @@ def capture(
 ) -> HTMLResponse:
     values = {"url": url, "title": title, "ingested_by": ingested_by, "note": note}
     if not url.strip():
-        return _answer(request, None, "link", values, problem="capture.no_url")
+        return _answer(request, None, "link", values, problem=N_("Enter the link to capture."))
     ingest = IngestRequest(title=title.strip() or None,
                            provenance=Provenance("", ingested_by.strip(), note.strip()))
     result = archive.capture(url.strip(), ingest, by=by)
