@@ -75,7 +75,7 @@ def test_a_captured_article_is_cited_with_author_publisher_and_date(client: Test
     page = client.get(f"/d/{created['id']}", headers={"Host": "evil.example"}).text
     assert f"{PUBLIC}/d/{created['id']}" in page and "evil.example" not in page
     bad = client.get(f"/api/documents/{created['id']}/citation", params={"format": "bibtex"})
-    assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
 
 
 def test_redaction_of_urls() -> None:
