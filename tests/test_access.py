@@ -154,9 +154,10 @@ def test_batch_rows_count_and_show_only_what_the_role_may_see(world: World, role
 @pytest.mark.parametrize("role", ROLES)
 def test_related_documents_are_only_those_the_role_may_see(world: World, role: str) -> None:
     page = world.get(role, f"/d/{world.ids['public']}").text
-    for label, document_id in world.ids.items():
-        if label != "public":
-            assert (f'href="/d/{document_id}' in page) == (label in SEES[role]), label
+    shown = {label for label, document_id in world.ids.items()
+             if label != "public" and f'href="/d/{document_id}' in page}
+    assert shown <= SEES[role], shown - SEES[role]
+    assert bool(shown) == (len(SEES[role]) > 1)  # the list is short: some of those one may see
 
 
 @pytest.mark.parametrize("role", ["anonymous", "stranger"])

@@ -5,8 +5,6 @@ A code without a key (one added later) is shown with the server's own sentence.
 
 from __future__ import annotations
 
-from web.i18n import N_
-
 FAILURE_CODES = (
     "binary_not_text", "connection", "decode_error", "disk_full", "dns", "empty", "encrypted",
     "http_status", "invalid_url", "malformed_email", "no_text", "ocr_failed", "private_address", "quota",
@@ -18,5 +16,5 @@ FAILURE_CODES = (
 def failure_key(code: str | None) -> str | None:
     """The catalog key that says why a file or link failed; every damaged format (`corrupt_pdf` …) is one."""
     if code and code.startswith("corrupt_"):
-        return N_("The file is damaged and cannot be read.")
+        return "failure.corrupt"
     return f"failure.{code}" if code in FAILURE_CODES else None

@@ -96,6 +96,11 @@ def say(request: Request, message: str, **values: object) -> str:
     return translator(choose_language(request))(message, **values)
 
 
+def say_label(request: Request, key: str, **values: object) -> str:
+    """A message looked up by a key made at run time (`batch.too_many`), in the reader's language."""
+    return label(translator(choose_language(request)), key, **values)
+
+
 def is_htmx(request: Request) -> bool:
     """A request from htmx wanting a fragment (a history restore wants the whole page)."""
     return request.headers.get("hx-request") == "true" and "hx-history-restore-request" not in request.headers

@@ -115,7 +115,8 @@ class SearchForm:
 
     def reading_url(self, document_id: str) -> str:
         """A hit's reading page, with the query (to mark it) and the filters (to come back to them)."""
-        return f"/d/{document_id}?{urlencode(self.params(self.offset))}"
+        kept = [(name, value) for name, value in self.params(self.offset) if value]
+        return f"/d/{document_id}?{urlencode(kept)}" if kept else f"/d/{document_id}"
 
     def chips(self) -> list[dict]:
         """The filters in force, each with the URL of the results without it."""

@@ -52,6 +52,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "failure.decode_error": N_("The text's encoding could not be recognised."),
     "failure.disk_full": N_("The archive's disk is full: nothing of the file was kept. Tell the administrator."),
     "failure.dns": N_("The site's name could not be found."),
+    "failure.corrupt": N_("The file is damaged and cannot be read."),
     "failure.empty": N_("The file is empty."),
     "failure.encrypted": N_("The file is encrypted and cannot be read without its password."),
     "failure.http_status": N_("The site answered with an error."),
