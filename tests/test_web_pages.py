@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import socket
-import string
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from archive.settings import load_settings
 from tests.clients import client as client_for
 from web.app import create_app
 from web.document_page import metadata_rows, paragraphs
-from web.i18n import LANGUAGES, catalog, parse_accept_language, translator
+from web.i18n import parse_accept_language
 
 EN_TEXT = ("Zhanbolat Mamai detained in Almaty\n\n"
            "Journalist Zhanbolat Mamai was detained in Almaty after a peaceful rally. "
@@ -354,41 +352,6 @@ def test_parse_accept_language() -> None:
     assert parse_accept_language("en;q=0.2, ru") == ["ru", "en"]
     assert parse_accept_language("ru;q=0, *") == []
     assert parse_accept_language("") == []
-
-
-def _placeholders(message: str | dict) -> set[str]:
-    texts = message.values() if isinstance(message, dict) else [message]
-    return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_catalogs_have_the_same_keys_and_placeholders() -> None:
-    english = catalog("en")
-    for language in LANGUAGES:
-        messages = catalog(language)
-        assert messages.keys() == english.keys(), (language, messages.keys() ^ english.keys())
-        for key, message in messages.items():
-            extra = _placeholders(message) - _placeholders(english[key]) - {"count", "value"}
-            assert not extra, (language, key, extra)
-            if isinstance(message, dict):
-                assert "other" in message, (language, key)
-                if language == "ru":
-                    assert {"one", "few", "many"} <= message.keys(), key
-
-
-def test_catalog_files_are_valid_utf8_json() -> None:
-    folder = Path(__file__).parent.parent / "web" / "i18n"
-    for language in LANGUAGES:
-        assert json.loads((folder / f"{language}.json").read_text(encoding="utf-8"))
-    assert any(letter in json.dumps(catalog("kk"), ensure_ascii=False) for letter in "әғқңөұүһі")
-
-
-def test_plural_forms() -> None:
-    ru, en, kk = translator("ru"), translator("en"), translator("kk")
-    assert [ru("size.bytes", count=n, value=n) for n in (1, 3, 5, 11, 21, 22)] == [
-        "1 байт", "3 байта", "5 байт", "11 байт", "21 байт", "22 байта"]
-    assert en("size.bytes", count=1, value=1) == "1 byte" and en("size.bytes", count=2, value=2) == "2 bytes"
-    assert kk("size.bytes", count=5, value=5) == "5 байт"
-    assert en("no.such.key") == "no.such.key"
 
 
 def test_static_files(client: TestClient) -> None:

@@ -17,7 +17,7 @@ from archive.service import Archive, BackendUnavailable, BatchRequest, Principal
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
 from search_api.routers.batch import csv_response
-from web.render import is_htmx, render, say
+from web.render import is_htmx, render, say_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,7 +33,7 @@ def _form(request: Request, names: str = "", exact: bool = False, problem: str |
 
 
 def _problem(request: Request, error: InvalidBatch) -> str:
-    return say(request, error.code, **error.values)
+    return say_label(request, error.code, **error.values)
 
 
 @router.get("/batch", response_class=HTMLResponse)

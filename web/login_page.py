@@ -49,11 +49,13 @@ def login(
     try:
         _principal, session_id = archive.accounts.sign_in(name, password, address)
     except TooManyAttempts as error:
-        page = _form(request, 429, say(request, "login.throttled", seconds=error.retry_after), name, next)
+        message = say(request, "Too many failed sign-ins: try again in %(seconds)s s.",
+                      seconds=error.retry_after)
+        page = _form(request, 429, message, name, next)
         page.headers["Retry-After"] = str(error.retry_after)
         return page
     except SignInRefused:
-        return _form(request, 401, say(request, "login.failed"), name, next)
+        return _form(request, 401, say(request, "The name or the password is wrong."), name, next)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=request.url.scheme == "https",

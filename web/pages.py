@@ -21,6 +21,7 @@ from web import (
     search_page,
     upload_page,
 )
+from web.i18n import N_
 from web.render import is_htmx, render, say
 
 STATIC = Path(__file__).parent / "static"
@@ -47,7 +48,8 @@ def install(app: FastAPI) -> None:
         if error.status_code == 401 and request.method in ("GET", "HEAD") and not is_htmx(request):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
-        detail = {401: "error.401", 403: "error.403"}.get(error.status_code)
+        detail = {401: N_("Sign in to continue."),
+                  403: N_("Your account may not do this.")}.get(error.status_code)
         detail = say(request, detail) if detail else (
             error.detail if error.status_code != 404 else None)
         page = render(request, "error.html", {"status": error.status_code, "detail": detail,

@@ -12,13 +12,16 @@ from archive.search.request import DOCUMENT_LANGUAGES, KINDS, MAX_OFFSET, RELEVA
 from archive.service import NO_WORDS, Archive, BackendUnavailable, Principal, SearchResult
 from search_api.auth import Reader
 from search_api.deps import ArchiveDep
+from web.i18n import N_
 from web.render import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 10
 # The service explains an unrunnable query in English; known explanations are shown translated.
-MESSAGE_KEYS = {NO_WORDS: "search.no_words"}
+MESSAGE_KEYS = {
+    NO_WORDS: N_("The query has no words to search for: add a word or a name, not only operators."),
+}
 
 
 def _offset(raw: str | None) -> int:

@@ -19,6 +19,7 @@ from archive.service import IngestRequest, IngestResult, InvalidChange, given_me
 from search_api.auth import Writer
 from search_api.deps import ArchiveDep
 from search_api.routers.documents import STATUS_CODES
+from web.i18n import N_
 from web.render import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -78,13 +79,15 @@ def upload(
               **given}
     files = [f for f in file or [] if not isinstance(f, str) and f.filename]
     if not files:
-        return _answer(request, [], "file", values, problem="upload.no_file")
+        return _answer(request, [], "file", values, problem=N_("Choose a file to upload."))
     if kind and kind not in KINDS:
-        return _answer(request, [], "file", values, problem="upload.bad_kind")
+        return _answer(request, [], "file", values,
+                       problem=N_("Unknown kind: choose report, court ruling or media."))
     try:
         metadata = given_metadata({name: value.strip() for name, value in given.items()})
     except InvalidChange:
-        return _answer(request, [], "file", values, problem="upload.bad_metadata")
+        return _answer(request, [], "file", values, problem=N_(
+            "A field is malformed: write dates as YYYY-MM-DD and separate articles by commas."))
     ingest = IngestRequest(kind=Kind(kind) if kind else None, title=title.strip() or None,
                            provenance=Provenance(source.strip(), ingested_by.strip(), note.strip()),
                            metadata=metadata)
@@ -104,7 +107,7 @@ def capture(
 ) -> HTMLResponse:
     values = {"url": url, "title": title, "ingested_by": ingested_by, "note": note}
     if not url.strip():
-        return _answer(request, [], "link", values, problem="capture.no_url")
+        return _answer(request, [], "link", values, problem=N_("Enter the link to capture."))
     ingest = IngestRequest(title=title.strip() or None,
                            provenance=Provenance("", ingested_by.strip(), note.strip()))
     result = archive.capture(url.strip(), ingest, by=by)

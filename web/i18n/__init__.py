@@ -1,12 +1,17 @@
-"""Interface language: message catalogs (one JSON file per language) and choosing the language."""
+"""Interface language: the gettext catalogs (web/i18n/locale/LANG/LC_MESSAGES/messages.po, compiled to
+.mo) and choosing the reader's language.
+
+Messages are English text (the msgid) with `%(name)s` placeholders; plural forms follow each catalog's
+Plural-Forms header. A message a catalog lacks shows in English, so a missing translation never breaks
+a page (and tests/test_catalogs.py fails on it).
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
+from babel.support import Translations
 from starlette.requests import Request
 
 LANGUAGES = ("en", "ru", "kk")
@@ -14,39 +19,52 @@ AUTONYMS = {"en": "English", "ru": "Русский", "kk": "Қазақша"}  # 
 DEFAULT = "en"
 COOKIE = "ui_lang"
 HERE = Path(__file__).parent
+LOCALE = HERE / "locale"
+DOMAIN = "messages"
 
-Message = str | dict[str, str]  # a plain string, or plural forms by CLDR category
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """`N_` for a message with a context: the same English text said in another sense."""
+    return context, message
 
 
 @cache
-def catalog(language: str) -> Mapping[str, Message]:
-    return json.loads((HERE / f"{language}.json").read_text(encoding="utf-8"))
+def translations(language: str) -> Translations:
+    found = Translations.load(LOCALE, [language], DOMAIN)
+    if not isinstance(found, Translations):
+        raise FileNotFoundError(f"no compiled catalog for {language!r} in {LOCALE} (run `make i18n`)")
+    return found
 
 
-def plural_category(language: str, n: int) -> str:
-    """CLDR cardinal category for integers: Russian needs one/few/many; English and Kazakh one/other."""
-    if language == "ru":
-        if n % 10 == 1 and n % 100 != 11:
-            return "one"
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return "few"
-        return "many"
-    return "one" if n == 1 else "other"
+class Messages:
+    """The messages of one language for Python code: `t("English %(name)s", name=x)`, `t.ngettext(...)`,
+    `t.pgettext(context, ...)`; each formats its values as the templates' `_()` does."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.catalog = translations(language)
+
+    def __call__(self, message: str, **values: object) -> str:
+        return self.catalog.gettext(message) % values
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        return self.catalog.pgettext(context, message) % values
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self.catalog.ngettext(singular, plural, n) % {"num": n, **values}
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, **values: object) -> str:
+        return self.catalog.npgettext(context, singular, plural, n) % {"num": n, **values}
 
 
-def translator(language: str) -> Callable[..., str]:
-    """`t(key, **values)`; with `count=` a plural message picks its form. Unknown keys fall back to
-    English, then to the key itself, so a missing translation never breaks a page."""
-    messages, fallback = catalog(language), catalog(DEFAULT)
-
-    def t(key: str, **values: object) -> str:
-        message = messages.get(key, fallback.get(key, key))
-        if isinstance(message, dict):
-            count = int(values.get("count", 0))  # type: ignore[call-overload]
-            message = message.get(plural_category(language, count)) or message["other"]
-        return message.format(**values) if values else message
-
-    return t
+@cache
+def translator(language: str) -> Messages:
+    return Messages(language)
 
 
 def parse_accept_language(header: str) -> list[str]:
