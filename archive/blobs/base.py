@@ -73,6 +73,20 @@ def read_chunks(stream: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
+def copy_hashed(stream: BinaryIO, out: BinaryIO, max_bytes: int | None) -> tuple[str, int]:
+    """Copies ``stream`` to ``out`` while hashing it: (SHA-256, size). Raises BlobTooLarge as soon as
+    more than ``max_bytes`` came, so that an oversized upload is not read to its end."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in read_chunks(stream):
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise BlobTooLarge(max_bytes)
+        digest.update(chunk)
+        out.write(chunk)
+    return digest.hexdigest(), size
+
+
 def verified_chunks(chunks: Iterator[bytes], sha256: str, where: str | Path) -> Iterator[bytes]:
     """Passes the chunks on; raises BlobCorrupted after the last one if they do not hash to `sha256`."""
     digest = hashlib.sha256()

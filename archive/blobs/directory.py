@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
 import tempfile
@@ -25,9 +24,9 @@ from archive.blobs.base import (
     BlobMissing,
     BlobStore,
     BlobStoreFull,
-    BlobTooLarge,
     StoredBlob,
     check_sha256,
+    copy_hashed,
     read_chunks,
     verified_chunks,
 )
@@ -72,19 +71,11 @@ class DirectoryBlobStore(BlobStore):
         fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=self.tmp_dir)
         tmp = Path(tmp_name)
         try:
-            digest = hashlib.sha256()
-            size = 0
             with os.fdopen(fd, "wb") as out:
-                for chunk in read_chunks(stream):
-                    size += len(chunk)
-                    if max_bytes is not None and size > max_bytes:
-                        raise BlobTooLarge(max_bytes)
-                    digest.update(chunk)
-                    out.write(chunk)
+                sha256, size = copy_hashed(stream, out, max_bytes)
                 out.flush()
                 os.fchmod(out.fileno(), 0o444)
                 os.fsync(out.fileno())
-            sha256 = digest.hexdigest()
             created = self._install(tmp, sha256, size)
             return StoredBlob(sha256=sha256, size=size, created=created)
         finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import tempfile
 import threading
@@ -33,7 +32,7 @@ from archive.blobs.base import (
     BlobTooLarge,
     StoredBlob,
     check_sha256,
-    read_chunks,
+    copy_hashed,
     verified_chunks,
 )
 
@@ -138,18 +137,11 @@ class S3BlobStore(BlobStore):
         fd, name = tempfile.mkstemp(prefix=SPOOL_PREFIX, dir=self.spool_dir)
         spool = Path(name)
         try:
-            digest = hashlib.sha256()
-            size = 0
             with os.fdopen(fd, "wb") as out:
-                for chunk in read_chunks(stream):
-                    size += len(chunk)
-                    if max_bytes is not None and size > max_bytes:
-                        raise BlobTooLarge(max_bytes)
-                    digest.update(chunk)
-                    out.write(chunk)
+                sha256, size = copy_hashed(stream, out, max_bytes)
             if size > MAX_OBJECT:
                 raise BlobTooLarge(MAX_OBJECT)
-            yield spool, digest.hexdigest(), size
+            yield spool, sha256, size
         finally:
             with contextlib.suppress(FileNotFoundError):
                 spool.unlink()
