@@ -507,3 +507,13 @@ def test_the_search_page_says_how_many_documents_are_not_yet_searchable(
     assert client.get("/api/search", params={"q": "Mamai"}).json()["pending"] == 2
     archive.store.mark_indexed(ids)
     assert "notice-pending" not in client.get("/", params={"q": "Mamai"}).text
+
+
+def test_the_upload_page_says_how_much_of_the_quota_is_left(tmp_path: Path) -> None:
+    settings = load_settings(home=tmp_path / "quota").with_overrides(user_quota_bytes=1024**2)
+    with client_for(settings, "archivist") as archivist:
+        before = archivist.get("/upload", params={"lang": "ru"}).text
+        assert "могут добавить ещё 1 МБ (1\u202f048\u202f576 байт)" in before
+        archivist.post("/api/documents", files={"file": ("a.txt", b"x" * 300_000, "text/plain")})
+        after = archivist.get("/upload", params={"lang": "en"}).text
+        assert 'id="quota"' in after and "(748,576 bytes)" in after  # 1,048,576 - 300,000

@@ -49,9 +49,9 @@ def _status(results: list[IngestResult], problem: str | None) -> int:
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, by: Writer) -> HTMLResponse:
+def upload_page(request: Request, archive: ArchiveDep, by: Writer) -> HTMLResponse:
     return render(request, "upload.html", {"results": [], "problem": None, "form": None, "kinds": KINDS,
-                                           "values": {}})
+                                           "values": {}, "quota_left": archive.quota_left(by)})
 
 
 @router.post("/upload", response_class=HTMLResponse)
