@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Sequence
 
 from archive.analysis.entity_groups import NONE, apply_decisions, entity_id, entity_kind, group
 from archive.analysis.mentions import find_mentions
 from archive.analysis.tokenize import tokenize
-from archive.domain import Document
+from archive.domain import Document, LanguageSpan
 from archive.store import DocumentStore
 from archive.store.entities import StoredMention
 from archive.store.models import EntityRow
@@ -22,20 +23,28 @@ from archive.store.models import EntityRow
 MENTION_RULES = 2  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
 
 
-def mentions_of(document: Document) -> list[StoredMention]:
-    """The document's mentions, each with the language of the paragraph it is in."""
-    starts = [span.start for span in document.spans]
+def mentions_in(text: str, spans: Sequence[LanguageSpan], language: str) -> list[StoredMention]:
+    """The mentions of a text, each with the language of the paragraph it is in (pure: ingest's worker
+    processes find them, so that the one writer only stores them)."""
+    starts = [span.start for span in spans]
     found = []
-    for mention in find_mentions(document.text):
+    for mention in find_mentions(text):
         at = bisect.bisect_right(starts, mention.start) - 1
-        language = document.spans[at].language if at >= 0 else document.language
         found.append(StoredMention(mention.start, mention.end, mention.surface, mention.key, mention.kind,
-                                   language))
+                                   spans[at].language if at >= 0 else language))
     return found
 
 
-def record_mentions(store: DocumentStore, document: Document) -> None:
-    store.entities.replace_mentions(document.id, mentions_of(document), MENTION_RULES)
+def mentions_of(document: Document) -> list[StoredMention]:
+    return mentions_in(document.text, document.spans, document.language)
+
+
+def record_mentions(
+    store: DocumentStore, document: Document, found: Sequence[StoredMention] | None = None
+) -> None:
+    """Stores the document's mentions: ``found``, when a worker found them already."""
+    mentions = mentions_of(document) if found is None else found
+    store.entities.replace_mentions(document.id, mentions, MENTION_RULES)
 
 
 def scan_missing(store: DocumentStore) -> int:

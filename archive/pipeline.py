@@ -24,6 +24,7 @@ from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.entities import record_mentions
 from archive.search.indexing import Analysed
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
+from archive.store.entities import StoredMention
 from archive.web_capture import WebArchiver
 from archive.workers import Ready
 from ingest.capture import CapturedPage, CaptureError, capture
@@ -170,12 +171,12 @@ class Ingestor:
         page: CapturedPage | None, depth: int, ready: Ready | None,
     ) -> IngestResult:
         actor = request.who
-        analysed = None
+        analysed, mentions = None, None
         if ready is not None and ready.sha256 == blob.sha256 and not ready.in_writer:
             # A worker read these very bytes: what it made of them stands (the file did not change).
             if ready.ingest_error is not None:
                 return self.failed(label, ready.ingest_error, blob.sha256, actor)
-            prepared, analysed = ready.prepared, ready.analysed
+            prepared, analysed, mentions = ready.prepared, ready.analysed, ready.mentions
             assert prepared is not None
         else:
             try:
@@ -185,7 +186,8 @@ class Ingestor:
         metadata = {**prepared.metadata, **(request.metadata or {})}
         if page is not None:  # a file served on the web was published by its host, unless it says otherwise
             metadata.setdefault("publisher", host_of(page.final_url))
-        result = self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request, analysed)
+        result = self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request, analysed,
+                             mentions)
         if prepared.members is not None and result.status == "created" and result.id:
             result.members = self._expand(result.id, label, prepared.members, request, depth)
         return result
@@ -342,7 +344,9 @@ class Ingestor:
         metadata: dict,
         request: IngestRequest,
         analysed: Analysed | None = None,
+        mentions: list[StoredMention] | None = None,
     ) -> IngestResult:
+        """``analysed`` and ``mentions``: what a worker process made of the text already, if anything."""
         provenance = request.provenance
         document = Document(
             id=new_document_id(),
@@ -365,7 +369,7 @@ class Ingestor:
             document = self.store.add(document, event_file=label, actor=request.who)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
             return self._duplicate(label, duplicate.existing, request.who)
-        record_mentions(self.store, document)
+        record_mentions(self.store, document, mentions)
         self.on_created(document, analysed)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from archive.domain import Document, Kind
+from archive.entities import mentions_in
 from archive.index.base import IndexDocument
 from archive.search.indexing import Analysed, analyse, to_index_document
+from archive.store.entities import StoredMention
 from ingest.errors import IngestError
 from ingest.extract import extract
 from ingest.prepare import Prepared, prepare
@@ -56,6 +58,7 @@ class Ready:
     analysed: Analysed | None = None
     error: tuple[str, str] | None = None  # IngestError's code and message (it does not pickle as is)
     in_writer: bool = False
+    mentions: list[StoredMention] | None = None  # the names found in the text (`archive.entities`)
 
     @property
     def ingest_error(self) -> IngestError | None:
@@ -81,7 +84,8 @@ def prepare_file(path: Path, kind: Kind | None, title: str | None) -> Ready | No
         return Ready(sha256, in_writer=True)
     if prepared.members is not None:
         return Ready(sha256, in_writer=True)
-    return Ready(sha256, prepared, analyse(prepared.title, prepared.text))
+    mentions = mentions_in(prepared.text, prepared.spans, prepared.language)
+    return Ready(sha256, prepared, analyse(prepared.title, prepared.text), mentions=mentions)
 
 
 def _die_with(writer: int) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Engine, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive.analysis.entity_groups import Decision
@@ -66,20 +66,20 @@ class EntityStore:
     # --- mentions -------------------------------------------------------------------------------
 
     def replace_mentions(self, document_id: str, mentions: Sequence[StoredMention], version: int) -> None:
-        """The mentions of one document, found by rules of `version`; those found before are replaced."""
-        with Session(self._writer) as session, session.begin():
-            session.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
-            session.add_all(
-                MentionRow(document_id=document_id, start=m.start, end=m.end, surface=m.surface[:500],
-                           key=m.key[:300], kind=m.kind, language=m.language)
-                for m in mentions
-            )
-            self.changed = True
-            scan = session.get(MentionScanRow, document_id)
-            if scan is None:
-                session.add(MentionScanRow(document_id=document_id, version=version))
-            else:
-                scan.version = version
+        """The mentions of one document, found by rules of `version`; those found before are replaced.
+        One bulk insert: a document holds dozens of mentions, and ingest's one writer stores them."""
+        rows = [
+            {"document_id": document_id, "start": m.start, "end": m.end, "surface": m.surface[:500],
+             "key": m.key[:300], "kind": m.kind, "language": m.language}
+            for m in mentions
+        ]
+        with self._writer.begin() as conn:
+            conn.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
+            if rows:
+                conn.execute(insert(MentionRow), rows)
+            conn.execute(delete(MentionScanRow).where(MentionScanRow.document_id == document_id))
+            conn.execute(insert(MentionScanRow).values(document_id=document_id, version=version))
+        self.changed = True
 
     def unscanned(self, version: int) -> list[str]:
         """Documents whose mentions were not found yet, or by older rules."""
