@@ -203,7 +203,7 @@ class Archive:
         # index holds up no write to the store.
         self._indexing = threading.RLock()
         self._indexer = BackgroundIndexer(
-            self.flush_index, self.catch_up_pending, settings.index_retry_seconds
+            self._index_and_group, self.catch_up_pending, settings.index_retry_seconds
         )
 
     @cached_property
@@ -426,14 +426,27 @@ class Archive:
         return result
 
     def _finish_writes(self) -> int | None:
-        """After a write: its documents to the index (handed to the background indexer when there is
-        one: the returned ticket is for `_await_index`, outside the write lock), the entities grouped
-        again when mentions changed, and the log's head to the time-stamping authority."""
+        """After a write: its documents to the index and the entities grouped again when mentions
+        changed (both by the background indexer when there is one: the returned ticket is for
+        `_await_index`, outside the write lock), and the log's head to the time-stamping authority."""
         ticket = self._hand_to_index()
-        if self.store.entities.changed:
-            regroup(self.store)
+        if ticket is None:
+            self._group_if_changed()
         self.notary.stamp_head()
         return ticket
+
+    def _group_if_changed(self) -> None:
+        if self.store.entities.changed:
+            with self._writes:
+                regroup(self.store)
+
+    def _index_and_group(self) -> None:
+        """A round of the background indexer: new documents to the index, then the entities grouped
+        again, so that a request that waits for its ticket finds both done."""
+        try:
+            self.flush_index()
+        finally:
+            self._group_if_changed()
 
     def timestamp_pending(self) -> tuple[int, int]:
         """Stamps originals left without a token (the authority was down) and the log's head."""

@@ -105,19 +105,26 @@ class EntityStore:
     # --- entities -------------------------------------------------------------------------------
 
     def replace_entities(self, entities: Iterable[EntityRow], assignment: dict[str, str]) -> None:
-        """The entities as grouped now, and each mention key's entity id."""
-        by_entity: dict[str, list[str]] = defaultdict(list)
-        for mention_key, entity in assignment.items():
-            by_entity[entity].append(mention_key)
+        """The entities as grouped now, and each mention key's entity id (a key left out: no entity).
+        Only the mentions whose entity changed, or that are new, are written: regrouping after a
+        write touches a handful of keys, not every mention of the archive."""
         with Session(self._writer) as session, session.begin():
+            held = session.execute(select(MentionRow.key, MentionRow.entity_id).group_by(
+                MentionRow.key, MentionRow.entity_id))
+            now: dict[str, set[str | None]] = defaultdict(set)
+            for key, entity in held:
+                now[key].add(entity)
+            moved: dict[str | None, list[str]] = defaultdict(list)
+            for key, entities_held in now.items():
+                entity = assignment.get(key)
+                if entities_held != {entity}:
+                    moved[entity].append(key)
             session.execute(delete(EntityRow))
             session.add_all(entities)
-            session.execute(update(MentionRow).values(entity_id=None))
-            for entity, keys in by_entity.items():
+            for entity, keys in moved.items():
                 for start in range(0, len(keys), CHUNK):
                     session.execute(update(MentionRow).where(MentionRow.key.in_(keys[start : start + CHUNK]))
                                     .values(entity_id=entity))
-        self.changed = False
 
     def add_decision(self, decision: Decision, actor: str) -> None:
         with Session(self._writer) as session, session.begin():
