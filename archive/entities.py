@@ -12,9 +12,10 @@ import bisect
 from collections import Counter
 from collections.abc import Sequence
 
+from archive.analysis.aliases import AliasMatch
 from archive.analysis.entity_groups import NONE, apply_decisions, entity_id, entity_kind, group
 from archive.analysis.mentions import find_mentions
-from archive.analysis.tokenize import tokenize
+from archive.analysis.tokenize import Token, tokenize
 from archive.domain import Document, LanguageSpan
 from archive.store import DocumentStore
 from archive.store.entities import StoredMention
@@ -23,12 +24,16 @@ from archive.store.models import EntityRow
 MENTION_RULES = 2  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
 
 
-def mentions_in(text: str, spans: Sequence[LanguageSpan], language: str) -> list[StoredMention]:
+def mentions_in(
+    text: str, spans: Sequence[LanguageSpan], language: str, tokens: list[Token] | None = None,
+    aliases: list[AliasMatch] | None = None,
+) -> list[StoredMention]:
     """The mentions of a text, each with the language of the paragraph it is in (pure: ingest's worker
-    processes find them, so that the one writer only stores them)."""
+    processes find them, so that the one writer only stores them); ``tokens`` and ``aliases``: the
+    text's, if known."""
     starts = [span.start for span in spans]
     found = []
-    for mention in find_mentions(text):
+    for mention in find_mentions(text, tokens, aliases):
         at = bisect.bisect_right(starts, mention.start) - 1
         found.append(StoredMention(mention.start, mention.end, mention.surface, mention.key, mention.kind,
                                    spans[at].language if at >= 0 else language))

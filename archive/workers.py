@@ -22,6 +22,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
 
+from archive.analysis import find_aliases, tokenize
 from archive.domain import Document, Kind
 from archive.entities import mentions_in
 from archive.index.base import IndexDocument
@@ -84,8 +85,11 @@ def prepare_file(path: Path, kind: Kind | None, title: str | None) -> Ready | No
         return Ready(sha256, in_writer=True)
     if prepared.members is not None:
         return Ready(sha256, in_writer=True)
-    mentions = mentions_in(prepared.text, prepared.spans, prepared.language)
-    return Ready(sha256, prepared, analyse(prepared.title, prepared.text), mentions=mentions)
+    tokens = tokenize(prepared.text)  # once, for the index and for the names alike
+    aliases = find_aliases(tokens)
+    mentions = mentions_in(prepared.text, prepared.spans, prepared.language, tokens, aliases)
+    analysed = analyse(prepared.title, prepared.text, tokens, aliases)
+    return Ready(sha256, prepared, analysed, mentions=mentions)
 
 
 def _die_with(writer: int) -> None:

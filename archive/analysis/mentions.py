@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from archive.analysis.aliases import find_aliases
+from archive.analysis.aliases import AliasMatch, find_aliases
 from archive.analysis.phrases import read_table
 from archive.analysis.stopwords import is_stopword
 from archive.analysis.tokenize import Token, tokenize
@@ -166,12 +166,14 @@ def _person_key(run: list[_Word]) -> tuple[str, str] | None:
     return "w:" + names[0].key, NAME
 
 
-def find_mentions(text: str, tokens: list[Token] | None = None) -> list[Mention]:
-    """Every name mention in `text`, in reading order."""
+def find_mentions(
+    text: str, tokens: list[Token] | None = None, aliases: list[AliasMatch] | None = None
+) -> list[Mention]:
+    """Every name mention in `text`, in reading order; ``tokens`` and ``aliases``: the text's, if known."""
     tokens = tokenize(text) if tokens is None else tokens
     mentions: list[Mention] = []
     taken = [False] * len(tokens)
-    for match in find_aliases(tokens):
+    for match in find_aliases(tokens) if aliases is None else aliases:
         first = tokens[match.start]
         if not first.surface[0].isupper():
             continue

@@ -63,10 +63,12 @@ def analysed_fields(title: str, text: str) -> dict[str, str]:
     return _fields(tokenize(title), tokenize(text))[0]
 
 
-def _fields(head: list[Token], body: list[Token]) -> tuple[dict[str, str], list[AliasMatch], list[bool]]:
+def _fields(
+    head: list[Token], body: list[Token], body_aliases: list[AliasMatch] | None = None
+) -> tuple[dict[str, str], list[AliasMatch], list[bool]]:
     """The document's fields, and what its passages are cut from: the body's aliases and which of its
     words may be names (decided over the whole text: a word it writes in lower case is no name)."""
-    body_aliases = find_aliases(body)
+    body_aliases = find_aliases(body) if body_aliases is None else body_aliases
     candidates = name_candidates(body)
     fields = _body_fields(body, candidates, body_aliases + find_aliases(head))
     fields |= {
@@ -116,9 +118,13 @@ class Analysed:
     passages: tuple[base.Passage, ...]
 
 
-def analyse(title: str, text: str) -> Analysed:
-    body = tokenize(text)
-    fields, body_aliases, candidates = _fields(tokenize(title), body)
+def analyse(
+    title: str, text: str, body: list[Token] | None = None, aliases: list[AliasMatch] | None = None
+) -> Analysed:
+    """``body`` and ``aliases``: the text's tokens and the aliases among them, when the caller has them
+    already (ingest finds names in them too)."""
+    body = tokenize(text) if body is None else body
+    fields, body_aliases, candidates = _fields(tokenize(title), body, aliases)
     cut = passages(text, body, body_aliases, candidates) if len(text) > LONG_TEXT else ()
     return Analysed(title, text, fields, cut)
 
