@@ -4,6 +4,7 @@ Bad containers fail member by member with a clear reason, and nothing is lost.""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import mailbox
 import tarfile
@@ -28,6 +29,7 @@ from tests.fixtures.formats import (
     make_xls,
     make_xlsx,
 )
+from tests.fixtures.outlook import make_msg, write_compound_file
 
 
 @pytest.fixture
@@ -121,6 +123,53 @@ def test_a_malformed_email_fails_with_the_reason_and_its_original_is_kept(archiv
     result = _ingest(archive, tmp_path / "broken.eml")
     assert result.status == "failed" and result.sha256
     assert archive.blobs.exists(result.sha256)
+
+
+def test_an_outlook_message_has_its_headers_as_metadata_and_its_attachment_as_a_document(archive, tmp_path):
+    make_msg(tmp_path / "m.msg", "platypus", "narwhal detentions in Oral")
+    result = _ingest(archive, tmp_path / "m.msg")
+    assert result.status == "created", result.error
+    message = archive.document(result.id)
+    assert message.media_type == "application/vnd.ms-outlook" and message.title == "Пикет в Оскемене"
+    assert message.metadata["subject"] == "Пикет в Оскемене"
+    assert message.metadata["from"] == "Айгерим <aigerim@example.org>"
+    assert message.metadata["to"] == "Бюро <bureau@example.org>"
+    assert message.metadata["date"] == "Tue, 04 Feb 2020 04:00:00 +0000"  # Outlook keeps the time in UTC
+    assert message.metadata["sent_date"] == "2020-02-04"
+    assert _found(archive, "platypus") == [result.id]
+    [attachment] = result.members
+    assert attachment.status == "created" and _found(archive, "narwhal") == [attachment.id]
+    assert archive.blobs.exists(attachment.sha256)
+    [hit] = archive.search("narwhal").hits
+    assert hit.found_in == {"id": result.id, "title": "Пикет в Оскемене", "path": "note.txt"}
+
+
+def _truncated_msg(path: Path) -> None:
+    make_msg(path, "platypus", "narwhal detentions in Oral")
+    path.write_bytes(path.read_bytes()[:2048])  # the header, the FAT and part of the directory
+
+
+MALFORMED_MSG = {
+    "not a message": lambda path: write_compound_file(path, {"Contents": b"a compound file of another kind"}),
+    "truncated": _truncated_msg,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MALFORMED_MSG))
+def test_a_malformed_outlook_message_fails_with_the_reason_and_nothing_is_lost(archive, tmp_path, kind):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    MALFORMED_MSG[kind](folder / "broken.msg")
+    make_msg(folder / "good.msg", "platypus")
+    results = {Path(r.file).name: r for r in archive.ingest_paths([folder], IngestRequest())}
+    broken = results["broken.msg"]
+    assert broken.status == "failed" and broken.code == "corrupt_msg"
+    assert "not a readable Outlook message" in broken.error
+    assert broken.sha256 == hashlib.sha256((folder / "broken.msg").read_bytes()).hexdigest()
+    assert archive.blobs.exists(broken.sha256)  # the original is kept as evidence all the same
+    [event] = archive.store.events(status="failed")
+    assert (event.sha256, event.error) == (broken.sha256, broken.error)
+    assert results["good.msg"].status == "created" and _found(archive, "platypus") == [results["good.msg"].id]
 
 
 # --- archives --------------------------------------------------------------------------------------

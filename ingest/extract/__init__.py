@@ -97,7 +97,7 @@ def extract(
         head = handle.read(HEAD_SIZE)
     media_type = media_type or sniff(head, name)
     if media_type == BINARY:
-        media_type = binary_format(path, head) or BINARY
+        media_type = binary_format(path, head, name) or BINARY
     elif media_type == PLAIN:
         media_type = text_format(head, name) or PLAIN
     if media_type in _READERS:

@@ -27,12 +27,12 @@ _ODF = {
 }
 
 
-def binary_format(path: Path, head: bytes) -> str | None:
-    """The media type of a binary file we can read, or None."""
+def binary_format(path: Path, head: bytes, name: str) -> str | None:
+    """The media type of a binary file we can read, or None (`name` is the file's original name)."""
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_format(path)
     if head.startswith(_OLE):
-        return _ole_format(path)
+        return _ole_format(path, name)
     if head.startswith(b"{\\rtf"):
         return RTF
     if head[257:262] == b"ustar" or (head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ")) and _is_tar(path)):
@@ -70,21 +70,24 @@ def _zip_format(path: Path) -> str:
     return ZIP
 
 
-def _ole_format(path: Path) -> str | None:
+def _ole_format(path: Path, name: str) -> str | None:
+    """An OLE file by its streams. One named `.msg` whose streams say nothing else, or that olefile
+    cannot open, goes to the MSG reader, which tells why it is not a readable message."""
     import olefile
 
+    named_msg = MSG if name.lower().endswith(".msg") else None
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(entry) for entry in ole.listdir()}
     except OSError:
-        return None
+        return named_msg
     if any(stream.startswith("__substg1.0_") for stream in streams):
         return MSG
     if {"Workbook", "Book"} & streams:
         return XLS
     if "WordDocument" in streams:
         return DOC
-    return None
+    return named_msg
 
 
 def _is_tar(path: Path) -> bool:

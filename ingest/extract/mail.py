@@ -12,7 +12,7 @@ import email.policy
 import mailbox
 from collections.abc import Iterator
 from email.message import EmailMessage
-from email.utils import parsedate_to_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 from ingest.errors import IngestError
@@ -56,10 +56,15 @@ def _header_metadata(message: EmailMessage) -> dict:
             value = message.get_all(header, failobj=[""])[0] if header in message else None
         if value:
             found[header] = " ".join(str(value).split())
-    if "date" in found:
-        with contextlib.suppress(TypeError, ValueError):
-            found["sent_date"] = parsedate_to_datetime(found["date"]).date().isoformat()
+    _add_sent_date(found)
     return found
+
+
+def _add_sent_date(metadata: dict) -> None:
+    """`sent_date`: the day of the message's `date`, in the time zone it was written in."""
+    if "date" in metadata:
+        with contextlib.suppress(TypeError, ValueError):
+            metadata["sent_date"] = parsedate_to_datetime(metadata["date"]).date().isoformat()
 
 
 def _header_block(metadata: dict) -> str:
@@ -126,16 +131,18 @@ def extract_msg(path: Path, name: str) -> Extracted:
     try:
         message = extract_msg.openMsg(str(path))
     except Exception as error:  # the library raises many kinds for a damaged file
-        raise IngestError("corrupt_msg", f"The file is a damaged Outlook message ({error}).") from error
+        reason = str(error).rstrip(".")
+        raise IngestError("corrupt_msg", f"The file is not a readable Outlook message ({reason}).") from error
     try:
         metadata = {
             key: " ".join(str(value).split())
             for key, value in (
                 ("from", message.sender), ("to", message.to), ("cc", message.cc),
-                ("date", message.date), ("subject", message.subject),
+                ("date", message.date and format_datetime(message.date)), ("subject", message.subject),
             )
             if value
         }  # fmt: skip
+        _add_sent_date(metadata)
         text = clean_text("\n".join(filter(None, [_header_block(metadata), message.body or ""])))
         attachments = [
             (attachment.longFilename or attachment.shortFilename or f"attachment-{n}", attachment.data)
