@@ -36,6 +36,7 @@ from tests.fixtures.formats import (
     make_xlsx,
 )
 from tests.fixtures.make_fixtures import docx_bytes, fpdf_pdf, html_page
+from tests.fixtures.outlook import make_msg
 
 MEMBERS_PER_CONTAINER = 10
 
@@ -73,6 +74,7 @@ FAMILIES: dict[str, tuple[str, Callable[[Path, str], None]]] = {
     "CSV": (".csv", make_csv),
     "PPTX": (".pptx", make_pptx),
     "EML with attachment": (".eml", lambda path, text: _write(path, make_eml(text[:800], text[800:]))),
+    "MSG with attachment": (".msg", lambda path, text: make_msg(path, text[:800], text[800:])),
 }
 CONTAINERS: dict[str, tuple[str, Callable[[Path, list[str]], None]]] = {
     f"ZIP of {MEMBERS_PER_CONTAINER} texts": (".zip", _zip),
