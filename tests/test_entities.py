@@ -155,6 +155,23 @@ def test_on_dev_eval_each_person_is_one_entity_and_distractors_are_apart(archive
     assert len(set(found.values())) == len(found)
 
 
+def test_a_later_document_moves_a_lone_surname_when_it_makes_it_ambiguous(archive: Archive):
+    """Regrouping after each write touches only the mentions whose entity changed: these must move."""
+    def upload(name: str, text: str) -> str:
+        result = archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest())
+        assert result.id is not None
+        return result.id
+
+    first = upload("a.txt", "Суд оштрафовал Фаризу Оспан. Позже Оспан обжаловала решение.")
+    fariza = archive.entities("Фариза Оспан")[0]["id"]
+    assert {e["id"] for e in archive.document_entities(archive.document(first))} == {fariza}
+    upload("b.txt", "Вчера Ерлан Оспан вышел на пикет.")
+    upload("c.txt", "Позже пришла и Оспан.")
+    lone = {e["id"] for e in archive.document_entities(archive.document(first))} - {fariza}
+    assert len(lone) == 1, "the lone surname is an entity of its own once two people bear it"
+    assert archive.entity(fariza).documents and lone.isdisjoint({fariza})
+
+
 def test_decisions_are_logged_and_survive_reindex(archive: Archive):
     for n, text in enumerate(["The court fined Fariza Ospan.", "Later Dmitry Zhukov came."]):
         archive.ingest_upload(io.BytesIO(text.encode()), f"{n}.txt", IngestRequest())
