@@ -110,6 +110,7 @@ class Failure:
     retried_by: int | None = None
     retry_status: str | None = None
     retry_document: str | None = None
+    code: str | None = None  # why, for a catalog (`IngestError.code`); `error` says it in English
 
     @property
     def retryable(self) -> bool:
@@ -322,7 +323,7 @@ class Archive:
             retried = retries.get(event.id)
             found.append(Failure(event.id, event.action, event.file, event.error or "", event.at.isoformat(),
                                  retried.seq if retried else None, retried.status if retried else None,
-                                 retried.document_id if retried else None))
+                                 retried.document_id if retried else None, event.code))
         return found
 
     def retry(
