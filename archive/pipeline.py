@@ -401,6 +401,7 @@ class Ingestor:
         details: dict | None = None,
     ) -> IngestResult:
         message = str(error)
+        details = {**(details or {}), "code": error.code}  # for the reason in the interface language
         self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor,
                                 action=action, details=details)
         return IngestResult(label, "failed", None, sha256, error=message, code=error.code)

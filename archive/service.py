@@ -110,6 +110,7 @@ class Failure:
     retried_by: int | None = None
     retry_status: str | None = None
     retry_document: str | None = None
+    code: str | None = None  # why, for a catalog (`IngestError.code`); `error` says it in English
 
     @property
     def retryable(self) -> bool:
@@ -322,7 +323,7 @@ class Archive:
             retried = retries.get(event.id)
             found.append(Failure(event.id, event.action, event.file, event.error or "", event.at.isoformat(),
                                  retried.seq if retried else None, retried.status if retried else None,
-                                 retried.document_id if retried else None))
+                                 retried.document_id if retried else None, event.code))
         return found
 
     def retry(
@@ -641,21 +642,21 @@ class Archive:
     def _plan(self, request: SearchRequest) -> QueryPlan:
         parsed = parse_query(request.query)
         text = parsed.positive_text
-        wants_translation = text and not request.exact
+        wants_translation = text and not (request.exact or request.name)
         translations = self.translator.translate(text, query_language(text)) if wants_translation else []
-        return plan(parsed, translations, exact=request.exact)
+        return plan(parsed, translations, exact=request.exact, name=request.name)
 
     def search_batch(self, request: BatchRequest, viewer: Principal = SYSTEM,
                      start: int = 0, count: int | None = None) -> list[BatchRow]:
         """One row for each name of ``request.names[start:start + count]``: how many documents
         ``viewer`` may see match it, the best of them and the spellings that matched, each name
-        searched as `search` searches it (every word of it required)."""
+        searched as a name (every word of it required, and held as a name)."""
         end = len(request.names) if count is None else start + count
         rows = []
         for name in request.names[max(start, 0):end]:
             found = self.search(SearchRequest.create(
                 name_query(name), limit=request.hits, languages=request.languages, kinds=request.kinds,
-                exact=request.exact), viewer, counted=False)
+                exact=request.exact, name=True), viewer, counted=False)
             hits = [BatchHit(h.id, h.title, f"/d/{h.id}", h.matched) for h in found.hits]
             matched = list(dict.fromkeys(pair for hit in found.hits for pair in hit.matched))
             rows.append(BatchRow(name, found.total, hits, matched))

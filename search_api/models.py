@@ -141,6 +141,8 @@ class Failure(Described):
     retried_by: int | None
     retry_status: str | None
     retry_document: str | None
+    code: str | None = Field(None, description="why, as a machine code (empty, too_large, timeout …); "
+                             "`error` says it in English")
 
 
 class Failures(Described):

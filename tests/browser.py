@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -13,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 CHROMIUM = Path("/usr/bin/chromium")
+README_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"  # linked from the README
 # Headless, and quiet: the machine has no internet, and Chromium's own background connections
 # (updates, sync, QUIC probes) would otherwise fail or be refused.
 CHROMIUM_ARGS = [
@@ -46,5 +48,47 @@ def serve(app: FastAPI, timeout: float = 15.0) -> Iterator[str]:
         thread.join(timeout)
 
 
+def keep_screenshot(page, name: str, full_page: bool = True) -> None:
+    """The page as `docs/screenshots/{name}.png`, for the README: made by the test that checks it."""
+    README_SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(README_SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
 def launch(playwright):  # -> playwright.sync_api.Browser
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+# Interface text in Latin letters, as the page shows it: the visible text nodes and the placeholder,
+# title, aria-label and alt attributes, but for content (an element whose `lang` is not the page's),
+# data (`translate="no"`: names, titles, file names, links, queries), code, times and hashes, and the
+# language menu, which names each language in its own.
+INTERFACE_TEXT = """() => {
+  const lang = document.documentElement.lang;
+  const skip = "script, style, code, kbd, samp, time, textarea, select, .hash, #lang-switch, [translate=no]";
+  const content = (el) => el.closest(skip) || (el.closest("[lang]") && el.closest("[lang]").lang !== lang);
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (parent && !content(parent) && parent.checkVisibility() && /[A-Za-z]/.test(node.textContent)) {
+      found.push(node.textContent.trim());
+    }
+  }
+  for (const el of document.body.querySelectorAll("[placeholder], [title], [aria-label], [alt]")) {
+    for (const name of ["placeholder", "title", "aria-label", "alt"]) {
+      const value = el.getAttribute(name);
+      if (value && !content(el) && /[A-Za-z]/.test(value)) found.push(value);
+    }
+  }
+  return found;
+}"""
+# What an interface in any language writes in Latin letters: formats, standards and tools.
+TERMS = re.compile(
+    r"SHA-256|BagIt|MIME|UTC|CSL-JSON|JSON Lines|Zotero|FollowTheMoney|Markdown|HTML|PDF|Word|\.docx|"
+    r"URL|https://|TXT|CSV|JPEG|PNG|TIFF|OCR|WARC|WACZ|HTTP"
+)
+
+
+def english_text(page) -> list[str]:
+    """The interface text of the page that has words in Latin letters but for `TERMS`."""
+    return [text for text in page.evaluate(INTERFACE_TEXT) if re.search("[A-Za-z]{2}", TERMS.sub("", text))]

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from archive.settings import load_settings
-from tests.browser import CHROMIUM, launch, serve
+from tests.browser import CHROMIUM, keep_screenshot, launch, serve
 from tests.needs import needs
 from web.app import create_app
 
@@ -32,7 +32,7 @@ def offline_page(base_url: str) -> Iterator:
     Content-Security-Policy violations and script errors it meets."""
     with sync_api.sync_playwright() as playwright:
         browser = launch(playwright)
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.blocked, page.errors = [], []
 
         def only_local(route) -> None:
@@ -55,6 +55,7 @@ def test_swagger_ui_renders_the_operations_offline(offline_page, base_url: str) 
     page.wait_for_selector(".opblock-summary-path", timeout=30_000)
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/search" in path for path in paths) and any("/api/documents" in path for path in paths)
+    keep_screenshot(page, "api-docs", full_page=False)  # the top of the reference, as it opens
     page.locator(".opblock-summary", has_text="/api/search").first.click()
     page.wait_for_selector(".responses-table", timeout=10_000)
     assert "application/problem+json" in page.content() or "422" in page.inner_text(".responses-table")

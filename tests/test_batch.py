@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from pathlib import Path
 
 import pytest
 
-from archive.search.batch import MAX_NAME_CHARS, MAX_NAMES, InvalidBatch, name_query, read_names, safe_cell
+from archive.pipeline import IngestRequest
+from archive.search.batch import (
+    MAX_HITS,
+    MAX_NAME_CHARS,
+    MAX_NAMES,
+    BatchRequest,
+    InvalidBatch,
+    name_query,
+    read_names,
+    safe_cell,
+)
 from tests.clients import client as client_for
+from tests.conftest import SHARED
+from tests.needs import needs
 
 TEXTS = {
     "mamai-en.txt": "Journalist Zhanbolat Mamai was detained in Almaty after a peaceful rally.",
@@ -102,3 +116,25 @@ def test_names_from_a_text_list_or_a_csv_column():
 def test_a_name_is_searched_as_its_words():
     assert name_query('-Mamai "Zhanbolat" OR') == "+Mamai +Zhanbolat +OR"
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("Mamai") == "Mamai" and safe_cell(3) == "3"
+
+
+DEV_EVAL = SHARED / "dev-eval"
+REAL_NAMES = ["Kasym Kozhantaev", "Алтынгуль Ишимова", "Sabit Syzdykbek", "Тулеген Жукеев", "Fariza Ospan"]
+# Nobody in the set: two made-up names (one of ordinary words), and a real surname with another first name.
+MADE_UP = ["Nobody Here", "Иван Несуществующий", "Ерлан Кожантаев"]
+
+
+@needs(DEV_EVAL.exists(), "../shared/dev-eval beside the repository")
+def test_a_row_is_a_name_every_word_held_as_a_name(archive):
+    """The dev-eval documents: a real person's documents in every script, and none for a name nobody
+    has, though the set holds `nobody`, `here` and the surname Кожантаев."""
+    results = list(archive.ingest_paths([DEV_EVAL / "docs"], IngestRequest()))
+    file_of = {r.id: Path(r.file).relative_to(DEV_EVAL).as_posix() for r in results}
+    queries = json.loads((DEV_EVAL / "queries.json").read_text("utf-8"))["queries"]
+    relevant = {q["query"]: set(q["relevant"]) for q in queries}
+    rows = archive.search_batch(BatchRequest.create([*REAL_NAMES, *MADE_UP], hits=MAX_HITS))
+    for row in rows[:len(REAL_NAMES)]:
+        assert {file_of[hit.id] for hit in row.hits} == relevant[row.name], row.name
+        assert row.total == len(relevant[row.name])
+    assert [(row.name, row.total, row.hits) for row in rows[len(REAL_NAMES):]] == [
+        (name, 0, []) for name in MADE_UP]

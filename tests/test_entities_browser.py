@@ -12,7 +12,7 @@ import pytest
 
 from archive.pipeline import IngestRequest
 from archive.settings import load_settings
-from tests.browser import CHROMIUM, launch, serve
+from tests.browser import CHROMIUM, keep_screenshot, launch, serve
 from tests.needs import needs
 from web.app import create_app
 
@@ -59,6 +59,7 @@ def test_from_search_to_entity_then_merge_split_and_export(page, tmp_path: Path)
     mamai = page.url.rsplit("/", 1)[-1]
     spellings = page.locator("#spellings-heading + dl").inner_text()
     assert "Zhanbolat Mamai" in spellings and "Жанболата Мамая" in spellings
+    keep_screenshot(page, "entity")
     tleuzhan = page.archive.entities("Tleuzhan")[0]["id"]
 
     page.fill("#other", f"/e/{tleuzhan}")  # the other entity's link, as copied from its page

@@ -13,7 +13,7 @@ import pytest
 from archive.pipeline import IngestRequest
 from archive.search.batch import BatchRequest
 from archive.settings import load_settings
-from tests.browser import CHROMIUM, launch, serve
+from tests.browser import CHROMIUM, english_text, keep_screenshot, launch, serve
 from tests.needs import needs
 from web.app import create_app
 
@@ -116,6 +116,8 @@ def test_search_updates_in_place_then_permalink(page) -> None:
 
 
 def test_switch_interface_to_kazakh(page) -> None:
+    """Every page a researcher uses, in Kazakh: no interface text is left in English (names, titles,
+    file names and the documents' own text stay as they are written)."""
     page.goto("/search?q=Mamai")
     assert page.locator("h1").inner_text() == "Search the archive"
     page.locator("#lang-switch a", has_text="Қазақша").click()
@@ -123,9 +125,26 @@ def test_switch_interface_to_kazakh(page) -> None:
     assert page.locator("h1").inner_text() == "Мұрағаттан іздеу"
     assert page.locator("label[for='q']").inner_text() == "Есімдер, жер атаулары, сөздер"
     assert page.input_value("#q") == "Mamai"  # the query survives the switch
-    page.screenshot(path=str(SCREENSHOTS / "web-search-kk.png"), full_page=True)
-    page.goto("/upload")  # the choice is remembered
+    assert page.locator("#filters [data-facet=language]").count() == 1  # with its facets
+    assert english_text(page) == []
+    keep_screenshot(page, "search-kk")
+
+    page.locator("#results .hit-title a").first.click()  # the choice is remembered
+    page.wait_for_url(re.compile(r"/d/"))
+    assert page.locator("#record-heading").inner_text() == "Мұрағаттық жазба"
+    assert english_text(page) == []
+    page.locator(".doc-entities a").first.click()
+    page.wait_for_url(re.compile(r"/e/"))
+    assert english_text(page) == []
+
+    page.goto("/upload")
     assert page.locator("h1").inner_text() == "Материал қосу"
+    assert english_text(page) == []
+    page.goto("/batch")
+    page.fill("#names", "Zhanbolat Mamai\nNobody Here")
+    page.click("#batch-form button[type=submit]")
+    page.locator("#batch-table tbody tr").nth(1).wait_for()
+    assert english_text(page) == []
 
 
 def test_upload_a_file_through_the_form(page, tmp_path: Path) -> None:
@@ -178,12 +197,12 @@ def test_a_hostile_title_and_text_stay_inert_in_the_browser(page) -> None:
     hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
     archive = page.context.archive
     created = archive.ingest_upload(
-        io.BytesIO(f"Zhanbolat Mamai {hostile}\n\nA report on Mamai, with {hostile} in its text.".encode()),
-        "hostile.txt", IngestRequest(title=f"Mamai {hostile}"),
-    )
+        io.BytesIO(f"Aibek Nurlanov {hostile}\n\nA report on Nurlanov, with {hostile} in its text.".encode()),
+        "hostile.txt", IngestRequest(title=f"Nurlanov {hostile}"),
+    )  # a name of its own: it is no related document of the others
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    for path in (f"/d/{created.id}", "/search?q=Mamai"):
+    for path in (f"/d/{created.id}", "/search?q=Nurlanov"):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__pwned === undefined"), path
@@ -203,7 +222,6 @@ RULINGS = [  # (file, text, kind, metadata): the facets test's own documents, fo
     ("sadykov-vlast-2022.txt", "Journalists recall the case of Aidos Sadykov.", "media",
      {"publisher": "Vlast.kz", "published_date": "2022-01-04"}),
 ]
-DOCS_DIR = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 def count_of(page, facet: str, value: str) -> str:
@@ -237,9 +255,9 @@ def test_filter_by_year_and_court_then_sort_by_date(page) -> None:
     assert "2021-06-02" in page.locator("#results .hit-date").inner_text()
     assert page.locator("#filters input[name=year][value='2021']").is_checked()
     assert same_document(page)
-    DOCS_DIR.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS_DIR / "search-facets.png"), full_page=True)  # for the README
+    keep_screenshot(page, "search-facets")
 
+    assert page.locator(".chips a", has_text="2021").inner_text() == "Year: 2021 ×"
     page.locator(".chips a", has_text="2021").click()  # a chosen value is removed from its chip
     page.wait_for_url(lambda url: "year=" not in url)
     hit_count(page, 2)
@@ -259,7 +277,6 @@ def test_filter_by_year_and_court_then_sort_by_date(page) -> None:
     assert "cannot be used" in page.locator("#results [role=alert]").inner_text()
 
 
-SCREENSHOT_DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 BATCH_NAMES = ["Zhanbolat Mamai", "Мамай", "Almaty", "=Tleuzhan", "Nobody Anywhere"]
 
 
@@ -281,7 +298,7 @@ def test_batch_search_of_five_names_and_its_csv(page) -> None:
     assert rows.nth(0).locator("td.num").inner_text() == str(expected)
     assert "Мамайдың" in rows.nth(1).inner_text()  # the spelling that matched
     assert rows.nth(4).locator("td.num").inner_text() == "0"
-    page.screenshot(path=str(SCREENSHOT_DOCS / "batch.png"), full_page=True)
+    keep_screenshot(page, "batch")
 
     with page.expect_download() as download_info:
         page.click("#batch-csv")
@@ -333,7 +350,7 @@ def test_a_permalink_from_a_result_marks_the_name_and_keeps_the_search(page) -> 
     assert marker.inner_text() == "Russian"  # a paragraph in another language than the document's
     assert page.locator(".doc-text p[lang='en'] .lang-marker").count() == 0
     assert page.locator("#related li").count() >= 1  # the other Mamai documents
-    page.screenshot(path=str(SCREENSHOT_DOCS / "reading.png"), full_page=True)
+    keep_screenshot(page, "reading")
     page.click("#back-to-search")
     page.wait_for_url(re.compile(r"/search\?q=.+kind=report"))
     assert page.input_value("#q") == "Мамая"
@@ -366,7 +383,7 @@ def test_upload_three_rulings_by_drag_and_drop(page) -> None:
     page.locator("#file-list .file-item.file-done").nth(2).wait_for()
     assert same_document(page)
     assert page.locator("#file-list .notice-ok").count() == 3
-    page.screenshot(path=str(SCREENSHOT_DOCS / "upload.png"), full_page=True)
+    keep_screenshot(page, "upload")
 
     archive = page.context.archive
     ids = [link.get_attribute("href").removeprefix("/d/")
@@ -390,6 +407,19 @@ def test_upload_in_russian_says_why_a_file_failed_in_russian(page) -> None:
     failed = page.locator("#file-list .notice-error")
     failed.wait_for()
     assert "Не удалось поместить в архив." in failed.inner_text() and "Файл пустой." in failed.inner_text()
+    page.select_option("#kind", "ruling")  # the fields of a ruling, for the README's picture
+    keep_screenshot(page, "upload-ru")
+
+
+def test_the_failures_page_in_russian(page) -> None:
+    archive = page.context.archive
+    for name, data in (("протокол.pdf", b"%PDF-1.7 not a PDF"), ("пусто.txt", b"")):
+        archive.ingest_upload(io.BytesIO(data), name, IngestRequest())
+    page.goto("/failures?lang=ru")
+    reasons = page.locator("#failures .failure-reason").all_inner_texts()
+    assert "Файл повреждён и не читается." in reasons and "Файл пустой." in reasons
+    assert english_text(page) == []  # the server's English sentences are marked as such
+    keep_screenshot(page, "failures")
 
 
 def test_several_files_without_javascript(browser, base_url: str) -> None:

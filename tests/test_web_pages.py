@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from archive.domain import Document, Kind, LanguageSpan, Provenance
 from archive.index import BackendUnavailable
@@ -290,7 +291,7 @@ def test_upload_created_duplicate_and_failed(client: TestClient) -> None:
 
     binary = upload(client, "photo.txt", bytes(range(256)) * 64, htmx=True)
     assert binary.status_code == 422 and "Could not be archived." in binary.text
-    message = re.search(r"<p>([^<]+)</p>", binary.text.split("Could not be archived.")[1])
+    message = re.search(r"<p class=\"failure-reason\">([^<]+)</p>", binary.text)
     assert message and message.group(1).strip(), binary.text
 
 
@@ -462,6 +463,31 @@ def test_failure_reasons_in_the_interface_language(client: TestClient) -> None:
     kk = client.post("/upload?lang=kk", files={"file": ("photo.txt", bytes(range(256)) * 64, "text/plain")},
                      headers={"HX-Request": "true"})
     assert "Мұрағатқа сақтау мүмкін болмады." in kk.text and "екілік деректер" in kk.text
+
+
+FAILING = [  # (name, bytes): a file for each of several failure codes
+    ("empty.txt", b""),
+    ("photo.txt", bytes(range(256)) * 64),
+    ("broken.pdf", b"%PDF-1.7\n this is no PDF at all"),
+    ("broken.docx", b"PK\x03\x04 not a zip"),
+]
+
+
+def test_the_failures_page_gives_each_reason_in_the_interface_language(client: TestClient) -> None:
+    for name, data in FAILING:
+        assert upload(client, name, data, htmx=True).status_code == 422
+    for url in ("ftp://example.org/report", f"http://127.0.0.1:{_closed_port()}/news/1"):
+        answer = client.post("/upload/link", data={"url": url}, headers={"HX-Request": "true"})
+        assert answer.status_code == 422
+    failures = client.get("/api/failures").json()["failures"]
+    assert len({f["code"] for f in failures}) == len(failures) == 6  # each its own reason
+    page = client.get("/failures", params={"lang": "ru"}).text
+    reasons = re.findall(r'<p class="failure-reason"( lang="en")?>([^<]*)</p>', page)
+    assert len(reasons) == 6
+    for english, reason in reasons:
+        assert not english and re.search("[а-яё]", reason) and not re.search("[A-Za-z]", reason), reason
+    for failure in failures:  # the server's own sentence, kept as the technical detail
+        assert f'lang="en">{escape(failure["error"])}</p>' in page
 
 
 def test_a_long_batch_comes_in_chunks_with_its_progress(client: TestClient, three: dict[str, str]) -> None:

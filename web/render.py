@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -45,6 +46,12 @@ def utc_date(value: datetime | str | None) -> str:
     return utc_iso(value)[:10]
 
 
+def data(value: object) -> Markup:
+    """A value from the archive or the user (a name, a query) inside an interface sentence, marked as
+    no text to translate: browsers' page translation leaves it as it is, and so do the checks."""
+    return Markup('<span translate="no">{}</span>').format(value)
+
+
 def label(t: Messages, key: str, **values: object) -> str:
     """The message for a key made at run time (`label("kind." ~ document.kind)`); an unknown key shows as
     itself."""
@@ -67,6 +74,7 @@ def environment(language: str) -> Environment:
     env.filters["utc_date"] = utc_date
     env.globals["label"] = lambda key, **values: label(t, key, **values)
     env.globals["failure_key"] = failure_key
+    env.globals["data"] = data
     env.globals["size_label"] = lambda size: size_label(size, language, t)
     return env
 

@@ -18,6 +18,11 @@ organisations whose names differ entirely between languages come from the alias 
 
 In exact mode a word matches only its typed form (case-insensitive): no stems, keys, near keys,
 glossary, aliases or translations.
+
+In name mode (a row of a batch name search) the text is one name: every word of it but initials and
+function words is required, and found only where a document may hold it as a name (the NAMES and
+READINGS fields, by its key, its romanisations and near keys, or the alias groups of a place): an
+ordinary word of a document never makes a name match. No glossary, no translations.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from archive.analysis import (
     GlossaryExpansion,
@@ -92,14 +97,18 @@ class QueryPlan:
     exact: bool = False  # True: documents matched only the typed forms (`Token.word`) of `tokens`
 
 
-def _is_weak(token: Token) -> bool:
-    """An initial or a function word: it cannot find a document on its own."""
-    return len(token.key) <= 1 or is_stopword(token.word)
+def _is_weak(token: Token, name: bool = False) -> bool:
+    """An initial or a function word: it cannot find a document on its own. In a name, a function
+    word written with a capital is a word of the name ("Nobody Here"), one in lower case a link
+    ("Union of Journalists")."""
+    if len(token.key) <= 1:
+        return True
+    return is_stopword(token.word) and not (name and token.surface[:1].isupper())
 
 
-def _significant(tokens: list[Token]) -> list[Token]:
+def _significant(tokens: list[Token], name: bool = False) -> list[Token]:
     """Drops initials and function words, unless nothing else is left."""
-    return [t for t in tokens if not _is_weak(t)] or tokens
+    return [t for t in tokens if not _is_weak(t, name)] or tokens
 
 
 def near_keys(token: Token) -> dict[str, float]:
@@ -145,6 +154,17 @@ def _held_forms(token: Token) -> tuple[Query, ...]:
         forms.append(Term(STEMS, token.stem, STEM))
     forms += [Term(TITLE_WORDS, token.word, TITLE), Term(TITLE_KEYS, token.key, TITLE)]
     return tuple(forms)
+
+
+@lru_cache(maxsize=4096)
+def _name_forms(token: Token, exact: bool) -> tuple[Query, ...]:
+    """The word among a document's possible names: its key, and but in exact mode its other
+    romanisations and near keys."""
+    if exact:
+        return (Term(NAMES, token.key),)
+    keys = (token.key, *reading_keys(token.word))
+    near = tuple(Term(NAMES, key) for key in near_keys(token))
+    return (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys), *near)
 
 
 def _tiered(held: tuple[Query, ...], near: list[Query]) -> Query:
@@ -227,6 +247,16 @@ class _Concepts:
         ]
         return _tiered(held, [*_near_names(token), *near])
 
+    def named(self, query: Query, tokens: list[Token], exact: bool) -> Query:
+        """`query`, where a document may hold each of the words as a name (or a place by another of
+        its names). The names only filter, with no score: `query` ranks."""
+        held = []
+        for token in _significant(tokens, name=True):
+            aliases = [Term(ALIASES, group) for group in self.near_aliases.get(token.word, {})]
+            forms = (*_name_forms(token, exact), *self.aliases.get(token.word, ()), *aliases)
+            held.append(Constant(AnyOf(forms), 0.0))
+        return Bool(must=(query, *held))
+
     def phrase(self, tokens: list[Token]) -> Query:
         """The words together and in order, in any spelling or case form, or an equivalent."""
         words = tuple(t.word for t in tokens)
@@ -262,9 +292,10 @@ def _exact_phrase(tokens: list[Token]) -> Query:
 class _Builder:
     """Turns clauses into queries, in the normal or the exact mode."""
 
-    def __init__(self, concepts: _Concepts, exact: bool):
+    def __init__(self, concepts: _Concepts, exact: bool, name: bool = False):
         self.concepts = concepts
         self.exact = exact
+        self.name = name
 
     def word(self, token: Token) -> Query:
         return _exact_word(token) if self.exact else self.concepts.of(token)
@@ -277,7 +308,7 @@ class _Builder:
     def clause(self, clause: Clause, tokens: list[Token]) -> tuple[Query, list[Token]]:
         if clause.phrase or clause.excluded:
             return self.phrase(tokens), tokens
-        words = _significant(tokens)
+        words = _significant(tokens, self.name)
         if len(words) == 1:
             return self.word(words[0]), words
         # a hyphenated or punctuated word (Ust-Kamenogorsk): its parts, preferably together
@@ -351,17 +382,25 @@ def _glossary_terms(groups: list[list[tuple[Clause, list[Token]]]], concepts: _C
     return runs
 
 
-def plan(parsed: ParsedQuery, translations: Iterable[Translation] = (), *, exact: bool = False) -> QueryPlan:
+def plan(
+    parsed: ParsedQuery, translations: Iterable[Translation] = (), *, exact: bool = False, name: bool = False
+) -> QueryPlan:
+    """The query tree of `parsed`; ``exact``: the typed forms only; ``name``: the text is one name
+    (see the module docstring)."""
     positive_text = parsed.positive_text
-    concepts = _Concepts([], "") if exact else _Concepts(expand_glossary(positive_text), positive_text)
-    builder = _Builder(concepts, exact)
+    if exact:
+        concepts = _Concepts([], "")
+    else:
+        concepts = _Concepts([] if name else expand_glossary(positive_text), positive_text)
+    builder = _Builder(concepts, exact, name)
     analysed = [[(c, [t for t in tokenize(c.text) if t.key]) for c in g.alternatives] for g in parsed.groups]
-    has_strong = any(not _is_weak(t) for g in analysed for c, ts in g if not c.excluded for t in ts)
+    weak = partial(_is_weak, name=name)
+    has_strong = any(not weak(t) for g in analysed for c, ts in g if not c.excluded for t in ts)
     must: list[Query] = []
     should: list[Query] = []
     must_not: list[Query] = []
     positive: list[Token] = []
-    term_runs = [] if exact else _glossary_terms(analysed, concepts)
+    term_runs = [] if exact or name else _glossary_terms(analysed, concepts)
     run_of = {i: run for run in term_runs for i in run}
     for number, group in enumerate(analysed):
         if number in run_of:
@@ -376,18 +415,20 @@ def plan(parsed: ParsedQuery, translations: Iterable[Translation] = (), *, exact
             (clause, *builder.clause(clause, tokens))
             for clause, tokens in group
             if tokens
-            and (clause.phrase or clause.excluded or not has_strong or not all(map(_is_weak, tokens)))
+            and (clause.phrase or clause.excluded or not has_strong or not all(map(weak, tokens)))
         ]
         if not built:
             continue
+        if name:  # each word held as a name, every part of a hyphenated one too
+            built = [(c, q if c.excluded else concepts.named(q, ts, exact), ts) for c, q, ts in built]
         if len(built) == 1:
             clause, query, _tokens = built[0]
             if clause.excluded:
                 must_not.append(query)
                 continue
-            (must if clause.required else should).append(query)
+            (must if clause.required or name else should).append(query)
         else:
-            should.append(Bool(should=tuple(q for _, q, _ in built)))
+            (must if name else should).append(Bool(should=tuple(q for _, q, _ in built)))
         positive += [t for _, _, toks in built for t in toks]
     if not must and not should:
         return QueryPlan(None, exact=exact)
@@ -397,7 +438,7 @@ def plan(parsed: ParsedQuery, translations: Iterable[Translation] = (), *, exact
     if exact:
         query = _combine(must, should, must_not)
         return QueryPlan(query, positive, [], exact=True)
-    translated, translation_labels = _translations(translations)
+    translated, translation_labels = _translations(() if name else translations)
     should += translated
     return QueryPlan(_combine(must, should, must_not), positive, concepts.labelled + translation_labels)
 

@@ -36,6 +36,7 @@ class SearchRequest:
     languages: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     exact: bool = False  # only the typed form: no transliteration, endings or near keys
+    name: bool = False  # the query is one name (a batch row): every word found as a name
     years: tuple[str, ...] = ()
     courts: tuple[str, ...] = ()
     publishers: tuple[str, ...] = ()
@@ -54,6 +55,7 @@ class SearchRequest:
         kinds: Iterable[str] = (),
         exact: bool = False,
         *,
+        name: bool = False,
         years: Iterable[str] = (),
         courts: Iterable[str] = (),
         publishers: Iterable[str] = (),
@@ -82,6 +84,7 @@ class SearchRequest:
             languages=_known("language", languages, DOCUMENT_LANGUAGES, lenient),
             kinds=_known("kind", kinds, KINDS, lenient),
             exact=exact,
+            name=name,
             years=_years(years, lenient),
             courts=_names(courts),
             publishers=_names(publishers),

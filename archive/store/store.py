@@ -76,6 +76,7 @@ class IngestEvent:
     error: str | None
     at: datetime
     action: str = "ingest"  # or "capture", "retry"
+    code: str | None = None  # a failure's machine code (`IngestError.code`), when it was recorded
 
 
 @dataclass(frozen=True)
@@ -385,7 +386,8 @@ class DocumentStore:
         with Session(self._engine) as session:
             return [
                 IngestEvent(
-                    r.seq, r.sha256, r.subject, r.status or "", r.document_id, r.error, r.at, r.action
+                    r.seq, r.sha256, r.subject, r.status or "", r.document_id, r.error, r.at, r.action,
+                    (r.details or {}).get("code"),
                 )
                 for r in session.scalars(stmt)
             ]

@@ -16,6 +16,30 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
+/* A file field in the interface language: the browser's own button and "no file chosen" speak the
+   browser's language, not the page's. Without JavaScript the browser's own field stays. */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input[type=file][data-choose]").forEach(function (input) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "file-choose";
+    button.textContent = input.dataset.choose;
+    const chosen = document.createElement("span");
+    chosen.className = "file-chosen";
+    chosen.translate = false;  // file names
+    function show() {
+      const names = Array.from(input.files || []).map(function (file) { return file.name; });
+      chosen.textContent = names.length ? names.join(", ") : input.dataset.none;
+    }
+    button.addEventListener("click", function () { input.click(); });
+    ["change", "input"].forEach(function (type) { input.addEventListener(type, show); });
+    input.classList.add("file-native");
+    input.tabIndex = -1;
+    input.after(button, chosen);
+    show();
+  });
+});
+
 /* A search's address keeps only what the reader chose: empty dates and the default order add nothing. */
 document.addEventListener("htmx:configRequest", function (event) {
   if (event.detail.elt.id !== "search-form") return;
@@ -73,6 +97,7 @@ document.addEventListener("DOMContentLoaded", function () {
     const kept = sent ? [] : Array.from(input.files);
     kept.concat(Array.from(files)).forEach(function (file) { chosen.items.add(file); });
     input.files = chosen.files;
+    input.dispatchEvent(new Event("input"));  // for the field's list of names
     showFiles();
   }
 
@@ -80,6 +105,7 @@ document.addEventListener("DOMContentLoaded", function () {
     const kept = new DataTransfer();
     Array.from(input.files).forEach(function (file, i) { if (i !== index) kept.items.add(file); });
     input.files = kept.files;
+    input.dispatchEvent(new Event("input"));
     showFiles();
   }
 
