@@ -48,6 +48,16 @@ def _token(surface: str, start: int, end: int, analysed: tuple[str, str, str]) -
     return token
 
 
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Every word of `text` as (surface, start, end): the words `tokenize` gives, not yet analysed."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def token_of(surface: str) -> Token:
+    """One word analysed, as `tokenize` would analyse it (its offsets those of the word alone)."""
+    return _token(surface, 0, len(surface), _analyse(surface))
+
+
 def tokenize(text: str) -> list[Token]:
     """Every word of `text` with its folded form, stem and name key."""
     return [_token(m.group(), m.start(), m.end(), _analyse(m.group())) for m in _WORD.finditer(text)]

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archive.analysis import Token, tokenize
+from archive.analysis import Token
+from archive.analysis.tokenize import token_of, word_spans
 from archive.search.indexing import index_stem
 from archive.search.planner import QueryPlan, near_keys, stem_usable
 
@@ -61,6 +62,7 @@ class _Wanted:
     lets it meet only words that may be names."""
 
     def __init__(self, plan: QueryPlan):
+        self._by_surface: dict[str, str | None] = {}  # a document word's label, worked out once a query
         self.labels: list[str] = []
         self.by_word: dict[str, int] = {}
         self.by_stem: dict[str, int] = {}
@@ -84,6 +86,14 @@ class _Wanted:
         for key in near:
             self.by_near.setdefault(key, number)
 
+    def label_of(self, surface: str) -> str | None:
+        """The label of a document word: it depends on the word alone, and words recur in the hits."""
+        try:
+            return self._by_surface[surface]
+        except KeyError:
+            label = self._by_surface[surface] = self.label_for(token_of(surface))
+            return label
+
     def label_for(self, token: Token) -> str | None:
         found = [
             number
@@ -98,15 +108,18 @@ class _Wanted:
         return self.labels[min(found)] if found else None
 
 
-def _matches(wanted: _Wanted, tokens: list[Token]) -> tuple[list[int], list[str]]:
-    """Positions of matching document tokens, and the distinct query→document pairs."""
+Word = tuple[str, int, int]  # a document word as written, and where it stands (`word_spans`)
+
+
+def _matches(wanted: _Wanted, words: list[Word]) -> tuple[list[int], list[str]]:
+    """Positions of matching document words, and the distinct query→document pairs."""
     positions: list[int] = []
     pairs: dict[str, None] = {}
-    for position, doc_token in enumerate(tokens):
-        label = wanted.label_for(doc_token)
+    for position, (surface, _, _) in enumerate(words):
+        label = wanted.label_of(surface)
         if label is not None:
             positions.append(position)
-            pairs.setdefault(f"{label} → {doc_token.surface}", None)
+            pairs.setdefault(f"{label} → {surface}", None)
     return positions, list(pairs)[:MAX_MATCHED]
 
 
@@ -124,23 +137,23 @@ def _best_window(positions: list[int], total: int) -> int:
 
 
 def _render(
-    text: str, tokens: list[Token], start: int, marked: set[int], before: bool, after: bool
+    text: str, words: list[Word], start: int, marked: set[int], before: bool, after: bool
 ) -> tuple[str, list[Highlight]]:
-    """The snippet's text from the window of tokens at `start`, and where the marked ones are in it;
+    """The snippet's text from the window of words at `start`, and where the marked ones are in it;
     `before` and `after` say whether the document goes on beyond `text`."""
-    window = tokens[start : start + SNIPPET_TOKENS]
+    window = words[start : start + SNIPPET_TOKENS]
     if not window:
         return text[:240], []
     snippet = f"{ELLIPSIS} " if start > 0 or before else ""
     highlights: list[Highlight] = []
-    cursor = window[0].start
-    for index, token in enumerate(window, start):
-        snippet += _SPACES.sub(" ", text[cursor : token.start])
+    cursor = window[0][1]
+    for index, (surface, word_start, word_end) in enumerate(window, start):
+        snippet += _SPACES.sub(" ", text[cursor:word_start])
         if index in marked:
-            highlights.append((len(snippet), len(snippet) + token.end - token.start))
-        snippet += token.surface
-        cursor = token.end
-    if start + SNIPPET_TOKENS < len(tokens) or after:
+            highlights.append((len(snippet), len(snippet) + word_end - word_start))
+        snippet += surface
+        cursor = word_end
+    if start + SNIPPET_TOKENS < len(words) or after:
         snippet += f" {ELLIPSIS}"
     return snippet, highlights
 
@@ -154,16 +167,16 @@ class Explainer:
     def explain(self, title: str, text: str, before: bool = False, after: bool = False) -> Explanation:
         """Explains a hit from `text`, its whole text or a window of it (`before` and `after`: the
         document goes on before or after the window)."""
-        tokens = tokenize(text)
-        positions, pairs = _matches(self.wanted, tokens)
+        words = word_spans(text)
+        positions, pairs = _matches(self.wanted, words)
         if not positions:
-            _, pairs = _matches(self.wanted, tokenize(title))
-        start = _best_window(positions, len(tokens))
-        snippet, highlights = _render(text, tokens, start, set(positions), before, after)
+            _, pairs = _matches(self.wanted, word_spans(title))
+        start = _best_window(positions, len(words))
+        snippet, highlights = _render(text, words, start, set(positions), before, after)
         return Explanation(matched=pairs, text=snippet, highlights=highlights)
 
     def highlights(self, text: str) -> list[Highlight]:
         """Where the words a hit matches by stand in the whole `text`: the marks of a reading page."""
-        tokens = tokenize(text)
-        positions, _ = _matches(self.wanted, tokens)
-        return [(tokens[p].start, tokens[p].end) for p in positions]
+        words = word_spans(text)
+        positions, _ = _matches(self.wanted, words)
+        return [(words[p][1], words[p][2]) for p in positions]
