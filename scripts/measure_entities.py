@@ -175,7 +175,7 @@ def suggest_speed(texts: dict[str, str], names: dict[str, set[str]]) -> None:
 
     with tempfile.TemporaryDirectory() as home:
         archive = Archive(load_settings(home=Path(home)))
-        archive.ingest_paths([NAMES / "docs"], IngestRequest())
+        list(archive.ingest_paths([NAMES / "docs"], IngestRequest()))  # a generator: run it through
         lemmas = sorted({name.split(":", 1)[1] for name in names})
         typed = [lemma[:n] for lemma in lemmas for n in range(3, len(lemma) + 1)]
         timings = []

@@ -169,13 +169,12 @@ def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
 
 def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
     result = outcome.result
-    entities = outcome.entities
     total = result.total if result else 0
     facets = result.facets if result else {}
     return {
         "form": form,
         "result": result,
-        "entities": entities,
+        "entities": outcome.entities,
         "unavailable": outcome.unavailable,
         "pending": outcome.pending,
         "message_key": MESSAGE_KEYS.get(result.message or "") if result else None,
