@@ -328,6 +328,7 @@ def test_suggestions_results_and_hits_name_entities_in_the_api_and_pages(setting
         assert f'href="/e/{mamay}"' in suggestions and "2 documents" in suggestions
         assert "Tleuzhan" not in client.get("/suggest", params={"q": "Tleuzhan"}).text
         assert client.get("/suggest", params={"q": "M"}).text.strip() == ""
+        assert client.get("/suggest", params={"q": "Мамай " * 300}).status_code == 200  # the box takes 2,000
         page = client.get("/search", params={"q": "Мамаю"}).text  # no JavaScript: the whole page
         line = page.split('class="result-entities"', 1)[1].split("</p>", 1)[0]
         assert f'href="/e/{mamay}"' in line and "Zhanbolat Mamay" in line
