@@ -38,7 +38,12 @@ class EntityView:
 
 
 def summary(entity: EntityRecord) -> dict:
-    return {"id": entity.id, "kind": entity.kind, "label": entity.label, "documents": entity.documents}
+    return {**reference(entity), "documents": entity.documents}
+
+
+def reference(entity: EntityRecord) -> dict:
+    """What names an entity where no count is given (on a search hit): its id, label, kind and page."""
+    return {"id": entity.id, "kind": entity.kind, "label": entity.label, "permalink": f"/e/{entity.id}"}
 
 
 def grouped_spellings(rows: list[tuple[str, str, str, int]]) -> dict[str, dict[str, list[dict]]]:

@@ -25,7 +25,7 @@ from archive.domain import Document, Kind
 from archive.edits import DocumentChanges, InvalidChange, apply_changes, given_collection, given_metadata
 from archive.entities import regroup, scan_missing
 from archive.entity_export import entities_csv, entities_ftm
-from archive.entity_views import EntityView, grouped_spellings, summary
+from archive.entity_views import EntityView, grouped_spellings, reference, summary
 from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import NAMES, Bool, BulkRejected, Filters, Term
@@ -86,6 +86,7 @@ log = logging.getLogger(__name__)
 
 INDEX_BATCH = 200
 RELATED = 5  # related documents shown on a reading page
+HIT_ENTITIES = 5  # people, places and organisations named on each hit
 RELATED_NAMES = 40  # of a document's names, the most frequent asked for its related documents
 RELATED_TEXT = 50_000  # characters of a long text its names are taken from (reading more costs seconds)
 NO_WORDS = "The query has no words to search for."
@@ -155,6 +156,7 @@ class SearchHit:
     found_in: dict | None = None  # the container (e-mail, ZIP) it came from: id, title, path in it
     date: str = ""  # the document's own date, YYYY-MM-DD (see `archive.search.dates`)
     date_kind: str = ""  # which: "decided", "published" or "archived"
+    entities: list[dict] = field(default_factory=list)  # the people, places and organisations it names
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -581,11 +583,12 @@ class Archive:
 
     def search(
         self, request: SearchRequest | str, viewer: Principal = SYSTEM, *, counted: bool = True,
-        **options: object,
+        named: bool = True, **options: object,
     ) -> SearchResult:
         """Searches with a `SearchRequest`, or with a query and the options of `SearchRequest.create`.
         What ``viewer`` may not see is left out by the engine itself, so totals and pages stay right.
-        ``counted``: with the facets' counts (a batch of names needs none)."""
+        ``counted``: with the facets' counts; ``named``: with the entities each hit names (a batch of
+        names needs neither)."""
         if isinstance(request, str):
             request = SearchRequest.create(request, **options)  # type: ignore[arg-type]
         query_plan = self._plan(request)
@@ -631,9 +634,18 @@ class Archive:
                     date_kind=when.kind,
                 )
             )
+        if named:
+            self._name_entities(hits)
         return SearchResult(
             request.query, page.total, hits, facets=page.facets, pending=self.pending_count(viewer)
         )
+
+    def _name_entities(self, hits: list[SearchHit]) -> None:
+        """Each hit's people, places and organisations, for the whole page in one look-up: the hits are
+        visible to the reader, so their entities are too (no counts are given)."""
+        named = self.store.entities.of_documents([hit.id for hit in hits], HIT_ENTITIES)
+        for hit in hits:
+            hit.entities = [reference(entity) for entity in named.get(hit.id, [])]
 
     def document_count(self, viewer: Principal = SYSTEM) -> int:
         """How many documents ``viewer`` may see, counted by the index."""
@@ -656,7 +668,7 @@ class Archive:
         for name in request.names[max(start, 0):end]:
             found = self.search(SearchRequest.create(
                 name_query(name), limit=request.hits, languages=request.languages, kinds=request.kinds,
-                exact=request.exact, name=True), viewer, counted=False)
+                exact=request.exact, name=True), viewer, counted=False, named=False)
             hits = [BatchHit(h.id, h.title, f"/d/{h.id}", h.matched) for h in found.hits]
             matched = list(dict.fromkeys(pair for hit in found.hits for pair in hit.matched))
             rows.append(BatchRow(name, found.total, hits, matched))
@@ -747,11 +759,16 @@ class Archive:
 
     # --- entities -----------------------------------------------------------------------------
 
-    def entities(self, query: str, viewer: Principal = SYSTEM, limit: int = 20) -> list[dict]:
+    def entities(
+        self, query: str, viewer: Principal = SYSTEM, limit: int = 20, still_typing: bool = False
+    ) -> list[dict]:
         """Entities whose spellings hold every name key of ``query``, with the documents ``viewer`` may
-        see; an entity seen only in documents hidden from them is not listed."""
-        keys = list(dict.fromkeys(t.key for t in tokenize(query[:500]) if t.key))
-        return [summary(e) for e in self.store.entities.search(keys, viewer.visibility, limit)]
+        see, most first; an entity seen only in documents hidden from them is not listed.
+        ``still_typing``: the last word may be unfinished (`Мама` finds `Мамай`)."""
+        query = query[:500]
+        keys = list(dict.fromkeys(t.key for t in tokenize(query) if t.key))
+        unfinished = still_typing and query[-1:].isalnum()
+        return [summary(e) for e in self.store.entities.search(keys, viewer.visibility, limit, unfinished)]
 
     def entity(self, entity_id: str, viewer: Principal = SYSTEM) -> EntityView | None:
         """An entity as ``viewer`` may see it; None when unknown or mentioned only where they may not read."""

@@ -3,12 +3,17 @@ baseline; and how fast mentions are found and kept.
 
     .venv/bin/python scripts/measure_entities.py                   # ../shared/real-eval/names
     .venv/bin/python scripts/measure_entities.py --speed-only
+    .venv/bin/python scripts/measure_entities.py --natasha         # also with Natasha's spans added
+    .venv/bin/python scripts/measure_entities.py --suggest         # suggestions and hits' entities: ms
 
 For each annotated name (a lemma, `kk:Шымкент`) its *recall* is the share of its sentences that its
 best-matching entity holds; for each entity that holds a sentence of some annotated name, its
 *purity* is the share of its sentences that belong to the one name it shares most with. Both are
 averaged per language of the name. The baseline makes one entity of every capitalised word form as
-written (lower-cased), so `Шымкентте` and `Шымкент` are two entities.
+written (lower-cased), so `Шымкентте` and `Шымкент` are two entities. `--natasha` adds a third
+method: the rules' mentions with the PER/LOC/ORG spans of Natasha's Russian news model added
+(`natasha`, which ships the model inside `navec` and `slovnet`: `pip install natasha==1.6.0`), merged
+by `archive.analysis.mentions.with_spans`, on every sentence; and times the model alone.
 
 Figures go to docs/benchmarks.md with the command that produced them.
 """
@@ -22,12 +27,15 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.analysis.entity_groups import group
-from archive.analysis.mentions import find_mentions
+from archive.analysis.mentions import ORGANISATION, PERSON, PLACE, Mention, find_mentions, with_spans
 from archive.analysis.tokenize import tokenize
 from archive.entities import regroup
 from archive.store import DocumentStore
@@ -36,6 +44,8 @@ from archive.store.entities import StoredMention
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 NAMES = SHARED / "real-eval" / "names"
 DEV_EVAL = SHARED / "dev-eval" / "docs"
+Finder = Callable[[str], list[Mention]]
+NATASHA_KINDS = {"PER": PERSON, "LOC": PLACE, "ORG": ORGANISATION}
 
 
 def load(folder: Path) -> tuple[dict[str, str], dict[str, set[str]]]:
@@ -49,8 +59,31 @@ def load(folder: Path) -> tuple[dict[str, str], dict[str, set[str]]]:
     return texts, names
 
 
-def entities_by_rules(texts: dict[str, str]) -> dict[str, set[str]]:
-    found = {file: [m.key for m in find_mentions(text)] for file, text in texts.items()}
+@cache
+def _natasha() -> tuple[Any, Any]:
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def natasha_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each person, place and organisation of Natasha's news model."""
+    from natasha import Doc
+
+    segmenter, tagger = _natasha()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [(span.start, span.stop, NATASHA_KINDS[span.type]) for span in doc.spans
+            if span.type in NATASHA_KINDS]
+
+
+def with_natasha(text: str) -> list[Mention]:
+    return with_spans(text, find_mentions(text), natasha_spans(text))
+
+
+def entities_by_rules(texts: dict[str, str], finder: Finder = find_mentions) -> dict[str, set[str]]:
+    found = {file: [m.key for m in finder(text)] for file, text in texts.items()}
     grouped = group(k for keys in found.values() for k in keys)
     entities: dict[str, set[str]] = defaultdict(set)
     for file, keys in found.items():
@@ -99,10 +132,10 @@ def score(names: dict[str, set[str]], entities: dict[str, set[str]]) -> dict[str
     }
 
 
-def rate_of(texts: list[str]) -> float:
+def rate_of(texts: list[str], finder: Callable[[str], object] = find_mentions) -> float:
     started = time.perf_counter()
     for text in texts:
-        find_mentions(text)
+        finder(text)
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -127,22 +160,72 @@ def speed(texts: list[str]) -> tuple[float, float, float]:
     return cold, warm, added
 
 
+def _spread(milliseconds: list[float]) -> str:
+    return (f"median {statistics.median(milliseconds):.1f} ms, "
+            f"p95 {statistics.quantiles(milliseconds, n=20)[-1]:.1f} ms")
+
+
+def suggest_speed(texts: dict[str, str], names: dict[str, set[str]]) -> None:
+    """Milliseconds of a suggestion (the entities of a name still being typed, looked up by key in the
+    store) and of a search page with and without its hits' entities, in an embedded archive holding
+    the sentences."""
+    from archive.pipeline import IngestRequest
+    from archive.service import Archive
+    from archive.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as home:
+        archive = Archive(load_settings(home=Path(home)))
+        list(archive.ingest_paths([NAMES / "docs"], IngestRequest()))  # a generator: run it through
+        lemmas = sorted({name.split(":", 1)[1] for name in names})
+        typed = [lemma[:n] for lemma in lemmas for n in range(3, len(lemma) + 1)]
+        timings = []
+        for prefix in typed:
+            started = time.perf_counter()
+            archive.entities(prefix, limit=6, still_typing=True)
+            timings.append((time.perf_counter() - started) * 1000)
+        print(f"suggestions: {len(typed)} prefixes of the {len(lemmas)} annotated names over "
+              f"{len(archive.store.entities.all())} entities: {_spread(timings)}")
+        for named in (False, True):
+            timings = []
+            for lemma in lemmas:
+                started = time.perf_counter()
+                archive.search(lemma, named=named)
+                timings.append((time.perf_counter() - started) * 1000)
+            which = 'with' if named else 'without'
+            print(f"search pages of 10 hits {which} their entities: {_spread(timings)}")
+        archive.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--natasha", action="store_true", help="also with Natasha's spans (needs natasha)")
+    parser.add_argument("--suggest", action="store_true", help="only the speed of suggestions and hits")
     args = parser.parse_args()
     texts, names = load(NAMES)
+    if args.suggest:
+        suggest_speed(texts, names)
+        return 0
+    corpora = (("real-eval sentences", list(texts.values())),
+               ("dev-eval documents", [p.read_text("utf-8") for p in sorted(DEV_EVAL.iterdir())]))
     if not args.speed_only:
         print("| language | names | method | recall | purity | entities scored |")
         print("| --- | --- | --- | --- | --- | --- |")
-        for method, entities in (("capitalisation only", entities_by_capitals(texts)),
-                                 ("mentions + grouping", entities_by_rules(texts))):
-            for language, figures in score(names, entities).items():
+        methods = [("capitalisation only", lambda: entities_by_capitals(texts)),
+                   ("mentions + grouping", lambda: entities_by_rules(texts))]
+        if args.natasha:
+            methods.append(("mentions + Natasha + grouping", lambda: entities_by_rules(texts, with_natasha)))
+        for method, entities_of in methods:
+            for language, figures in score(names, entities_of()).items():
                 print(f"| {language} | {figures['names']} | {method} | {figures['recall']:.3f} | "
                       f"{figures['purity']:.3f} | {figures['entities']} |")
-    for label, corpus in (("real-eval sentences", list(texts.values())),
-                          ("dev-eval documents", [p.read_text("utf-8") for p in sorted(DEV_EVAL.iterdir())])):
+    if args.natasha:
+        natasha_spans("Суд в Шымкенте.")  # the model loaded before timing
+        for label, corpus in corpora:
+            rate = rate_of(corpus, natasha_spans)
+            print(f"{label}: Natasha's spans found at {rate:,.1f} documents/s")
+    for label, corpus in corpora:
         cold, warm, added = speed(corpus)
         print(f"{label}: {len(corpus)} documents, mentions found at {cold:,.0f} documents/s with name keys "
               f"to compute, {warm:,.0f} documents/s with them cached; found, kept and grouped: "

@@ -23,6 +23,22 @@ class FoundIn(Described):
     path: str = Field(description="the member's path inside the container")
 
 
+class EntityRef(Described):
+    id: str
+    label: str = Field(description="the spelling shown: the most frequent of the fullest")
+    kind: str = Field(description="person, place, organisation or name")
+    permalink: str = Field(description="its page, /e/{id}")
+
+
+class EntitySummary(EntityRef):
+    documents: int = Field(description="documents the caller may see that mention it")
+
+
+class EntityList(Described):
+    query: str
+    entities: list[EntitySummary] = Field(description="most documents first")
+
+
 class Hit(Described):
     id: str
     sha256: str
@@ -41,7 +57,8 @@ class Hit(Described):
     date_kind: str | None = Field(
         default=None, description='which date: "decided", "published" or "archived"')
     found_in: FoundIn | None = Field(default=None, description="the container (e-mail, ZIP) it came from")
-
+    entities: list[EntityRef] = Field(
+        default_factory=list, description="people, places and organisations it names, most mentioned first")
 
 
 class SearchResult(Described):

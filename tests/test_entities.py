@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from archive.analysis.entity_groups import CONFIRM, MERGE, NONE, SPLIT, Decision, apply_decisions, group
-from archive.analysis.mentions import find_mentions
+from archive.analysis.mentions import find_mentions, with_spans
 from archive.analysis.tokenize import tokenize
+from archive.domain import AccessLevel
 from archive.service import Archive, IngestRequest, InvalidChange, NotAllowed
 from archive.settings import Settings
 from tests.clients import token_headers
@@ -73,6 +75,16 @@ def test_a_word_starting_a_sentence_is_a_name_when_it_is_one_elsewhere():
 def test_the_alias_table_gives_places_and_organisations():
     found = find_mentions("Акция прошла в Усть-Каменогорске, а затем в Oskemen.")
     assert {(m.key, m.kind) for m in found if not m.key.startswith("s:")} == {("a:@oskemen", "place")}
+
+
+def test_a_models_spans_make_a_sentence_initial_word_a_name_and_add_what_the_rules_missed():
+    text = "Мамай пришёл. Суд вызвал и ЕНПФ."
+    rules = find_mentions(text)
+    assert [m.key for m in rules] == [f"s:{name_key('Мамай')}", f"s:{name_key('Суд')}"]  # ЕНПФ: an acronym
+    found = with_spans(text, rules, [(0, 5, "person"), (27, 31, "organisation")])
+    assert [(m.surface, m.key, m.kind) for m in found] == [
+        ("Мамай", f"w:{name_key('Мамай')}", "person"), ("Суд", f"s:{name_key('Суд')}", "name"),
+        ("ЕНПФ", f"w:{name_key('ЕНПФ')}", "organisation")]
 
 
 # --- grouping ---------------------------------------------------------------------------------------
@@ -265,3 +277,76 @@ def test_the_followthemoney_export_is_valid_for_the_followthemoney_model(archive
                 assert set(values) <= ids, (entity, name)  # every reference is to an exported entity
         assert model.get_proxy(entity).to_dict()["properties"] == entity["properties"]
     assert {e["schema"] for e in entities} == {"Person", "Address", "Document", "Mention"}
+
+
+# --- search knows entities --------------------------------------------------------------------------
+
+MAMAY = {
+    "mamay-en.txt": "Journalist Zhanbolat Mamay was detained in Almaty. Zhanbolat Mamay denies it.",
+    "mamay-ru.txt": "Журналиста Жанболата Мамая задержали в Алматы.",
+    "secret.txt": "Zhanbolat Mamay met Aigerim Tleuzhan in secret.",
+}
+
+
+def ingest_mamay(archive: Archive) -> None:
+    for name, text in MAMAY.items():
+        access = AccessLevel.RESTRICTED if name == "secret.txt" else AccessLevel.PUBLIC
+        archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest(access=access))
+
+
+def test_typing_suggests_entities_by_name_key_counting_only_what_the_reader_may_see(archive: Archive):
+    ingest_mamay(archive)
+    anonymous = archive.accounts.anonymous()
+    for typed in ("Мамаю", "Мама", "zhanbolat mam", "Mamai"):
+        found = archive.entities(typed, anonymous, 5, still_typing=True)
+        assert [(e["label"], e["documents"]) for e in found][:1] == [("Zhanbolat Mamay", 2)], typed
+    assert archive.entities("Мамаю", limit=5, still_typing=True)[0]["documents"] == 3  # the archive sees all
+    assert archive.entities("Мама", anonymous) == []  # a finished word is matched whole
+    assert archive.entities("Tleuzh", anonymous, still_typing=True) == []  # only in the restricted document
+    assert archive.entities("Tleuzh", still_typing=True)[0]["label"] == "Aigerim Tleuzhan"
+
+
+def test_a_hit_names_its_entities_in_one_look_up_for_the_page(archive: Archive):
+    ingest_mamay(archive)
+    statements: list[str] = []
+    engine = archive.store.entities._engine
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        result = archive.search("Almaty")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert sum("entity_mentions" in s for s in statements) == 1
+    by_file = {hit.original_name: hit.entities for hit in result.hits}
+    assert [(e["label"], e["kind"]) for e in by_file["mamay-en.txt"]] == [
+        ("Zhanbolat Mamay", "person"), ("Almaty", "place")]  # mentioned twice, then once
+    mamay = by_file["mamay-en.txt"][0]
+    assert by_file["mamay-ru.txt"] == [by_file["mamay-en.txt"][1], mamay]  # once each: the rarer first
+    assert mamay["permalink"] == f"/e/{mamay['id']}"
+    assert all(hit.entities == [] for hit in archive.search("Almaty", named=False).hits)
+
+
+def test_suggestions_results_and_hits_name_entities_in_the_api_and_pages(settings: Settings):
+    app = create_app(settings)
+    ingest_mamay(app.state.archive)
+    with TestClient(app) as client:
+        found = client.get("/api/entities", params={"q": "Мама", "prefix": "true", "limit": 1}).json()
+        assert [(e["label"], e["documents"]) for e in found["entities"]] == [("Zhanbolat Mamay", 2)]
+        mamay = found["entities"][0]["id"]
+        schema = client.get("/openapi.json").json()["components"]["schemas"]
+        assert {"EntityList", "EntitySummary", "EntityRef"} <= set(schema)
+        assert schema["Hit"]["properties"]["entities"]["items"] == {"$ref": "#/components/schemas/EntityRef"}
+        hits = client.get("/api/search", params={"q": "Мамаю"}).json()["hits"]
+        assert len(hits) == 2 and all(mamay in [e["id"] for e in hit["entities"]] for hit in hits)
+        suggestions = client.get("/suggest", params={"q": "Мамаю"}, headers={"HX-Request": "true"}).text
+        assert f'href="/e/{mamay}"' in suggestions and "2 documents" in suggestions
+        assert "Tleuzhan" not in client.get("/suggest", params={"q": "Tleuzhan"}).text
+        assert client.get("/suggest", params={"q": "M"}).text.strip() == ""
+        assert client.get("/suggest", params={"q": "Мамай " * 300}).status_code == 200  # the box takes 2,000
+        page = client.get("/search", params={"q": "Мамаю"}).text  # no JavaScript: the whole page
+        line = page.split('class="result-entities"', 1)[1].split("</p>", 1)[0]
+        assert f'href="/e/{mamay}"' in line and "Zhanbolat Mamay" in line
+        assert page.count(f'href="/e/{mamay}"') == 3  # the line and both hits

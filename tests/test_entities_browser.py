@@ -80,3 +80,30 @@ def test_from_search_to_entity_then_merge_split_and_export(page, tmp_path: Path)
         page.click("a[href='/api/entities/export?format=csv']")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
     assert {row["label"] for row in rows} >= {"Zhanbolat Mamai", "Aigerim Tleuzhan"}
+
+
+def test_typing_a_case_form_suggests_the_person_and_a_hit_links_its_people(tmp_path: Path) -> None:
+    app = create_app(load_settings(home=tmp_path / "home"))
+    texts = {"mamay-en.txt": "Journalist Zhanbolat Mamay was detained in Almaty.",
+             "mamay-ru.txt": "Журналиста Жанболата Мамая задержали в Алматы."}
+    for name, text in texts.items():
+        app.state.archive.ingest_upload(io.BytesIO(text.encode()), name, IngestRequest())
+    with serve(app) as url, sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_context(base_url=url, locale="en-GB").new_page()
+        page.goto("/")
+        page.locator("#q").press_sequentially("Мамаю", delay=40)
+        suggestion = page.locator("#suggestions a", has_text="Zhanbolat Mamay")
+        suggestion.wait_for()
+        assert "2 documents" in page.locator("#suggestions").inner_text()
+        page.screenshot(path=str(tmp_path / "suggested.png"))
+        suggestion.click()
+        page.wait_for_url("**/e/*")
+        assert page.locator("h1").inner_text().strip().endswith("Zhanbolat Mamay")
+        entity = page.url.rsplit("/", 1)[-1]
+
+        page.goto("/?q=Мамаю")
+        card = page.locator(".hit").first
+        card.locator(f".hit-entities a[href='/e/{entity}']").click()
+        page.wait_for_url(f"**/e/{entity}")
+        browser.close()

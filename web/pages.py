@@ -19,6 +19,7 @@ from web import (
     failures_page,
     login_page,
     search_page,
+    suggest_page,
     upload_page,
 )
 from web.i18n import N_
@@ -36,8 +37,8 @@ def install(app: FastAPI) -> None:
     def favicon() -> FileResponse:
         """Browsers ask for it whatever the pages say; the pages name the same SVG with `<link rel=icon>`."""
         return FileResponse(ICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
-    pages = (search_page, batch_page, document_page, edit_page, entity_page, upload_page, login_page,
-             failures_page)
+    pages = (search_page, suggest_page, batch_page, document_page, edit_page, entity_page, upload_page,
+             login_page, failures_page)
     for module in pages:
         app.include_router(module.router)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -18,6 +18,7 @@ from web.render import is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 10
+RESULT_ENTITIES = 5  # entities the query names, shown above the hits
 # The service explains an unrunnable query in English; known explanations are shown translated.
 MESSAGE_KEYS = {
     NO_WORDS: N_("The query has no words to search for: add a word or a name, not only operators."),
@@ -148,6 +149,7 @@ class Outcome:
     result: SearchResult | None = None
     unavailable: bool = False
     pending: int = 0  # documents kept but not yet searchable
+    entities: list[dict] = field(default_factory=list)  # the people, places and organisations the query names
 
     @property
     def status(self) -> int:
@@ -159,7 +161,10 @@ def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
         result = archive.search(form.search, viewer)
     except BackendUnavailable:
         return Outcome(unavailable=True, pending=archive.pending_count(viewer))
-    return Outcome(result, pending=result.pending)
+    # Entities join every spelling of a name: a search for the typed form alone shows none.
+    shown = result.hits and not form.search.browsing and not form.exact
+    named = archive.entities(form.q, viewer, RESULT_ENTITIES) if shown else []
+    return Outcome(result, pending=result.pending, entities=named)
 
 
 def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
@@ -169,6 +174,7 @@ def _context(request: Request, form: SearchForm, outcome: Outcome) -> dict:
     return {
         "form": form,
         "result": result,
+        "entities": outcome.entities,
         "unavailable": outcome.unavailable,
         "pending": outcome.pending,
         "message_key": MESSAGE_KEYS.get(result.message or "") if result else None,

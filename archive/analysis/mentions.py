@@ -208,3 +208,35 @@ def find_mentions(
         mentions.append(Mention(start, end, text[start:end], key, kind))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def with_spans(text: str, mentions: list[Mention], spans: list[tuple[int, int, str]]) -> list[Mention]:
+    """The rules' mentions with a named-entity model's spans (start, end, kind) added: a word the rules
+    could only take as starting a sentence (`s:`) is a name where a span holds it (`w:`), and a span
+    the rules missed altogether becomes a mention of its own. Elsewhere the rules' keys stand."""
+    result = list(mentions)
+    for start, end, kind in spans:
+        inside = [m for m in result if m.start < end and start < m.end]
+        if not inside:
+            found = _span_mention(text, start, end, kind)
+            result += [found] if found is not None else []
+        for m in inside:
+            if m.key.startswith("s:"):
+                result[result.index(m)] = Mention(m.start, m.end, m.surface, "w:" + m.key[2:], kind)
+    result.sort(key=lambda m: m.start)
+    return result
+
+
+def _span_mention(text: str, start: int, end: int, kind: str) -> Mention | None:
+    tokens = [t for t in tokenize(text[start:end]) if t.key]
+    words = [_Word([t], _initial(t, text[start:end])) for t in tokens]
+    if not words or all(w.initial for w in words):
+        return None
+    if kind == PERSON:
+        found = _person_key(words)
+        if found is None:
+            return None
+        key = found[0]
+    else:
+        key = "w:" + "-".join(w.key for w in words if not w.initial)
+    return Mention(start, end, text[start:end], key, kind)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Engine, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Engine, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive.analysis.entity_groups import Decision
@@ -153,17 +153,24 @@ class EntityStore:
             return stmt.where(self._visible(visible)) if visible is not None else stmt
         return restrict
 
-    def search(self, word_keys: Sequence[str], visible: Visibility | None, limit: int) -> list[EntityRecord]:
+    def search(self, word_keys: Sequence[str], visible: Visibility | None, limit: int,
+               prefix: bool = False) -> list[EntityRecord]:
         """Entities whose spellings hold every one of the name keys, with the documents the reader may see,
-        most documents first; entities in no such document are left out."""
+        most documents first; entities in no such document are left out. With ``prefix`` the last key
+        may be the start of a word (a name still being typed); entities holding it whole come first."""
         if not word_keys:
             return []
         restrict = self._mentions_seen(visible)
         documents = func.count(func.distinct(MentionRow.document_id))
         stmt = restrict(select(EntityRow, documents).join(MentionRow, MentionRow.entity_id == EntityRow.id))
-        for key in word_keys:
+        *whole, last = word_keys
+        for key in whole:
             stmt = stmt.where(EntityRow.word_keys.contains(f" {key} "))
-        stmt = stmt.group_by(EntityRow.id).order_by(documents.desc(), EntityRow.label).limit(limit)
+        stmt = stmt.where(EntityRow.word_keys.contains(f" {last}" if prefix else f" {last} "))
+        order = [documents.desc(), EntityRow.label]
+        if prefix:
+            order.insert(0, case((EntityRow.word_keys.contains(f" {last} "), 0), else_=1))
+        stmt = stmt.group_by(EntityRow.id).order_by(*order).limit(limit)
         with Session(self._engine) as session:
             return [_record(row, n) for row, n in session.execute(stmt)]
 
@@ -221,6 +228,24 @@ class EntityStore:
         with Session(self._engine) as session:
             rows = sorted(session.execute(stmt), key=lambda r: r[1])
             return [_record(row, 1) for row, _, _ in rows]
+
+    def of_documents(self, document_ids: Sequence[str], per_document: int) -> dict[str, list[EntityRecord]]:
+        """The people, places and organisations each document mentions (the reader may see the
+        documents themselves), in one query: most mentioned in it first, then the rarer in the
+        archive, then the first to appear; ``per_document`` at most. `documents` is left at 0."""
+        if not document_ids:
+            return {}
+        in_document = func.count()
+        stmt = (select(MentionRow.document_id, EntityRow, in_document, func.min(MentionRow.start))
+                .join(EntityRow, MentionRow.entity_id == EntityRow.id)
+                .where(MentionRow.document_id.in_(document_ids[:CHUNK]), EntityRow.kind != "name")
+                .group_by(MentionRow.document_id, EntityRow.id))
+        found: dict[str, list[tuple]] = defaultdict(list)
+        with Session(self._engine) as session:
+            for document_id, row, n, first in session.execute(stmt):
+                found[document_id].append((-n, row.mentions, first, _record(row)))
+        return {document_id: [entry[-1] for entry in sorted(entries, key=lambda e: e[:3])][:per_document]
+                for document_id, entries in found.items()}
 
     def all(self) -> list[EntityRecord]:
         with Session(self._engine) as session:

@@ -12,15 +12,20 @@ from archive.service import entities_csv, entities_ftm
 from search_api import problems
 from search_api.auth import Reader, Writer
 from search_api.deps import ArchiveDep
+from search_api.models import EntityList
 
 router = APIRouter(prefix="/api/entities", tags=["entities"])
 
 
-@router.get("", responses=problems.responses(401))
-def find(archive: ArchiveDep, viewer: Reader, q: Annotated[str, Query(max_length=500)] = "",
-         limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
-    """Entities whose spellings match every name of ``q`` by name key, with their document counts."""
-    return {"query": q, "entities": archive.entities(q, viewer, limit)}
+@router.get("", response_model=EntityList, responses=problems.responses(401))
+def find(
+    archive: ArchiveDep, viewer: Reader, q: Annotated[str, Query(max_length=500)] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    prefix: Annotated[bool, Query(description="the last word may be unfinished (typing)")] = False,
+) -> dict:
+    """Entities whose spellings match every name of ``q`` by name key (any script, any case form), with
+    the documents the caller may see, most first: what the search box suggests."""
+    return {"query": q, "entities": archive.entities(q, viewer, limit, still_typing=prefix)}
 
 
 @router.get(
