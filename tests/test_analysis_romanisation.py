@@ -38,12 +38,18 @@ KAZAKH_FORMS = _words(
 )
 
 
+# Passport, press and chat Latin write ү ұ both as u: Айгүлдің becomes Aiguldin, a front ending after what
+# reads as a back vowel, which only the lost letter tells from Russian -din surnames (Borozdin).
+PLAIN_VOWELS = frozenset({"icao_kk", "press_kk", "chat_kk"})
+FRONT_ENDING_AFTER_PLAIN_VOWEL = frozenset({"Айгүлдің"})
+
 # Latin nominatives whose end reads as an informal Kazakh ending (ң ғ қ written n g k) but is part of
 # the name: each keeps the key of its Cyrillic spelling.
 LATIN_NOMINATIVES = {
     "Kalinin": "Калинин", "Borodin": "Бородин", "Baldin": "Балдин", "Kristin": "Кристин", "Volga": "Волга",
     "Olga": "Ольга", "Praga": "Прага", "Malaga": "Малага", "Kamchatka": "Камчатка", "Ivanovka": "Ивановка",
     "Nikolaevka": "Николаевка", "Martyn": "Мартын", "Valentin": "Валентин", "Putin": "Путин",
+    "Karenin": "Каренин", "Vershinin": "Вершинин", "Borozdin": "Бороздин", "Kafka": "Кафка",
 }
 
 
@@ -66,7 +72,8 @@ def test_russian_names_in_every_system(system):
 @pytest.mark.parametrize("system", sorted(KAZAKH))
 def test_kazakh_names_in_every_system(system):
     write = KAZAKH[system]
-    words = (*KAZAKH_NAMES, *KAZAKH_FORMS)
+    forms = [f for f in KAZAKH_FORMS if not (system in PLAIN_VOWELS and f in FRONT_ENDING_AFTER_PLAIN_VOWEL)]
+    words = (*KAZAKH_NAMES, *forms)
     missed = [(word, write(word)) for word in words if not meets(write(word), word)]
     assert not missed
 

@@ -5,7 +5,8 @@ Two ending systems meet in Kazakhstani sources:
 * Kazakh case, possessive and plural endings, whose first sound depends on the last sound of the
   stem and whose vowel follows the stem's vowel harmony; `kazakh.py` holds them, every variant
   (-ның/-нің/-дың/-дің/-тың/-тің, -ға/-ге/-қа/-ке, -да/-де/-та/-те, -дан/-ден/-нан/-нен/-тан/-тен,
-  -мен/-бен/-пен, possessive -ы/-і/-сы/-сі + case, plural -лар/-лер/-дар/-дер/-тар/-тер + case).
+  -мен/-бен/-пен, possessive -ы/-і/-сы/-сі + case, plural -лар/-лер/-дар/-дер/-тар/-тер + case);
+  in Latin words also as passport, press and chat spellings write them, ң ғ қ as n g k (-tyn, -ga).
 * Russian declension of names: -а -у -е -ы -и (and -я -ю, which the skeleton writes as a glide
   plus vowel, so that й-stems such as Мамай/Мамая/Мамаю/Мамаем converge), -ом/-ем/-ой, surname
   endings after -ов/-ев/-ин (-ым, -ой), and adjectival surnames in -ский/-цкий.
@@ -125,27 +126,31 @@ def _long_ending_ok(stem: str, ending: str) -> bool:
 
 
 def _front_stem(stem: str, ending: str) -> bool:
-    """A stem a front ending written with i may follow: a front vowel last (Ermektin), or any vowel
-    and then a consonant that -din, -nin follow, as informal Latin writes ү ұ as u, ө о as o, ә а as
-    a (Aiguldin, Temirdin, Kerimnin; not Kalinin, Kristin)."""
-    if _last_vowel(stem) in _FRONT_VOWELS:
-        return True
-    return stem[-1] not in VOWELS and ending[0] in "dn"
+    """A stem a front ending written with i (-din, -tin, -nin alone) may follow: a consonant after a front
+    vowel (і too, written i), -nin only after a nasal, -tin not after и (Ermektin, Temirdin,
+    Kerimnin; not Karenin, Kalinin, Kristin, Borozdin)."""
+    vowel, last = _last_vowel(stem), stem[-1]
+    if len(ending) > 3 or last in VOWELS or vowel not in _FRONT_VOWELS | {"i"}:
+        return False  # and no compound: -inin of Vershinin
+    if ending.startswith("nin"):
+        return last in "mnŋ"
+    return not (ending.startswith("tin") and vowel == "i")
 
 
 def _informal_ok(stem: str, ending: str) -> bool:
     """An informal ending (`INFORMAL_ENDINGS`) where the Kazakh reading is the likely one: the
     ending's first sound fits the stem, as for every ending; a front -in needs a front stem
     (`_front_stem`: not Kalinin, Kristin); -ga no л or р before it and a longer stem (not Volga, Praga,
-    Malaga, Tonga); -ka not the Russian -ovka, -evka, -tka, -shka (Ivanovka, Nikolaevka, Kamchatka)."""
+    Malaga, Tonga); -ka only after с к қ х, not in the Russian -ovka, -tka, -pka, -chka (Ivanovka,
+    Kamchatka, Seroshapka)."""
     front = "i" in ending and _BACK.isdisjoint(ending)
     if front and not _front_stem(stem, ending):
         return False
     if ending.startswith("ga") and (stem[-1] in "lr" or len(stem) < (5 if stem[-1] in VOWELS else 4)):
         return False
-    if ending.startswith("ka") and stem[-1] in "všt":
+    if ending.startswith("ka") and stem[-1] not in "skqx":
         return False
-    # a front stem is settled above: the vowel harmony of the Latin letters would misread Aigul
+    # a front stem is settled above
     return _kazakh_ok(stem, ending, marked_word=front, table=INFORMAL_ENDINGS)
 
 
