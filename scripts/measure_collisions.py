@@ -7,7 +7,11 @@ surnames, the feminine forms, and check three things:
 * collision: its nominative key equals the nominative key of another (unrelated) name;
 * near collision: another name's key is one edit away (keys of 5+ letters, as the near-key search does);
 * convergence: all its case forms (Russian cases from the dictionary, Kazakh cases built by rule)
-  give the nominative's key, and no form's key is the nominative key of another name.
+  give the nominative's key, and no form's key is the nominative key of another name;
+* in Latin: the nominative written by the passport table (ICAO Doc 9303, which writes Kazakh ң ғ қ
+  as n g k, as informal Latin does) keeps the Cyrillic key (or has it among its other readings), its
+  Kazakh case forms so written give that key too, and no romanised nominative has the Cyrillic key of
+  another name.
 
 The subset "Turkic" holds surnames with Kazakh/Turkic elements (-баев, -бек-, -жан-, -галиев...).
 
@@ -26,11 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import iuliia
 import pymorphy3
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from archive.analysis import fold, name_key
+from archive.analysis import fold, name_key, reading_keys
 
 TURKIC = re.compile(r"(баев|баева|беков|бек|жанов|жан|галиев|гали|булатов|тай|таев|ханов|ғали|ұлы|"
                     r"кул|кулов|жанов|ахмет|мухамед|нур|сейт|сыз|ерм|кайр|асыл|айт|ораз|сарс|темир|тур)")
@@ -146,6 +151,43 @@ def report(title: str, lemmas: dict[str, set[str]], examples: int) -> None:
     print("  forms meeting another name: " + "; ".join(crossing[:examples]))
 
 
+# ICAO Doc 9303 for the Kazakh letters, as Kazakhstan's passports write them (tests/romanisation.py)
+_ICAO_KAZAKH = str.maketrans({"ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+                              "һ": "kh", "і": "i"})
+
+
+def _icao(word: str) -> str:
+    return iuliia.ICAO_DOC_9303.translate(word.translate(_ICAO_KAZAKH))
+
+
+def latin_report(title: str, lemmas: dict[str, set[str]], examples: int) -> None:
+    """The nominatives and Kazakh case forms of `lemmas` written by the passport table."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for lemma in lemmas:
+        by_key[name_key(lemma)].add(lemma)
+    missed, crossing, diverging = [], [], []
+    forms = 0
+    for lemma in lemmas:
+        key, latin = name_key(lemma), _icao(lemma)
+        if key not in {name_key(latin), *reading_keys(latin)}:
+            missed.append(f"{latin}={name_key(latin)}≠{key}")
+            others = [o for o in by_key.get(name_key(latin), ()) if not spelling_variants(lemma, o)]
+            if others:
+                crossing.append(f"{latin}~{sorted(others)[0]}")
+        written = [_icao(form) for form in _kazakh_forms(lemma)]
+        forms += len(written)
+        bad = [f for f in written if key not in {name_key(f), *reading_keys(f)}]
+        diverging += [f"{f}={name_key(f)}" for f in bad]
+    n = len(lemmas)
+    print(f"\n{title}, in Latin (ICAO): {n} names")
+    print(f"  nominative misses the Cyrillic key  {len(missed):6d}  {len(missed) / n:7.2%}")
+    print(f"  ... and has another name's key      {len(crossing):6d}  {len(crossing) / n:7.2%}")
+    print(f"  Kazakh case forms missing it        {len(diverging):6d}  {len(diverging) / max(forms, 1):7.2%}"
+          f"  of {forms}")
+    print("  with another name's key: " + "; ".join(crossing[:examples]))
+    print("  missing forms: " + "; ".join(diverging[:examples]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None)
@@ -162,6 +204,8 @@ def main() -> None:
     report("Turkic-looking surnames", turkic, args.examples)
     report("First names (pymorphy3 Name)", names, args.examples)
     report("Surnames and first names together", {**surnames, **names}, args.examples)
+    latin_report("Surnames", surnames, args.examples)
+    latin_report("Turkic-looking surnames", turkic, args.examples)
 
 
 if __name__ == "__main__":

@@ -49,8 +49,16 @@ def test_english_inflection_and_function_words():
 
 
 def test_same_word_in_two_languages_is_not_echoed():
-    assert {e.language for e in expand_glossary("офис")} == {"en"}
+    assert phrases("офис", "en") == {"office"}
+    assert phrases("офис", "kk") == {"кеңсе"}  # its other form, not the query's word again
+    assert phrases("офис", "ru") == set()
     assert phrases("office", "kk") == {"кеңсе", "офис"}
+
+
+def test_a_term_brings_its_other_forms_in_the_query_language():
+    assert {"gathering", "assembly"} <= phrases("unsanctioned rally", "en")
+    assert "rally" not in phrases("unsanctioned rally", "en")
+    assert "fines" not in phrases("fined", "en")  # the same stem: the query's word itself
 
 
 def test_no_expansion_for_plain_names():

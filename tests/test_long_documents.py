@@ -78,7 +78,8 @@ def test_a_common_word_is_marked_in_every_long_hit(long_archive):
     assert hits and {names[hit.id] for hit in hits} >= {"ru"}
     for hit in hits:
         marked = {word.lower() for word in marked_words(hit)}
-        assert any(word.startswith(("суд", "сот", "court")) for word in marked), hit.snippet_text
+        # суд or one of its glossary forms (court|trial, сот)
+        assert any(word.startswith(("суд", "сот", "court", "trial")) for word in marked), hit.snippet_text
         assert len(hit.snippet_text) < WINDOW
 
 

@@ -284,3 +284,45 @@ def test_an_alias_added_to_the_table_works_after_reindex(small, tmp_path):
         Path(str(table)).write_text(original, "utf-8")
         for cache in caches:
             cache.cache_clear()
+
+
+def test_kazakh_case_endings_on_latin_spellings_meet_the_cyrillic_name(small, tmp_path):
+    """Passport (ICAO), press and chat Latin write ң ғ қ as n g k: Tokaevtyn, Mamaydyn, Almatyga are
+    Kazakh case forms all the same, in queries and in documents."""
+    ingest(small, tmp_path / "docs", {
+        "tokaev-kk": "Сот Тоқаевтың өтінішін қарады.",
+        "tokaev-latin": "Sot Tokaevtyn otinishin qarady.",
+        "mamay-kk": "Журналист Жанболат Мамай сотқа келді.",
+        "mamay-latin": "Mamaydyn advokaty shagym berdi.",
+        "almaty-ru": "Митинг прошёл в Алматы.",
+        "almaty-latin": "Almatyga kelgen delegattar ustaldy.",
+        "volga": "Суда идут по Волге.",  # a Latin nominative in -ga keeps its ending
+        "other": "Сот Токенов пен Мамаев ісін қарады.",
+    })
+    tokaev, mamay = {"tokaev-kk", "tokaev-latin"}, {"mamay-kk", "mamay-latin"}
+    almaty = {"almaty-ru", "almaty-latin"}
+    asked = [("Tokaevtyn", tokaev), ("Тоқаевтың", tokaev), ("Mamaydyn", mamay), ("Мамайдың", mamay),
+             ("Almatyga", almaty), ("Алматыға", almaty), ("Volga", {"volga"})]
+    for query, wanted in asked:
+        found = names(ranked(small, query))
+        assert set(found[: len(wanted)]) == wanted, (query, found)
+
+
+def test_a_long_report_naming_the_topic_in_several_ways_outranks_short_mentions(small, tmp_path):
+    """Short documents holding every word of a topic query once, about other things, rank below a long
+    report that names the topic in the words of the glossary (rally, gathering, assembly; fined,
+    fines) across its length."""
+    report = (
+        "Peaceful assembly in the first quarter\n\n"
+        + "Monitors recorded how the authorities treated public gatherings across the country. " * 12
+        + "Dozens of people who joined a gathering without permission were fined, and the fines were "
+        "high. Observers describe each rally and assembly in the annex. " * 3
+    )
+    fillers = {
+        f"filler-{i}": f"Worker {i} was fined for parking. A neighbour was accused of taking part in an "
+        f"unsanctioned rally on 1 March. The weather was cold and the road was closed for repairs."
+        for i in range(12)
+    }
+    ingest(small, tmp_path / "docs", {"report": report, **fillers})
+    found = names(ranked(small, "fined for taking part in an unsanctioned rally"))
+    assert found[:1] == ["report"], found

@@ -1,10 +1,11 @@
 """The field's vocabulary in English, Russian and Kazakh (`data/glossary.tsv`).
 
 A query term found in any of the three languages, in any inflected form, brings its equivalents in
-the other two. Words are compared by language stem or name key (either may meet: the stem handles
-English and Russian suffixes, the key Kazakh endings and spelling variants); function words are
-skipped on both sides, so "search of the home" meets "search of a home". Multi-word terms match as
-sequences; the longest term comes first, then the multi-word terms inside it.
+the other two, and its other forms in its own (rally: gathering, assembly). Words are compared by
+language stem or name key (either may meet: the stem handles English and Russian suffixes, the key
+Kazakh endings and spelling variants); function words are skipped on both sides, so "search of the
+home" meets "search of a home". Multi-word terms match as sequences; the longest term comes first,
+then the multi-word terms inside it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class GlossaryExpansion:
     language: str  # "en" | "ru" | "kk"
     phrase: str  # the equivalent phrase in that language, as written in the glossary
     source: str  # the query words that triggered it, e.g. "hunger strike"
+    synonym: bool = False  # another form of the term in the language the query wrote it in (rally: gathering)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,12 @@ def _index() -> PhraseIndex:
     return index
 
 
+def _spells(span: list[frozenset[str]], phrase: str) -> bool:
+    """Whether the tokens of `span` spell `phrase` word by word (the query's own form of a term)."""
+    forms = phrase_forms(phrase, with_stem=True, drop_stopwords=True)
+    return len(forms) == len(span) and all(not a.isdisjoint(b) for a, b in zip(forms, span, strict=True))
+
+
 def expand_glossary(text: str) -> list[GlossaryExpansion]:
     """Equivalents, in the other two languages, of every glossary term found in `text`."""
     tokens = content_tokens(t for t in tokenize(text) if t.key or t.stem)
@@ -88,11 +96,13 @@ def expand_glossary(text: str) -> list[GlossaryExpansion]:
             if (s, e) == (start, end) and isinstance(p.payload, _Entry) and p.payload.concept == entry.concept
         }
         source = text[tokens[start].start : tokens[end - 1].end]
+        span = [token_forms(t, with_stem=True) for t in tokens[start:end]]
         for language in LANGUAGES:
-            if language in matched:
-                continue
             for phrase in _concepts()[entry.concept][language]:
+                # in a language the span matched, only the term's other forms (rally: gathering)
+                if language in matched and _spells(span, phrase):
+                    continue
                 if (language, phrase) not in seen:
                     seen.add((language, phrase))
-                    expansions.append(GlossaryExpansion(language, phrase, source))
+                    expansions.append(GlossaryExpansion(language, phrase, source, language in matched))
     return expansions

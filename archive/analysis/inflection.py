@@ -5,7 +5,8 @@ Two ending systems meet in Kazakhstani sources:
 * Kazakh case, possessive and plural endings, whose first sound depends on the last sound of the
   stem and whose vowel follows the stem's vowel harmony; `kazakh.py` holds them, every variant
   (-ның/-нің/-дың/-дің/-тың/-тің, -ға/-ге/-қа/-ке, -да/-де/-та/-те, -дан/-ден/-нан/-нен/-тан/-тен,
-  -мен/-бен/-пен, possessive -ы/-і/-сы/-сі + case, plural -лар/-лер/-дар/-дер/-тар/-тер + case).
+  -мен/-бен/-пен, possessive -ы/-і/-сы/-сі + case, plural -лар/-лер/-дар/-дер/-тар/-тер + case);
+  in Latin words also as passport, press and chat spellings write them, ң ғ қ as n g k (-tyn, -ga).
 * Russian declension of names: -а -у -е -ы -и (and -я -ю, which the skeleton writes as a glide
   plus vowel, so that й-stems such as Мамай/Мамая/Мамаю/Мамаем converge), -ом/-ем/-ой, surname
   endings after -ов/-ев/-ин (-ым, -ой), and adjectival surnames in -ский/-цкий.
@@ -43,6 +44,18 @@ for _form, _classes in list(KAZAKH_ENDINGS.items()):
         KAZAKH_ENDINGS.setdefault(_latin, _classes)
 _MAX_KAZAKH = max(map(len, KAZAKH_ENDINGS))
 
+# Informal Latin, and the Kazakh Latin alphabets typed without their marks (2017 without apostrophes,
+# 2018 without acutes, 2021 without diacritics), write ң as n, ғ as g and қ as k: Tokaevtyn,
+# Mamaydyn, Almatyga. Those forms are Latin words' only; being unmarked, they pass the guards of
+# unmarked endings and some of their own (`_informal_ok`).
+_INFORMAL = str.maketrans({"ŋ": "n", "ğ": "g", "q": "k"})
+INFORMAL_ENDINGS: dict[str, frozenset[str]] = {}
+for _form, _classes in list(KAZAKH_ENDINGS.items()):
+    _plain = _form.translate(_INFORMAL)
+    if _plain != _form and KAZAKH_MARKS.isdisjoint(_plain) and _plain not in KAZAKH_ENDINGS:
+        INFORMAL_ENDINGS.setdefault(_plain, _classes)
+_FRONT_VOWELS = frozenset("äöüe")
+
 # Russian endings. Groups are tried longest first; each has a condition on the stem's end.
 _ADJECTIVAL = ("ogo", "ego", "omu", "emu", "ımi", "imi", "aja", "uju", "ije", "ıje", "ım", "im", "om", "oj",
                "ej", "ıj", "ij", "ıx", "ix", "ı", "i", "a", "u", "e")
@@ -69,11 +82,13 @@ def _last_vowel(stem: str) -> str:
     return ""
 
 
-def _kazakh_ok(stem: str, ending: str, marked_word: bool) -> bool:
+def _kazakh_ok(
+    stem: str, ending: str, marked_word: bool, table: dict[str, frozenset[str]] = KAZAKH_ENDINGS
+) -> bool:
     if len(stem) < MIN_STEM or not _has_vowel(stem):
         return False
     last = stem[-1]
-    allowed = KAZAKH_ENDINGS[ending]
+    allowed = table[ending]
     klass = _CLASS.get(last)
     # Kazakh и is a vowel plus й: after it come both vowel forms and й forms (Пехлевидің, Чилиден)
     if klass not in allowed and not (last == "i" and SONORANT in allowed):
@@ -110,20 +125,51 @@ def _long_ending_ok(stem: str, ending: str) -> bool:
     return len(stem) >= (5 if ending[0] in "mbp" else 4)
 
 
-_KAZAKH_BY_SIZE = sorted({len(e) for e in KAZAKH_ENDINGS}, reverse=True)
-_KAZAKH_LAST = frozenset(e[-1] for e in KAZAKH_ENDINGS)
+def _front_stem(stem: str, ending: str) -> bool:
+    """A stem a front ending written with i (-din, -tin, -nin alone) may follow: a consonant after a front
+    vowel (і too, written i), -nin only after a nasal, -tin not after и (Ermektin, Temirdin,
+    Kerimnin; not Karenin, Kalinin, Kristin, Borozdin)."""
+    vowel, last = _last_vowel(stem), stem[-1]
+    if len(ending) > 3 or last in VOWELS or vowel not in _FRONT_VOWELS | {"i"}:
+        return False  # and no compound: -inin of Vershinin
+    if ending.startswith("nin"):
+        return last in "mnŋ"
+    return not (ending.startswith("tin") and vowel == "i")
 
 
-def _strip_kazakh(skel: str, marked_word: bool) -> str | None:
+def _informal_ok(stem: str, ending: str) -> bool:
+    """An informal ending (`INFORMAL_ENDINGS`) where the Kazakh reading is the likely one: the
+    ending's first sound fits the stem, as for every ending; a front -in needs a front stem
+    (`_front_stem`: not Kalinin, Kristin); -ga no л or р before it and a longer stem (not Volga, Praga,
+    Malaga, Tonga); -ka only after с к қ х, not in the Russian -ovka, -tka, -pka, -chka (Ivanovka,
+    Kamchatka, Seroshapka)."""
+    front = "i" in ending and _BACK.isdisjoint(ending)
+    if front and not _front_stem(stem, ending):
+        return False
+    if ending.startswith("ga") and (stem[-1] in "lr" or len(stem) < (5 if stem[-1] in VOWELS else 4)):
+        return False
+    if ending.startswith("ka") and stem[-1] not in "skqx":
+        return False
+    # a front stem is settled above
+    return _kazakh_ok(stem, ending, marked_word=front, table=INFORMAL_ENDINGS)
+
+
+_KAZAKH_BY_SIZE = sorted({len(e) for e in (*KAZAKH_ENDINGS, *INFORMAL_ENDINGS)}, reverse=True)
+_KAZAKH_LAST = frozenset(e[-1] for e in (*KAZAKH_ENDINGS, *INFORMAL_ENDINGS))
+
+
+def _strip_kazakh(skel: str, marked_word: bool, latin: bool) -> str | None:
     if skel[-1] not in _KAZAKH_LAST:
         return None
     longest = len(skel) - MIN_STEM
     for size in _KAZAKH_BY_SIZE:
         if size > longest:
             continue
-        ending = skel[-size:]
-        if ending in KAZAKH_ENDINGS and _kazakh_ok(skel[:-size], ending, marked_word):
-            return skel[:-size]
+        ending, stem = skel[-size:], skel[:-size]
+        if ending in KAZAKH_ENDINGS and _kazakh_ok(stem, ending, marked_word):
+            return stem
+        if latin and ending in INFORMAL_ENDINGS and _informal_ok(stem, ending):
+            return stem
     return None
 
 
@@ -165,13 +211,14 @@ def _strip_russian(skel: str) -> str | None:
     return None
 
 
-def strip_endings(skel: str, rounds: int = 3) -> str:
-    """The skeleton without its case endings (see the module docstring)."""
+def strip_endings(skel: str, rounds: int = 3, *, latin: bool = False) -> str:
+    """The skeleton without its case endings (see the module docstring); `latin`: the skeleton of a
+    Latin word, which may carry the informal forms of Kazakh endings."""
     if len(skel) <= MIN_STEM:
         return skel
     marked = not KAZAKH_MARKS.isdisjoint(skel)
     for _ in range(rounds):
-        shorter = _strip_kazakh(skel, marked)
+        shorter = _strip_kazakh(skel, marked, latin)
         if shorter is None:
             shorter = _strip_russian(skel)
         if shorter is None:

@@ -55,7 +55,7 @@ def _skeleton_of(word: str) -> str:
 def name_key(word: str) -> str:
     """The key of one word in any script; '' for a word with no letters."""
     skel = _skeleton_of(word)
-    return fold_skeleton(strip_endings(skel)) if skel else ""
+    return fold_skeleton(strip_endings(skel, latin=not is_cyrillic(word))) if skel else ""
 
 
 def unstripped_key(word: str) -> str:
@@ -70,6 +70,6 @@ def reading_keys(word: str) -> tuple[str, ...]:
     """Keys of the other readings of a Latin word (`skeleton.latin_readings`: Kuznecov is also
     Kuznetsov, Jurij also Yuriy), without its own key; () for a Cyrillic word."""
     own = name_key(word)
-    keys = dict.fromkeys(fold_skeleton(strip_endings(s)) for s in latin_readings(fold(word)) if s)
+    keys = dict.fromkeys(fold_skeleton(strip_endings(s, latin=True)) for s in latin_readings(fold(word)) if s)
     keys.pop(own, None)
     return tuple(keys)

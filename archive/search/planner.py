@@ -1,7 +1,7 @@
 """Builds the backend-neutral query tree from a parsed query, through the shared analysis.
 
 Every query word becomes a *concept*: one disjunction over its exact folded form, its stem, its name
-key, and its equivalents in the other two languages from the glossary; failing those, the keys one
+key, and its equivalents from the glossary (its other forms too); failing those, the keys one
 likely edit away. A concept scores in two tiers: a document that holds the word itself (any of the
 forms above) gets a fixed score that no near spelling reaches, plus its term statistics; a document
 that holds only a near spelling of a name gets a smaller fixed score by how likely the spelling is
@@ -12,7 +12,10 @@ whatever their lengths. Near spellings meet only the document words that may be 
 A document scores by how many concepts it holds, whatever the language it holds them in. Adjacent
 query words found in one document earn a bonus, more when they stand near each other in either
 order, so a whole name outranks one part of it. A multi-word glossary term in the query is one
-concept, matched as that phrase (or its equivalents), never through one of its words. Quoted words
+concept, matched as that phrase (or its equivalents), never through one of its words, and weighs as
+much as a one-word concept. A document holding several forms of a glossary term in the query's
+language (rally, gathering, assembly) earns a share more for each: a report about a topic names it
+in several ways, a short story in passing uses the query's words once. Quoted words
 stay together and in order in every spelling and in the glossary's other languages. Places and
 organisations whose names differ entirely between languages come from the alias table.
 
@@ -77,6 +80,7 @@ PHRASE = 4.0
 PROXIMITY = 4.0
 TOGETHER = 0.5
 ALIAS = 2.5
+FORMS = 0.3  # each further form of a glossary term a document holds adds this share
 # The two fixed tiers of a concept: holding the word itself, holding only a near spelling of it.
 HELD = 4.0
 NEAR = 1.5  # times the likeness (at most 1): always below HELD
@@ -190,6 +194,18 @@ def _equivalent(tokens: list[Token]) -> Query:
     )
 
 
+def _with_forms(itself: Query, forms: list[Query], synonyms: set[Query]) -> Query:
+    """A glossary term: the best of the query's own words and the term's forms, and a share more for
+    each of its other forms in the query's language (`synonyms`) a document holds. A report about
+    the topic names it in several ways (rally, gathering, assembly), a passing mention in one. The
+    equivalents in the other languages only take part in the best: a name that reads as a word of
+    another language (Семей, Анды) keeps its documents first."""
+    forms = list(dict.fromkeys(forms))
+    best = AnyOf((itself, *forms))
+    several = tuple(form for form in forms if form in synonyms)
+    return Bool(should=(best, Bool(should=several, boost=FORMS))) if several else best
+
+
 def _words_of(text: str) -> tuple[str, ...]:
     return tuple(t.word for t in tokenize(text) if t.key and not is_stopword(t.word))
 
@@ -206,6 +222,7 @@ class _Concepts:
         self.near_aliases: dict[str, dict[str, float]] = {}
         self._add_aliases(text)
         self.phrases: dict[tuple[str, ...], list[Query]] = {}
+        self.synonyms: set[Query] = set()  # the equivalents that are forms in the query's own language
         self._built: dict[Token, Query] = {}
         self.labelled: list[tuple[str, list[Token]]] = []
         for expansion in expansions:
@@ -214,10 +231,13 @@ class _Concepts:
                 continue
             self.labelled.append((f"{expansion.source} → {expansion.phrase} ({expansion.language})", tokens))
             source = _words_of(expansion.source)
+            equivalent = _equivalent(tokens)
+            if expansion.synonym:
+                self.synonyms.add(equivalent)
             if len(source) == 1:
-                self.extra.setdefault(source[0], []).append(_equivalent(tokens))
+                self.extra.setdefault(source[0], []).append(equivalent)
             elif source:
-                self.phrases.setdefault(source, []).append(_equivalent(tokens))
+                self.phrases.setdefault(source, []).append(equivalent)
 
     def _add_aliases(self, text: str) -> None:
         """A word inside a place's or organisation's name also holds by any other name of it."""
@@ -237,10 +257,12 @@ class _Concepts:
         return self._built[token]
 
     def _concept(self, token: Token) -> Query:
-        extra = self.extra.get(token.word, [])
-        held = (*_held_forms(token), *extra, *self.aliases.get(token.word, ()))
-        if extra or is_dictionary_word(token.word):
-            return AnyOf(held)  # a word of the field or of the language: ranked by term statistics
+        held = (*_held_forms(token), *self.aliases.get(token.word, ()))
+        extra = self.extra.get(token.word)
+        if extra:
+            return _with_forms(AnyOf(held), extra, self.synonyms)
+        if is_dictionary_word(token.word):
+            return AnyOf(held)  # a word of the language: ranked by term statistics
         near = [
             Constant(Term(ALIASES, group), NEAR * weight)
             for group, weight in self.near_aliases.get(token.word, {}).items()
@@ -257,18 +279,23 @@ class _Concepts:
             held.append(Constant(AnyOf(forms), 0.0))
         return Bool(must=(query, *held))
 
-    def phrase(self, tokens: list[Token]) -> Query:
+    def phrase(self, tokens: list[Token], boost: float = PHRASE) -> Query:
         """The words together and in order, in any spelling or case form, or an equivalent."""
         words = tuple(t.word for t in tokens)
         equivalents = self._inside(tuple(w for w in words if not is_stopword(w)))
         held: tuple[Query, ...] = (
-            Phrase(WORDS, words, 0, PHRASE),
-            Phrase(KEYS, tuple(t.key for t in tokens), 0, PHRASE / 2),
+            Phrase(WORDS, words, 0, boost),
+            Phrase(KEYS, tuple(t.key for t in tokens), 0, boost / 2),
             *equivalents,
         )
         if all(map(stem_usable, tokens)):
-            held += (Phrase(STEMS, tuple(t.stem for t in tokens), 0, PHRASE / 2),)
-        return AnyOf(held) if equivalents else _tiered(held, [])
+            held += (Phrase(STEMS, tuple(t.stem for t in tokens), 0, boost / 2),)
+        return _with_forms(AnyOf(held), equivalents, self.synonyms) if equivalents else _tiered(held, [])
+
+    def term(self, tokens: list[Token]) -> Query:
+        """A multi-word glossary term of the query: one concept, weighing as much as one word (a
+        phrase's statistics add up those of its words)."""
+        return self.phrase(tokens, EXACT / len(_significant(tokens)))
 
     def _inside(self, words: tuple[str, ...]) -> list[Query]:
         """Equivalents of the glossary terms these words spell, and of the multi-word terms inside
@@ -408,7 +435,7 @@ def plan(
             if number == run[0]:
                 tokens = [analysed[i][0][1][0] for i in run]
                 required = any(analysed[i][0][0].required for i in run)
-                (must if required else should).append(concepts.phrase(tokens))
+                (must if required else should).append(concepts.term(tokens))
                 positive += tokens
             continue
         built = [
