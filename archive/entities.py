@@ -44,12 +44,8 @@ def mentions_of(document: Document) -> list[StoredMention]:
     return mentions_in(document.text, document.spans, document.language)
 
 
-def record_mentions(
-    store: DocumentStore, document: Document, found: Sequence[StoredMention] | None = None
-) -> None:
-    """Stores the document's mentions: ``found``, when a worker found them already."""
-    mentions = mentions_of(document) if found is None else found
-    store.entities.replace_mentions(document.id, mentions, MENTION_RULES)
+def record_mentions(store: DocumentStore, document: Document) -> None:
+    store.entities.replace_mentions(document.id, mentions_of(document), MENTION_RULES)
 
 
 def scan_missing(store: DocumentStore) -> int:

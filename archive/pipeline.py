@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge, StoredBlob
 from archive.domain import AccessLevel, Document, Kind, Provenance
-from archive.entities import record_mentions
+from archive.entities import MENTION_RULES, mentions_of
 from archive.search.indexing import Analysed
 from archive.store import DocumentStore, DuplicateDocument, new_document_id
 from archive.store.entities import StoredMention
@@ -365,11 +365,11 @@ class Ingestor:
             access=request.access,
             collection=request.collection,
         )
+        found = (mentions_of(document) if mentions is None else mentions, MENTION_RULES)
         try:
-            document = self.store.add(document, event_file=label, actor=request.who)
+            document = self.store.add(document, event_file=label, actor=request.who, mentions=found)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
             return self._duplicate(label, duplicate.existing, request.who)
-        record_mentions(self.store, document, mentions)
         self.on_created(document, analysed)
         return IngestResult(
             label, "created", document.id, sha256, document.language, str(document.kind), document.title

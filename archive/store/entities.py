@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Engine, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive.analysis.entity_groups import Decision
@@ -18,6 +18,7 @@ from archive.domain import Visibility
 from archive.store.models import DocumentRow, EntityDecisionRow, EntityRow, MentionRow, MentionScanRow
 
 CHUNK = 500
+CANDIDATES = 200  # entities a name search counts the documents of, the most mentioned first
 _DOCUMENT_COLUMNS = (
     DocumentRow.id, DocumentRow.title, DocumentRow.kind, DocumentRow.language, DocumentRow.meta,
     DocumentRow.ingested_at, DocumentRow.original_name,
@@ -32,6 +33,9 @@ class StoredMention:
     key: str
     kind: str
     language: str
+
+
+FoundMentions = tuple[Sequence[StoredMention], int]  # a text's mentions, and the version of the rules
 
 
 @dataclass(frozen=True)
@@ -66,19 +70,25 @@ class EntityStore:
     # --- mentions -------------------------------------------------------------------------------
 
     def replace_mentions(self, document_id: str, mentions: Sequence[StoredMention], version: int) -> None:
-        """The mentions of one document, found by rules of `version`; those found before are replaced.
-        One bulk insert: a document holds dozens of mentions, and ingest's one writer stores them."""
+        """The mentions of one document, found by rules of `version`; those found before are replaced."""
+        with self._writer.begin() as conn:
+            conn.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
+            conn.execute(delete(MentionScanRow).where(MentionScanRow.document_id == document_id))
+            self.add_mentions(conn, document_id, mentions, version)
+
+    def add_mentions(
+        self, conn: Connection, document_id: str, mentions: Sequence[StoredMention], version: int
+    ) -> None:
+        """The mentions of a document that has none yet, inside the caller's transaction (ingest's: the
+        same as the document's row). One bulk insert: a document holds dozens of mentions."""
         rows = [
             {"document_id": document_id, "start": m.start, "end": m.end, "surface": m.surface[:500],
              "key": m.key[:300], "kind": m.kind, "language": m.language}
             for m in mentions
         ]
-        with self._writer.begin() as conn:
-            conn.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
-            if rows:
-                conn.execute(insert(MentionRow), rows)
-            conn.execute(delete(MentionScanRow).where(MentionScanRow.document_id == document_id))
-            conn.execute(insert(MentionScanRow).values(document_id=document_id, version=version))
+        if rows:
+            conn.execute(insert(MentionRow), rows)
+        conn.execute(insert(MentionScanRow).values(document_id=document_id, version=version))
         self.changed = True
 
     def unscanned(self, version: int) -> list[str]:
@@ -160,18 +170,24 @@ class EntityStore:
         may be the start of a word (a name still being typed); entities holding it whole come first."""
         if not word_keys:
             return []
-        restrict = self._mentions_seen(visible)
-        documents = func.count(func.distinct(MentionRow.document_id))
-        stmt = restrict(select(EntityRow, documents).join(MentionRow, MentionRow.entity_id == EntityRow.id))
         *whole, last = word_keys
-        for key in whole:
-            stmt = stmt.where(EntityRow.word_keys.contains(f" {key} "))
-        stmt = stmt.where(EntityRow.word_keys.contains(f" {last}" if prefix else f" {last} "))
-        order = [documents.desc(), EntityRow.label]
-        if prefix:
-            order.insert(0, case((EntityRow.word_keys.contains(f" {last} "), 0), else_=1))
-        stmt = stmt.group_by(EntityRow.id).order_by(*order).limit(limit)
+        holds = [EntityRow.word_keys.contains(f" {key} ") for key in whole]
+        holds.append(EntityRow.word_keys.contains(f" {last}" if prefix else f" {last} "))
+        # The entities first (a scan of the small entity table, the most mentioned first), then the
+        # documents of those alone: joined the other way, every mention of the archive is counted.
+        candidates = select(EntityRow.id).where(*holds).order_by(EntityRow.mentions.desc()).limit(CANDIDATES)
         with Session(self._engine) as session:
+            ids = list(session.scalars(candidates))
+            if not ids:
+                return []
+            restrict = self._mentions_seen(visible)
+            documents = func.count(func.distinct(MentionRow.document_id))
+            joined = select(EntityRow, documents).join(MentionRow, MentionRow.entity_id == EntityRow.id)
+            stmt = restrict(joined)
+            order = [documents.desc(), EntityRow.label]
+            if prefix:
+                order.insert(0, case((EntityRow.word_keys.contains(f" {last} "), 0), else_=1))
+            stmt = stmt.where(EntityRow.id.in_(ids)).group_by(EntityRow.id).order_by(*order).limit(limit)
             return [_record(row, n) for row, n in session.execute(stmt)]
 
     def documents_count(self, entity_id: str, visible: Visibility | None) -> int:

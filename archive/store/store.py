@@ -26,7 +26,7 @@ from sqlalchemy.pool import StaticPool
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
 from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSpan, Provenance, Visibility
 from archive.store.accounts import AccountStore
-from archive.store.entities import EntityStore
+from archive.store.entities import EntityStore, FoundMentions
 from archive.store.models import CustodyRow, DocumentRow, MemberRow, TimestampRow
 
 SCHEMA_HEAD = "0007"  # the newest revision in migrations/versions; a test keeps the two in step
@@ -166,11 +166,15 @@ class DocumentStore:
             rows = session.scalars(select(MemberRow).where(where).order_by(MemberRow.id))
             return [MemberLink(row.container_id, row.member_id, row.path) for row in rows]
 
-    def add(self, doc: Document, event_file: str | None = None, actor: str | None = None) -> Document:
+    def add(
+        self, doc: Document, event_file: str | None = None, actor: str | None = None,
+        mentions: FoundMentions | None = None,
+    ) -> Document:
         """Stores a new document (an empty id gets a fresh one) and returns it as stored.
 
         With `event_file`, the "created" custody entry is written in the same transaction, naming
-        ``actor`` (by default the provenance's "ingested by").
+        ``actor`` (by default the provenance's "ingested by"); with ``mentions``, the names found in
+        its text too.
         Raises DuplicateDocument carrying the existing document when its original is already archived,
         also when another thread or process stored it a moment earlier.
         """
@@ -191,6 +195,9 @@ class DocumentStore:
                         seq=0, at=now, action="ingest", actor=who, status="created",
                         document_id=doc.id, sha256=doc.sha256, subject=event_file,
                     ))
+                if mentions is not None:
+                    session.flush()
+                    self.entities.add_mentions(session.connection(), doc.id, *mentions)
         except IntegrityError:
             existing = self.get_by_sha256(doc.sha256)
             if existing is None:
