@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from archive.analysis.keys import name_key
 from archive.analysis.normalize import fold_word, without_possessive
@@ -48,9 +49,14 @@ def _token(surface: str, start: int, end: int, analysed: tuple[str, str, str]) -
     return token
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """Every word of `text` as (surface, start, end): the words `tokenize` gives, not yet analysed."""
-    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+def words_of(text: str) -> list[str]:
+    """Every word of `text` as written: the surfaces of the tokens `tokenize` gives."""
+    return _WORD.findall(text)
+
+
+def word_spans(text: str, count: int | None = None) -> list[tuple[str, int, int]]:
+    """The words of `text` (the first `count` of them) as (surface, start, end), not yet analysed."""
+    return [(m.group(), m.start(), m.end()) for m in islice(_WORD.finditer(text), count)]
 
 
 def token_of(surface: str) -> Token:

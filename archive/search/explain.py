@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.analysis import Token
-from archive.analysis.tokenize import token_of, word_spans
+from archive.analysis.tokenize import token_of, word_spans, words_of
 from archive.search.indexing import index_stem
 from archive.search.planner import QueryPlan, near_keys, stem_usable
 
@@ -111,15 +111,11 @@ class _Wanted:
 Word = tuple[str, int, int]  # a document word as written, and where it stands (`word_spans`)
 
 
-def _matches(wanted: _Wanted, words: list[Word]) -> tuple[list[int], list[str]]:
+def _matches(wanted: _Wanted, surfaces: list[str]) -> tuple[list[int], list[str]]:
     """Positions of matching document words, and the distinct query→document pairs."""
-    positions: list[int] = []
-    pairs: dict[str, None] = {}
-    for position, (surface, _, _) in enumerate(words):
-        label = wanted.label_of(surface)
-        if label is not None:
-            positions.append(position)
-            pairs.setdefault(f"{label} → {surface}", None)
+    labels = {surface: wanted.label_of(surface) for surface in set(surfaces)}
+    positions = [position for position, surface in enumerate(surfaces) if labels[surface] is not None]
+    pairs = dict.fromkeys(f"{labels[surfaces[p]]} → {surfaces[p]}" for p in positions)
     return positions, list(pairs)[:MAX_MATCHED]
 
 
@@ -137,9 +133,10 @@ def _best_window(positions: list[int], total: int) -> int:
 
 
 def _render(
-    text: str, words: list[Word], start: int, marked: set[int], before: bool, after: bool
+    text: str, words: list[Word], total: int, start: int, marked: set[int], before: bool, after: bool
 ) -> tuple[str, list[Highlight]]:
-    """The snippet's text from the window of words at `start`, and where the marked ones are in it;
+    """The snippet's text from the window of words at `start` (`words`: the text's first ones, at
+    least up to the window's end; `total`: how many it has), and where the marked ones are in it;
     `before` and `after` say whether the document goes on beyond `text`."""
     window = words[start : start + SNIPPET_TOKENS]
     if not window:
@@ -153,7 +150,7 @@ def _render(
             highlights.append((len(snippet), len(snippet) + word_end - word_start))
         snippet += surface
         cursor = word_end
-    if start + SNIPPET_TOKENS < len(words) or after:
+    if start + SNIPPET_TOKENS < total or after:
         snippet += f" {ELLIPSIS}"
     return snippet, highlights
 
@@ -167,16 +164,17 @@ class Explainer:
     def explain(self, title: str, text: str, before: bool = False, after: bool = False) -> Explanation:
         """Explains a hit from `text`, its whole text or a window of it (`before` and `after`: the
         document goes on before or after the window)."""
-        words = word_spans(text)
-        positions, pairs = _matches(self.wanted, words)
+        surfaces = words_of(text)
+        positions, pairs = _matches(self.wanted, surfaces)
         if not positions:
-            _, pairs = _matches(self.wanted, word_spans(title))
-        start = _best_window(positions, len(words))
-        snippet, highlights = _render(text, words, start, set(positions), before, after)
+            _, pairs = _matches(self.wanted, words_of(title))
+        start = _best_window(positions, len(surfaces))
+        words = word_spans(text, start + SNIPPET_TOKENS)  # where they stand, up to the snippet's end
+        snippet, highlights = _render(text, words, len(surfaces), start, set(positions), before, after)
         return Explanation(matched=pairs, text=snippet, highlights=highlights)
 
     def highlights(self, text: str) -> list[Highlight]:
         """Where the words a hit matches by stand in the whole `text`: the marks of a reading page."""
         words = word_spans(text)
-        positions, _ = _matches(self.wanted, words)
+        positions, _ = _matches(self.wanted, [surface for surface, _, _ in words])
         return [(words[p][1], words[p][2]) for p in positions]
