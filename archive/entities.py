@@ -60,6 +60,14 @@ def scan_missing(store: DocumentStore) -> int:
 def regroup(store: DocumentStore) -> int:
     """Groups every mention into entities again, decisions reapplied; returns how many entities."""
     store.entities.changed = False  # before reading: a write while this runs asks for another round
+    try:
+        return _regroup(store)
+    except BaseException:
+        store.entities.changed = True  # not done: the next write or round tries again
+        raise
+
+
+def _regroup(store: DocumentStore) -> int:
     found = store.entities.mention_keys()
     grouped, confirmed = apply_decisions(group(found), store.entities.decisions())
     members: dict[str, list[str]] = {}

@@ -18,6 +18,7 @@ from archive.analysis.entity_groups import CONFIRM, MERGE, NONE, SPLIT, Decision
 from archive.analysis.mentions import find_mentions, with_spans
 from archive.analysis.tokenize import tokenize
 from archive.domain import AccessLevel
+from archive.entities import regroup
 from archive.service import Archive, IngestRequest, InvalidChange, NotAllowed
 from archive.settings import Settings
 from tests.clients import token_headers
@@ -182,6 +183,20 @@ def test_a_later_document_moves_a_lone_surname_when_it_makes_it_ambiguous(archiv
     lone = {e["id"] for e in archive.document_entities(archive.document(first))} - {fariza}
     assert len(lone) == 1, "the lone surname is an entity of its own once two people bear it"
     assert archive.entity(fariza).documents and lone.isdisjoint({fariza})
+
+
+def test_a_regrouping_that_fails_is_asked_for_again(archive: Archive, monkeypatch):
+    archive.ingest_upload(io.BytesIO("Суд оштрафовал Фаризу Оспан.".encode()), "a.txt", IngestRequest())
+    entities = archive.store.entities
+    entities.changed = True
+
+    def broken(*_args: object) -> None:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(entities, "replace_entities", broken)
+    with pytest.raises(OSError):
+        regroup(archive.store)
+    assert entities.changed, "the grouping was not done: the next write or round must try again"
 
 
 def test_decisions_are_logged_and_survive_reindex(archive: Archive):
