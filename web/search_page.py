@@ -157,11 +157,12 @@ class Outcome:
 
 
 def run(archive: Archive, form: SearchForm, viewer: Principal) -> Outcome:
+    # Entities join every spelling of a name: a search for the typed form alone shows none, neither
+    # the query's nor the hits'.
     try:
-        result = archive.search(form.search, viewer)
+        result = archive.search(form.search, viewer, named=not form.exact)
     except BackendUnavailable:
         return Outcome(unavailable=True, pending=archive.pending_count(viewer))
-    # Entities join every spelling of a name: a search for the typed form alone shows none.
     shown = result.hits and not form.search.browsing and not form.exact
     named = archive.entities(form.q, viewer, RESULT_ENTITIES) if shown else []
     return Outcome(result, pending=result.pending, entities=named)
