@@ -13,17 +13,18 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from archive.blobs import BlobStore, BlobStoreFull, BlobTooLarge, StoredBlob
 from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.entities import MENTION_RULES, mentions_of
 from archive.search.indexing import Analysed
-from archive.store import DocumentStore, DuplicateDocument, new_document_id
+from archive.store import DocumentStore, DuplicateDocument, NewDocument, new_document_id
 from archive.store.entities import StoredMention
 from archive.web_capture import WebArchiver
 from archive.workers import Ready
@@ -37,6 +38,10 @@ from ingest.extract.limits import MAX_NESTING
 from ingest.extract.members import Member
 from ingest.prepare import Prepared, prepare
 from ingest.sniff import HTML
+
+WRITE_BATCH = 64  # prepared files kept in one transaction and one round of fsyncs
+WRITE_BATCH_CHARS = 8_000_000  # ... or fewer, when their texts are long
+WRITE_BATCH_SECONDS = 1.0  # ... or fewer, when files come slowly (OCR): results are not held back
 
 
 @dataclass
@@ -61,6 +66,7 @@ class IngestResult:
         return shown
 
 
+T = TypeVar("T")  # what a walk found that is not a file to read (a refused path)
 EXPANDED = "expand"  # the custody action that closes the taking out of a container's members
 
 
@@ -125,6 +131,43 @@ class Ingestor:
         except IngestError as error:
             return self.failed(name, error)
 
+    def ingest_prepared(
+        self, files: Sequence[tuple[Path, Ready]], request: IngestRequest
+    ) -> list[IngestResult]:
+        """Files that worker processes prepared (`Ready.kept_together`), kept together: their originals
+        made durable in one round of fsyncs, then their rows and custody entries in one transaction,
+        then handed to the index; the order of guarantees is that of `ingest_path`. A file that turns
+        out to need more (changed since the worker read it, already archived, refused by the blob
+        store) goes the one-at-a-time way after the others."""
+        stored = self.blobs.put_files([path for path, _ in files], max_bytes=self._limit(request))
+        fresh: list[tuple[int, str, StoredBlob, Ready]] = []
+        shas: set[str] = set()
+        for number, ((path, ready), blob) in enumerate(zip(files, stored, strict=True)):
+            if isinstance(blob, StoredBlob) and blob.created and blob.sha256 == ready.sha256 \
+                    and blob.sha256 not in shas:
+                shas.add(blob.sha256)
+                fresh.append((number, path.name, blob, ready))
+        documents = [
+            self._document(name, blob, ready.prepared, _metadata(ready.prepared, request), request)
+            for _, name, blob, ready in fresh
+        ]
+        added = self.store.add_many([
+            NewDocument(document, str(files[number][0]), request.who, (ready.mentions or [], MENTION_RULES))
+            for (number, _, _, ready), document in zip(fresh, documents, strict=True)
+        ])
+        results: dict[int, IngestResult] = {}
+        for (number, _, _, ready), document in zip(fresh, added, strict=True):
+            label = str(files[number][0])
+            if isinstance(document, DuplicateDocument):
+                results[number] = self._duplicate(label, document.existing, request.who)
+                continue
+            self.on_created(document, ready.analysed)
+            results[number] = _created(label, document)
+        for number, (path, ready) in enumerate(files):
+            if number not in results:
+                results[number] = self.ingest_path(path, request, ready)
+        return [results[number] for number in range(len(files))]
+
     def ingest_stream(
         self,
         stream: BinaryIO,
@@ -142,7 +185,7 @@ class Ingestor:
         if not first:
             return self.failed(label, IngestError("empty", "the file is empty"))
         quota_bound = request.max_bytes is not None and request.max_bytes < self.max_bytes
-        limit = request.max_bytes if quota_bound else self.max_bytes
+        limit = self._limit(request)
         try:
             blob = self.blobs.put_stream(_Prefixed(first, stream), max_bytes=limit)
         except BlobTooLarge:
@@ -166,6 +209,12 @@ class Ingestor:
         with self.blobs.local_file(blob.sha256) as original:
             return self._extract_and_store(original, label, filename, blob, request, page, depth, ready)
 
+    def _limit(self, request: IngestRequest) -> int:
+        """The most bytes an original may have: the archive's limit, or what is left of the quota."""
+        if request.max_bytes is not None and request.max_bytes < self.max_bytes:
+            return request.max_bytes
+        return self.max_bytes
+
     def _extract_and_store(
         self, original: Path, label: str, filename: str, blob: StoredBlob, request: IngestRequest,
         page: CapturedPage | None, depth: int, ready: Ready | None,
@@ -183,11 +232,8 @@ class Ingestor:
                 prepared = self._prepare(original, filename, request, page)
             except IngestError as error:
                 return self.failed(label, error, blob.sha256, actor)
-        metadata = {**prepared.metadata, **(request.metadata or {})}
-        if page is not None:  # a file served on the web was published by its host, unless it says otherwise
-            metadata.setdefault("publisher", host_of(page.final_url))
-        result = self._store(label, filename, blob.sha256, blob.size, prepared, metadata, request, analysed,
-                             mentions)
+        result = self._store(label, filename, blob, prepared, _metadata(prepared, request, page), request,
+                             analysed, mentions)
         if prepared.members is not None and result.status == "created" and result.id:
             result.members = self._expand(result.id, label, prepared.members, request, depth)
         return result
@@ -338,8 +384,7 @@ class Ingestor:
         self,
         label: str,
         filename: str,
-        sha256: str,
-        size: int,
+        blob: StoredBlob,
         prepared: Prepared,
         metadata: dict,
         request: IngestRequest,
@@ -347,32 +392,35 @@ class Ingestor:
         mentions: list[StoredMention] | None = None,
     ) -> IngestResult:
         """``analysed`` and ``mentions``: what a worker process made of the text already, if anything."""
-        provenance = request.provenance
-        document = Document(
-            id=new_document_id(),
-            kind=prepared.kind,
-            title=prepared.title,
-            language=prepared.language,
-            text=prepared.text,
-            sha256=sha256,
-            size=size,
-            media_type=prepared.media_type,
-            original_name=filename,
-            ingested_at=datetime.now(UTC),
-            provenance=provenance,
-            spans=prepared.spans,
-            metadata=metadata,
-            access=request.access,
-            collection=request.collection,
-        )
+        document = self._document(filename, blob, prepared, metadata, request)
         found = (mentions_of(document) if mentions is None else mentions, MENTION_RULES)
         try:
             document = self.store.add(document, event_file=label, actor=request.who, mentions=found)
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
             return self._duplicate(label, duplicate.existing, request.who)
         self.on_created(document, analysed)
-        return IngestResult(
-            label, "created", document.id, sha256, document.language, str(document.kind), document.title
+        return _created(label, document)
+
+    def _document(
+        self, filename: str, blob: StoredBlob, prepared: Prepared, metadata: dict, request: IngestRequest
+    ) -> Document:
+        """The new document of a kept original."""
+        return Document(
+            id=new_document_id(),
+            kind=prepared.kind,
+            title=prepared.title,
+            language=prepared.language,
+            text=prepared.text,
+            sha256=blob.sha256,
+            size=blob.size,
+            media_type=prepared.media_type,
+            original_name=filename,
+            ingested_at=datetime.now(UTC),
+            provenance=request.provenance,
+            spans=prepared.spans,
+            metadata=metadata,
+            access=request.access,
+            collection=request.collection,
         )
 
     def _duplicate(self, label: str, existing: Document, actor: str = "") -> IngestResult:
@@ -405,6 +453,47 @@ class Ingestor:
         self.store.record_event(sha256=sha256, file=label, status="failed", error=message, actor=actor,
                                 action=action, details=details)
         return IngestResult(label, "failed", None, sha256, error=message, code=error.code)
+
+
+def write_groups(
+    found: Iterable[tuple[Path | T, Ready | None]],
+) -> Iterator[list[tuple[Path, Ready]] | tuple[Path | T, Ready | None]]:
+    """Found files in the order they came, for the writer: runs of prepared files
+    (`Ready.kept_together`) as lists bounded by WRITE_BATCH, WRITE_BATCH_CHARS and WRITE_BATCH_SECONDS,
+    and every other file alone, as it came."""
+    group: list[tuple[Path, Ready]] = []
+    chars, started = 0, 0.0
+    for path, ready in found:
+        if not (isinstance(path, Path) and ready is not None and ready.kept_together):
+            if group:
+                yield group
+                group, chars = [], 0
+            yield path, ready
+            continue
+        if not group:
+            started = time.monotonic()
+        group.append((path, ready))
+        chars += len(ready.prepared.text)  # type: ignore[union-attr]
+        if len(group) >= WRITE_BATCH or chars >= WRITE_BATCH_CHARS \
+                or time.monotonic() - started >= WRITE_BATCH_SECONDS:
+            yield group
+            group, chars = [], 0
+    if group:
+        yield group
+
+
+def _metadata(prepared: Prepared, request: IngestRequest, page: CapturedPage | None = None) -> dict:
+    """What the text said of itself, overridden by what the archivist gave; a file served on the web
+    was published by its host, unless it says otherwise."""
+    metadata = {**prepared.metadata, **(request.metadata or {})}
+    if page is not None:
+        metadata.setdefault("publisher", host_of(page.final_url))
+    return metadata
+
+
+def _created(label: str, document: Document) -> IngestResult:
+    return IngestResult(label, "created", document.id, document.sha256, document.language,
+                        str(document.kind), document.title)
 
 
 class _Prefixed(io.RawIOBase):

@@ -30,7 +30,7 @@ from archive.evidence import build_package
 from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import NAMES, Bool, BulkRejected, Filters, Term
 from archive.notary import Notary
-from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult
+from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult, write_groups
 from archive.search.batch import BatchHit, BatchRequest, BatchRow, name_query, to_csv
 from archive.search.dates import document_date
 from archive.search.explain import Explainer, Highlight
@@ -260,23 +260,28 @@ class Archive:
         self, paths: Iterable[Path], request: IngestRequest, by: Principal = SYSTEM, workers: int | None = 1
     ) -> Iterator[IngestResult]:
         """Ingests files and folders; indexes in batches. With several ``workers``, worker processes
-        extract, prepare and analyse the files ahead, and this process keeps them one at a time, in
-        order (`archive.workers`)."""
+        extract, prepare and analyse the files ahead (`archive.workers`), and this process keeps them
+        in order, prepared files in batches (`write_groups`)."""
         request = _on_behalf(request, by)
         prepare_one = partial(_prepare_found, kind=request.kind, title=request.title)
         try:
             with Workers(workers) as pool:
-                for path, ready in pool.map(prepare_one, walk(paths, self.settings.follow_links)):
+                found = pool.map(prepare_one, walk(paths, self.settings.follow_links))
+                for group in write_groups(found):
                     with self._writes:
-                        result = self._stamped(self._ingest_found(path, request, ready))
-                    yield result
+                        if isinstance(group, list):  # prepared files, kept together
+                            kept = self.ingestor.ingest_prepared(group, request)
+                        else:
+                            kept = [self._ingest_found(*group, request)]
+                        results = [self._stamped(result) for result in kept]
+                    yield from results
         finally:
             with self._writes:
                 ticket = self._finish_writes()
             self._await_index(ticket)
 
     def _ingest_found(
-        self, path: Path | Refused, request: IngestRequest, ready: Ready | None
+        self, path: Path | Refused, ready: Ready | None, request: IngestRequest
     ) -> IngestResult:
         if isinstance(path, Refused):
             error = IngestError(path.code, path.reason)

@@ -35,7 +35,7 @@ from ingest.prepare import Prepared, prepare
 T = TypeVar("T")
 R = TypeVar("R")
 
-AHEAD_PER_WORKER = 16  # work items handed out ahead of the writer, per worker
+AHEAD_PER_WORKER = 32  # work items handed out ahead of the writer, per worker (a write batch and more)
 READ_CHUNK = 1024 * 1024
 
 
@@ -60,6 +60,11 @@ class Ready:
     error: tuple[str, str] | None = None  # IngestError's code and message (it does not pickle as is)
     in_writer: bool = False
     mentions: list[StoredMention] | None = None  # the names found in the text (`archive.entities`)
+
+    @property
+    def kept_together(self) -> bool:
+        """A plain document, ready to be kept in a batch with others (`Ingestor.ingest_prepared`)."""
+        return self.prepared is not None and self.error is None and not self.in_writer
 
     @property
     def ingest_error(self) -> IngestError | None:

@@ -8,7 +8,7 @@ import hashlib
 import io
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -153,6 +153,18 @@ class BlobStore(ABC):
     def stores(self) -> list[BlobStore]:
         """The stores that each keep every blob: this one, or every copy of a mirrored store."""
         return [self]
+
+    def put_files(self, paths: Sequence[Path], max_bytes: int | None = None) -> list[StoredBlob | Exception]:
+        """Stores several files as `put_stream` would, each kept or failed on its own (the exception it
+        raised in its place). A store that can make them durable together does so."""
+        stored: list[StoredBlob | Exception] = []
+        for path in paths:
+            try:
+                with open(path, "rb") as stream:
+                    stored.append(self.put_stream(stream, max_bytes))
+            except (OSError, BlobTooLarge, BlobStoreFull) as error:
+                stored.append(error)
+        return stored
 
     def put_bytes(self, data: bytes) -> StoredBlob:
         return self.put_stream(io.BytesIO(data))

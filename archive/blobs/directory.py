@@ -15,7 +15,10 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,6 +27,7 @@ from archive.blobs.base import (
     BlobMissing,
     BlobStore,
     BlobStoreFull,
+    BlobTooLarge,
     StoredBlob,
     check_sha256,
     copy_hashed,
@@ -34,14 +38,41 @@ from archive.blobs.base import (
 TMP_PREFIX = "put-"
 _SHARD = re.compile(r"[0-9a-f]{2}")
 _FULL = (errno.ENOSPC, errno.EDQUOT)
+SYNC_THREADS = 16  # fsyncs in flight at once: the file system commits them in one journal round
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: Path) -> None:
+    """Makes a file's bytes or a folder's entries durable (on Linux, through a read-only descriptor)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@dataclass(frozen=True)
+class _Temp:
+    """Bytes written to the store's temp folder, not yet in place."""
+
+    path: Path
+    sha256: str
+    size: int
+
+
+def _synced(temp: _Temp | Exception) -> _Temp | Exception:
+    """A temp file fsynced, or the error that stopped it (raised by neither)."""
+    if isinstance(temp, Exception):
+        return temp
+    try:
+        _fsync(temp.path)
+    except OSError as error:
+        return _full_or(error)
+    return temp
+
+
+def _full_or(error: Exception) -> Exception:
+    """A full disk as the store's own error, so that every caller tells it apart alike."""
+    return BlobStoreFull(error) if isinstance(error, OSError) and error.errno in _FULL else error
 
 
 class DirectoryBlobStore(BlobStore):
@@ -68,6 +99,53 @@ class DirectoryBlobStore(BlobStore):
             raise
 
     def _put(self, stream: BinaryIO, max_bytes: int | None) -> StoredBlob:
+        tmp, sha256, size = self._write_temp(stream, max_bytes, sync=True)
+        try:
+            created = self._install(tmp, sha256)
+            return StoredBlob(sha256=sha256, size=size, created=created)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+    def put_files(self, paths: Sequence[Path], max_bytes: int | None = None) -> list[StoredBlob | Exception]:
+        """Stores several files with one round of fsyncs: every temp file synced at once (the file
+        system commits them together), then each put in place, then each folder that gained one synced
+        once. A blob path still either does not exist or holds the complete bytes."""
+        written = [self._temp_of(path, max_bytes) for path in paths]
+        try:
+            synced = list(self._syncing.map(_synced, written))
+            folders: set[Path] = set()
+            stored = [self._installed(temp, folders) for temp in synced]
+            list(self._syncing.map(_fsync, folders))
+            return stored
+        finally:
+            for temp in written:
+                if isinstance(temp, _Temp):
+                    with contextlib.suppress(FileNotFoundError):
+                        temp.path.unlink()
+
+    @cached_property
+    def _syncing(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="blob-fsync")
+
+    def _temp_of(self, path: Path, max_bytes: int | None) -> _Temp | Exception:
+        try:
+            with open(path, "rb") as stream:
+                return _Temp(*self._write_temp(stream, max_bytes, sync=False))
+        except (OSError, BlobTooLarge) as error:
+            return _full_or(error)
+
+    def _installed(self, temp: _Temp | Exception, folders: set[Path]) -> StoredBlob | Exception:
+        if isinstance(temp, Exception):
+            return temp
+        try:
+            created = self._install(temp.path, temp.sha256, synced=folders)
+        except OSError as error:
+            return _full_or(error)
+        return StoredBlob(sha256=temp.sha256, size=temp.size, created=created)
+
+    def _write_temp(self, stream: BinaryIO, max_bytes: int | None, sync: bool) -> tuple[Path, str, int]:
+        """The stream's bytes in a read-only temp file, fsynced when ``sync``: (its path, SHA-256, size)."""
         fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=self.tmp_dir)
         tmp = Path(tmp_name)
         try:
@@ -75,12 +153,13 @@ class DirectoryBlobStore(BlobStore):
                 sha256, size = copy_hashed(stream, out, max_bytes)
                 out.flush()
                 os.fchmod(out.fileno(), 0o444)
-                os.fsync(out.fileno())
-            created = self._install(tmp, sha256, size)
-            return StoredBlob(sha256=sha256, size=size, created=created)
-        finally:
+                if sync:
+                    os.fsync(out.fileno())
+        except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+            raise
+        return tmp, sha256, size
 
     def size_of(self, sha256: str) -> int:
         """The size of a kept blob in bytes; 0 when it is not there."""
@@ -96,14 +175,15 @@ class DirectoryBlobStore(BlobStore):
             path.unlink()
         except FileNotFoundError:
             return False
-        _fsync_dir(path.parent)
+        _fsync(path.parent)
         return True
 
-    def _install(self, tmp: Path, sha256: str, size: int) -> bool:
+    def _install(self, tmp: Path, sha256: str, synced: set[Path] | None = None) -> bool:
         """Moves a complete, fsynced temp file into place; returns False if the blob already existed.
 
         An existing blob whose bytes no longer match is replaced by the fresh copy (and counts as
-        created), so uploading an original again repairs a damaged one.
+        created), so uploading an original again repairs a damaged one. With ``synced``, the folder
+        that gained the blob is added to it for the caller to sync, rather than synced now.
         """
         target = self.path_of(sha256)
         self._make_dirs(target.parent)
@@ -120,7 +200,10 @@ class DirectoryBlobStore(BlobStore):
             if target.exists() and self.check(sha256) == "ok":
                 return False
             os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        if synced is None:
+            _fsync(target.parent)
+        else:
+            synced.add(target.parent)
         return True
 
     def _make_dirs(self, shard: Path) -> None:
@@ -128,7 +211,7 @@ class DirectoryBlobStore(BlobStore):
         if not shard.is_dir():
             with contextlib.suppress(FileExistsError):
                 shard.mkdir()
-            _fsync_dir(shard.parent)
+            _fsync(shard.parent)
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -74,21 +74,25 @@ class EntityStore:
         with self._writer.begin() as conn:
             conn.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
             conn.execute(delete(MentionScanRow).where(MentionScanRow.document_id == document_id))
-            self.add_mentions(conn, document_id, mentions, version)
+            self.add_mentions(conn, {document_id: mentions}, version)
 
     def add_mentions(
-        self, conn: Connection, document_id: str, mentions: Sequence[StoredMention], version: int
+        self, conn: Connection, found: dict[str, Sequence[StoredMention]], version: int
     ) -> None:
-        """The mentions of a document that has none yet, inside the caller's transaction (ingest's: the
-        same as the document's row). One bulk insert: a document holds dozens of mentions."""
+        """The mentions of documents that have none yet (document id → its mentions), inside the
+        caller's transaction (ingest's: the same as the documents' rows). One bulk insert: a document
+        holds dozens of mentions, a batch of ingest thousands."""
         rows = [
             {"document_id": document_id, "start": m.start, "end": m.end, "surface": m.surface[:500],
              "key": m.key[:300], "kind": m.kind, "language": m.language}
+            for document_id, mentions in found.items()
             for m in mentions
         ]
         if rows:
             conn.execute(insert(MentionRow), rows)
-        conn.execute(insert(MentionScanRow).values(document_id=document_id, version=version))
+        if found:
+            conn.execute(insert(MentionScanRow), [
+                {"document_id": document_id, "version": version} for document_id in found])
         self.changed = True
 
     def unscanned(self, version: int) -> list[str]:

@@ -10,14 +10,28 @@ import hashlib
 import json
 import re
 import secrets
+import threading
 import time
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, create_engine, event, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    create_engine,
+    event,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased
@@ -26,10 +40,10 @@ from sqlalchemy.pool import StaticPool
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
 from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSpan, Provenance, Visibility
 from archive.store.accounts import AccountStore
-from archive.store.entities import EntityStore, FoundMentions
+from archive.store.entities import EntityStore, FoundMentions, StoredMention
 from archive.store.models import CustodyRow, DocumentRow, MemberRow, TimestampRow
 
-SCHEMA_HEAD = "0007"  # the newest revision in migrations/versions; a test keeps the two in step
+SCHEMA_HEAD = "0008"  # the newest revision in migrations/versions; a test keeps the two in step
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 SQLITE_MMAP_BYTES = 1 << 30
@@ -53,6 +67,21 @@ class StoreUnavailable(RuntimeError):
 
 class SchemaTooNew(RuntimeError):
     """The database was migrated by a newer version of the archive than the one running."""
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document to store, with what is written beside its row in the same transaction: the custody
+    entry of its ingest (when `event_file` names what was ingested) and the names found in its text."""
+
+    document: Document
+    event_file: str | None = None
+    actor: str | None = None  # who the custody entry names; None: the provenance's "ingested by"
+    mentions: FoundMentions | None = None
+
+    @property
+    def who(self) -> str:
+        return self.document.provenance.ingested_by if self.actor is None else self.actor
 
 
 @dataclass(frozen=True)
@@ -95,15 +124,26 @@ class StoredTimestamp:
 def new_document_id() -> str:
     """16 characters of base32: 42 bits of milliseconds since 1970 (sortable until 2109), 38 random bits.
 
-    Never derived from the content hash, so an id reveals nothing about the original.
+    Never derived from the content hash, so an id reveals nothing about the original. The ids one
+    process makes sort in the order it made them, within a millisecond too (a batch of ingest makes
+    dozens a millisecond): one made in the same millisecond as the last is a random step above it.
     """
-    millis = time.time_ns() // 1_000_000 & (1 << 42) - 1
-    value = millis << 38 | secrets.randbits(38)
+    global _last_id
+    with _id_lock:
+        millis = time.time_ns() // 1_000_000 & (1 << 42) - 1
+        value = millis << 38 | secrets.randbits(38)
+        if value <= _last_id:
+            value = _last_id + 1 + secrets.randbits(20)
+        _last_id = value
     chars = []
     for _ in range(16):
         chars.append(_ID_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(chars))
+
+
+_id_lock = threading.Lock()
+_last_id = 0
 
 
 class DocumentStore:
@@ -178,34 +218,52 @@ class DocumentStore:
         Raises DuplicateDocument carrying the existing document when its original is already archived,
         also when another thread or process stored it a moment earlier.
         """
-        if not _SHA256.fullmatch(doc.sha256):
-            raise ValueError(f"not a SHA-256 hex digest: {doc.sha256!r}")
-        if doc.ingested_at.utcoffset() is None:
-            raise ValueError(f"ingested_at must be timezone-aware: {doc.ingested_at!r}")
-        if not doc.id:
-            doc = replace(doc, id=new_document_id())
+        new = _checked(NewDocument(doc, event_file, actor, mentions))
         try:
-            with Session(self._writer) as session, session.begin():
-                now = _now()
-                session.add(_to_row(doc, now))
-                if event_file is not None:
-                    session.flush()  # the document row first: a duplicate fails before the chain grows
-                    who = doc.provenance.ingested_by if actor is None else actor
-                    _append(session, CustodyEntry(
-                        seq=0, at=now, action="ingest", actor=who, status="created",
-                        document_id=doc.id, sha256=doc.sha256, subject=event_file,
-                    ))
-                if mentions is not None:
-                    session.flush()
-                    self.entities.add_mentions(session.connection(), doc.id, *mentions)
+            self._insert([new])
         except IntegrityError:
-            existing = self.get_by_sha256(doc.sha256)
+            existing = self.get_by_sha256(new.document.sha256)
             if existing is None:
                 raise  # not the hash: an id collision or a constraint violation
             raise DuplicateDocument(existing) from None
-        # As a fresh read would return it, without the cost of one: UTC times, metadata as stored JSON.
-        return replace(doc, ingested_at=doc.ingested_at.astimezone(UTC),
-                       metadata=json.loads(_json_dumps(doc.metadata)))
+        return _as_stored(new.document)
+
+    def add_many(self, batch: Sequence[NewDocument]) -> list[Document | DuplicateDocument]:
+        """Stores new documents as `add` does, all in one transaction (ingest's batches: one commit
+        instead of one per document); each comes back stored, or as the duplicate it turned out to be."""
+        checked = [_checked(new) for new in batch]
+        try:
+            self._insert(checked)
+        except IntegrityError:  # one of them was stored a moment earlier elsewhere: each on its own
+            return [self._add_or_duplicate(new) for new in checked]
+        return [_as_stored(new.document) for new in checked]
+
+    def _add_or_duplicate(self, new: NewDocument) -> Document | DuplicateDocument:
+        try:
+            return self.add(new.document, new.event_file, new.actor, new.mentions)
+        except DuplicateDocument as duplicate:
+            return duplicate
+
+    def _insert(self, batch: Sequence[NewDocument]) -> None:
+        """The rows, then their custody entries and mentions, in one transaction; the rows first, so
+        that a duplicate fails before the chain grows."""
+        with Session(self._writer) as session, session.begin():
+            now = _now()
+            session.execute(insert(DocumentRow), [_row_values(new.document, now) for new in batch])
+            entries = [
+                CustodyEntry(seq=0, at=now, action="ingest", actor=new.who, status="created",
+                             document_id=new.document.id, sha256=new.document.sha256, subject=new.event_file)
+                for new in batch if new.event_file is not None
+            ]
+            if entries:
+                _append_many(session, entries)
+            by_rules: dict[int, dict[str, Sequence[StoredMention]]] = defaultdict(dict)
+            for new in batch:
+                if new.mentions is not None:
+                    found, rules = new.mentions
+                    by_rules[rules][new.document.id] = found
+            for rules, found_by_document in by_rules.items():
+                self.entities.add_mentions(session.connection(), found_by_document, rules)
 
     def update(self, doc: Document) -> Document:
         """Writes an edited document's record (its original, hash and ingest time never change) and
@@ -674,25 +732,36 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 def _append(session: Session, entry: CustodyEntry) -> CustodyEntry:
-    """Links `entry` to the current head inside the caller's write transaction (the write lock on SQLite,
-    an advisory lock on PostgreSQL), so two writers never take the same place in the chain."""
-    if entry.action not in ACTIONS:
-        raise ValueError(f"unknown custody action {entry.action!r}: choose one of {', '.join(ACTIONS)}")
+    return _append_many(session, [entry])[0]
+
+
+def _append_many(session: Session, entries: Sequence[CustodyEntry]) -> list[CustodyEntry]:
+    """Links `entries` in turn to the current head inside the caller's write transaction (the write
+    lock on SQLite, an advisory lock on PostgreSQL), so two writers never take the same place in the
+    chain."""
+    for entry in entries:
+        if entry.action not in ACTIONS:
+            raise ValueError(f"unknown custody action {entry.action!r}: choose one of {', '.join(ACTIONS)}")
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(CUSTODY_LOCK)))
     last = select(CustodyRow.seq, CustodyRow.hash).order_by(CustodyRow.seq.desc()).limit(1)
     head = session.execute(last).first()
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
-    # Details as JSON gives them back (dates as ISO strings), so that the hash is of what is read later.
-    details = json.loads(_json_dumps(entry.details))
-    linked = replace(entry, seq=seq, prev_hash=prev_hash, details=details)
-    linked = replace(linked, hash=linked.computed_hash())
-    session.add(CustodyRow(
-        seq=linked.seq, at=linked.at, action=linked.action, actor=linked.actor, status=linked.status,
-        document_id=linked.document_id, sha256=linked.sha256, subject=linked.subject, error=linked.error,
-        details=linked.details, prev_hash=linked.prev_hash, hash=linked.hash,
-    ))
-    return linked
+    linked_entries: list[CustodyEntry] = []
+    for entry in entries:
+        # Details as JSON gives them back (dates as ISO strings), so that the hash is of what is read later.
+        details = json.loads(_json_dumps(entry.details))
+        linked = replace(entry, seq=seq, prev_hash=prev_hash, details=details)
+        linked = replace(linked, hash=linked.computed_hash())
+        linked_entries.append(linked)
+        seq, prev_hash = seq + 1, linked.hash
+    session.execute(insert(CustodyRow), [
+        {"seq": e.seq, "at": e.at, "action": e.action, "actor": e.actor, "status": e.status,
+         "document_id": e.document_id, "sha256": e.sha256, "subject": e.subject, "error": e.error,
+         "details": e.details, "prev_hash": e.prev_hash, "hash": e.hash}
+        for e in linked_entries
+    ])
+    return linked_entries
 
 
 def _to_entry(row: CustodyRow) -> CustodyEntry:
@@ -724,30 +793,46 @@ def _visible(visible: Visibility, row: Any = DocumentRow) -> ColumnElement[bool]
     return and_(or_(false(), *either), row.withdrawn.is_(None))
 
 
-def _to_row(doc: Document, now: datetime) -> DocumentRow:
-    return DocumentRow(
-        id=doc.id,
-        kind=Kind(doc.kind).value,
-        title=doc.title,
-        language=doc.language,
-        text=doc.text,
-        original_name=doc.original_name,
-        media_type=doc.media_type,
-        size=doc.size,
-        sha256=doc.sha256,
-        ingested_at=doc.ingested_at,
-        source=doc.provenance.source,
-        ingested_by=doc.provenance.ingested_by,
-        note=doc.provenance.note,
-        access=AccessLevel(doc.access).value,
-        collection=doc.collection,
-        meta=doc.metadata,
-        spans=[{"start": s.start, "end": s.end, "language": s.language} for s in doc.spans],
-        indexed=doc.indexed,
-        index_error=None,
-        withdrawn=doc.withdrawn,
-        updated_at=now,
-    )
+def _row_values(doc: Document, now: datetime) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "kind": Kind(doc.kind).value,
+        "title": doc.title,
+        "language": doc.language,
+        "text": doc.text,
+        "original_name": doc.original_name,
+        "media_type": doc.media_type,
+        "size": doc.size,
+        "sha256": doc.sha256,
+        "ingested_at": doc.ingested_at,
+        "source": doc.provenance.source,
+        "ingested_by": doc.provenance.ingested_by,
+        "note": doc.provenance.note,
+        "access": AccessLevel(doc.access).value,
+        "collection": doc.collection,
+        "meta": doc.metadata,
+        "spans": [{"start": s.start, "end": s.end, "language": s.language} for s in doc.spans],
+        "indexed": doc.indexed,
+        "index_error": None,
+        "withdrawn": doc.withdrawn,
+        "updated_at": now,
+    }
+
+
+def _checked(new: NewDocument) -> NewDocument:
+    """A new document fit to store: a SHA-256 for its original, an aware ingest time, an id."""
+    doc = new.document
+    if not _SHA256.fullmatch(doc.sha256):
+        raise ValueError(f"not a SHA-256 hex digest: {doc.sha256!r}")
+    if doc.ingested_at.utcoffset() is None:
+        raise ValueError(f"ingested_at must be timezone-aware: {doc.ingested_at!r}")
+    return new if doc.id else replace(new, document=replace(doc, id=new_document_id()))
+
+
+def _as_stored(doc: Document) -> Document:
+    """As a fresh read would return it, without the cost of one: UTC times, metadata as stored JSON."""
+    return replace(doc, ingested_at=doc.ingested_at.astimezone(UTC),
+                   metadata=json.loads(_json_dumps(doc.metadata)))
 
 
 def _to_document(row: DocumentRow) -> Document:
