@@ -18,8 +18,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
+from archive.custody import check_chain
 from archive.domain import AccessLevel, Document, Kind, LanguageSpan, Provenance
-from archive.store import DocumentStore, DuplicateDocument, new_document_id
+from archive.store import DocumentStore, DuplicateDocument, NewDocument, new_document_id
 from archive.store.models import Base
 from archive.store.store import MIGRATIONS_DIR, SCHEMA_HEAD
 
@@ -149,6 +150,21 @@ def test_duplicate_sha256(store: DocumentStore) -> None:
         store.add(make_doc(1, title="another upload of the same bytes"))
     assert err.value.existing == first
     assert store.count() == 1
+
+
+def test_a_batch_is_stored_in_one_go_and_a_duplicate_in_it_comes_back_as_one(store: DocumentStore) -> None:
+    first = store.add(make_doc(1), event_file="one.pdf")
+    batch = [NewDocument(make_doc(n), event_file=f"{n}.pdf", actor="aigerim") for n in (2, 3, 1, 4)]
+    added = store.add_many(batch)
+    assert isinstance(added[2], DuplicateDocument) and added[2].existing == first
+    assert [d.title for d in added if isinstance(d, Document)] == ["Report 2", "Report 3", "Report 4"]
+    assert store.count() == 4
+    created = [e for e in store.custody_by_action("ingest") if e.status == "created"]
+    assert [e.subject for e in created] == ["one.pdf", "2.pdf", "3.pdf", "4.pdf"]
+    assert [e.actor for e in created][1:] == ["aigerim"] * 3
+    assert check_chain(list(store.iter_custody())).ok
+    clean = store.add_many([NewDocument(make_doc(n), event_file=f"{n}.pdf") for n in (5, 6)])
+    assert all(isinstance(d, Document) for d in clean) and store.count() == 6
 
 
 @pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-thread"])
@@ -367,6 +383,7 @@ def test_new_document_id() -> None:
     earlier = new_document_id()
     time.sleep(0.002)
     assert new_document_id() > earlier  # time-sortable prefix
+    assert ids == sorted(ids)  # within a millisecond too: in the order they were made
 
 
 def test_a_database_without_its_driver_is_one_clear_line(tmp_path: Path, monkeypatch, capsys) -> None:
