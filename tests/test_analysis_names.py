@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.analysis import name_key, tokenize
+from archive.analysis import name_key, reading_keys, tokenize
 
 
 def same_key(*words: str) -> None:
@@ -204,3 +204,79 @@ def test_stan_is_not_an_ending():
 def test_russian_genitives_not_read_as_kazakh_accusative():
     same_key("Светлана", "Светланы", "Светлане", "Светлану")
     same_key("Ирина", "Ирины", "Ирине")
+
+
+# --- ends that read two ways: the word keeps both readings (`reading_keys`) -------------------------
+
+
+def _keys(word: str) -> set[str]:
+    return {name_key(word), *reading_keys(word)}
+
+
+def meet(lemma: str, *forms: str) -> None:
+    missed = {form: _keys(form) for form in forms if not _keys(form) & _keys(lemma)}
+    assert not missed, (lemma, name_key(lemma), missed)
+
+
+# Villages of Kazakhstan named in -овка/-евка, in Russian case forms, Kazakh case forms (Cyrillic, with or
+# without Kazakh letters) and Latin spellings of both
+VILLAGES = {
+    "Николаевка": ("Николаевки", "Николаевке", "Николаевку", "Николаевкой", "Николаевкада",
+                   "Николаевкаға", "Николаевканың", "Николаевканы", "Nikolaevka", "Nikolayevke",
+                   "Nikolaevkaga", "Nikolaevkada"),
+    "Михайловка": ("Михайловке", "Михайловкой", "Михайловкада", "Михайловкадан", "Mikhaylovke",
+                   "Mikhailovkaga", "Mikhaylovkany"),
+    "Андреевка": ("Андреевке", "Андреевки", "Андреевкада", "Andreyevke", "Andreevkaga"),
+    "Вишнёвка": ("Вишнёвке", "Вишневке", "Вишневкада", "Vishnevke", "Vishnyovka", "Vishnevkaga"),
+    "Покровка": ("Покровке", "Покровкада", "Покровканы", "Pokrovke", "Pokrovkaga", "Pokrovkany"),
+}
+
+
+@pytest.mark.parametrize("village", sorted(VILLAGES))
+def test_villages_in_ovka_evka_in_every_case_form(village):
+    meet(village, *VILLAGES[village])
+
+
+def test_a_dative_in_evke_is_also_the_surname_s():
+    """Николаевке is the Russian locative of Николаевка and the Kazakh dative of Николаев."""
+    meet("Николаев", "Николаевке", "Nikolaevke")
+    meet("Николаевка", "Николаевке", "Nikolaevke")
+    different_keys("Николаевка", "Николаев")
+
+
+# Kazakh names with ү and ұ, in Kazakh case forms, as passport, press and chat Latin write them (ү ұ as
+# u, і as i), as the 2021 alphabet writes them, and ü as ue (the ICAO machine-readable zone, German)
+PLAIN_U = [
+    ("Айгүл", "Aigulge"), ("Айгүл", "Aiguldin"), ("Айгүл", "Aiguldi"), ("Айгүл", "Aygulden"),
+    ("Айгүл", "Aigüldı"), ("Нұргүл", "Nurgulde"), ("Әсемгүл", "Asemgulmen"), ("Гүлнар", "Gulnarga"),
+    ("Гүлнар", "Guelnar"), ("Гүлнар", "GUELNAR"), ("Түсіпбек", "Tusipbekti"), ("Бүркіт", "Burkittin"),
+    ("Жүсіп", "Zhusiptin"), ("Дүйсенбай", "Duisenbaida"), ("Күлпаш", "Kulpashka"), ("Күлпаш", "Kulpashtan"),
+    ("Ақтөбе", "Aktobeni"),
+]
+
+
+@pytest.mark.parametrize(("cyrillic", "latin"), PLAIN_U)
+def test_plain_latin_u_for_kazakh_u_takes_front_endings(cyrillic, latin):
+    meet(cyrillic, latin)
+
+
+# Russian surnames whose Latin end reads as an informal Kazakh ending (-din, -ga), in Russian case forms
+RUSSIAN_ENDS = [
+    ("Аллабердин", "Allaberdin"), ("Аллабердин", "Allaberdina"), ("Аллабердин", "Allaberdinu"),
+    ("Аллабердин", "Allaberdinym"), ("Бернага", "Bernaga"), ("Бернага", "Bernagi"), ("Бернага", "Bernage"),
+    ("Бернага", "Bernagoy"), ("Бердин", "Berdin"), ("Кристин", "Kristin"),
+]
+
+
+@pytest.mark.parametrize(("cyrillic", "latin"), RUSSIAN_ENDS)
+def test_latin_russian_surnames_keep_their_cyrillic_key(cyrillic, latin):
+    meet(cyrillic, latin)
+    meet(latin, cyrillic.lower())  # and a Cyrillic query meets the Latin document
+
+
+def test_informal_kazakh_endings_keep_their_first_reading():
+    assert name_key("Tokaevtyn") == name_key("Тоқаев")
+    assert name_key("Temirdin") == name_key("Темір")
+    assert name_key("Almatyga") == name_key("Алматы")
+    assert name_key("Ivanovka") == name_key("Ивановка") != name_key("Иванов")
+    assert name_key("Иванов") not in reading_keys("Ivanovka")  # the village is no dative of the surname

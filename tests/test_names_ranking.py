@@ -326,3 +326,61 @@ def test_a_long_report_naming_the_topic_in_several_ways_outranks_short_mentions(
     ingest(small, tmp_path / "docs", {"report": report, **fillers})
     found = names(ranked(small, "fined for taking part in an unsanctioned rally"))
     assert found[:1] == ["report"], found
+
+
+def test_villages_in_ovka_evka_in_case_forms_meet_their_nominative(small, tmp_path):
+    """A village named in -овка/-евка, declined by Russian or Kazakh grammar in either script, is found by
+    each of its forms; Журавлёвке (also the Kazakh dative of the surname Журавлёв) by both names."""
+    ingest(small, tmp_path / "docs", {
+        "ru-locative": "Митинг прошёл в селе Журавлёвке Акмолинской области.",
+        "kk-locative": "Журавлевкада жиын өтті, полиция үш адамды ұстады.",
+        "latin-dative": "Zhuravlevkaga kelgen delegattar ustaldy.",
+        "en": "Police detained three activists in the village of Zhuravlyovka.",
+        "surname": "Судья Журавлёв огласил приговор.",
+        "other-village": "Митинг прошёл в селе Михайловке.",
+    })
+    village = {"ru-locative", "kk-locative", "latin-dative", "en"}
+    for query in ("Журавлёвка", "Zhuravlevka", "Журавлёвкой", "Журавлёвкада", "Zhuravlevkaga"):
+        found = names(ranked(small, query))
+        assert set(found[:4]) == village, (query, found)
+    found = names(ranked(small, "Журавлёвке"))  # both readings: the village and the surname
+    assert set(found[:5]) == village | {"surname"}, found
+    assert "ru-locative" in names(ranked(small, "Журавлёв"))
+
+
+def test_plain_latin_u_spellings_of_kazakh_names_meet_the_cyrillic_name(small, tmp_path):
+    """Passport, press and chat Latin write ү and ұ as u and і as i (Aigulge, Aiguldi), the machine-readable
+    zone of a passport ü as ue (Guelnar): Kazakh case forms so written meet the Cyrillic name."""
+    ingest(small, tmp_path / "docs", {
+        "kk": "Сот Айгүл Сейітқызының өтінішін қарады.",
+        "latin-dative": "Aigulge sot sheshimi zhiberildi.",
+        "latin-accusative": "Politsiya Aiguldi ustady.",
+        "gulnar-kk": "Гүлнар Нұрланқызы сотқа келді.",
+        "gulnar-mrz": "Passenger GUELNAR NURLANKYZY, passport N1234567.",
+        "other": "Сот Айсұлу мен Гүлжанның өтінішін қарады.",
+    })
+    aigul = {"kk", "latin-dative", "latin-accusative"}
+    for query in ("Айгүл", "Aigul", "Aigulge", "Айгүлге"):
+        found = names(ranked(small, query))
+        assert set(found[:3]) == aigul, (query, found)
+    for query in ("Гүлнар", "Gulnar", "Guelnar"):
+        found = names(ranked(small, query))
+        assert set(found[:2]) == {"gulnar-kk", "gulnar-mrz"}, (query, found)
+
+
+def test_latin_russian_surnames_ending_like_kazakh_endings_meet_the_cyrillic_name(small, tmp_path):
+    """Allaberdin and Bernaga end as the informal Latin Kazakh genitive and dative do (-din, -ga): the
+    surname keeps its Cyrillic key beside that reading, in every Russian case form."""
+    ingest(small, tmp_path / "docs", {
+        "allaberdin-ru": "Суд допросил Руслана Аллабердина в понедельник.",
+        "allaberdin-en": "The court heard Ruslan Allaberdin on Monday.",
+        "bernaga-ru": "Показания дала свидетель Бернага.",
+        "bernaga-en": "The witness Olga Bernage was questioned.",
+        "other": "The court heard Ruslan Allaberdiev and the witness Berdina on Monday.",
+    })
+    for query in ("Allaberdin", "Allaberdina", "Аллабердин", "Аллабердину"):
+        found = names(ranked(small, query))
+        assert set(found[:2]) == {"allaberdin-ru", "allaberdin-en"}, (query, found)
+    for query in ("Bernaga", "Бернага", "Бернагой"):
+        found = names(ranked(small, query))
+        assert set(found[:2]) == {"bernaga-ru", "bernaga-en"}, (query, found)

@@ -18,6 +18,11 @@ the name: the stem keeps at least three symbols and a vowel, the ending's first 
 stem's last sound, and endings that read as ordinary Russian endings (-да, -ды, -не...) are only
 taken in words that show Kazakh letters or where the vowel harmony and stem length make the Kazakh
 reading the likely one.
+
+Some ends read two ways: Николаевке is the Kazakh dative of Николаев and the Russian locative of
+Николаевка; Latin Allaberdin a Kazakh genitive of Allaber and the surname Аллабердин. `strip_endings`
+gives the likelier reading, `other_stems` the other, which the name key's readings carry
+(`keys.reading_keys`), so that each form meets the names of both.
 """
 
 from __future__ import annotations
@@ -46,14 +51,17 @@ _MAX_KAZAKH = max(map(len, KAZAKH_ENDINGS))
 
 # Informal Latin, and the Kazakh Latin alphabets typed without their marks (2017 without apostrophes,
 # 2018 without acutes, 2021 without diacritics), write ң as n, ғ as g and қ as k: Tokaevtyn,
-# Mamaydyn, Almatyga. Those forms are Latin words' only; being unmarked, they pass the guards of
-# unmarked endings and some of their own (`_informal_ok`).
+# Mamaydyn, Almatyga; and і as i in the front accusative, which has no other mark (Aiguldi,
+# Tusipbekti, Aktobeni). Those forms are Latin words' only; being unmarked, they pass the guards of
+# unmarked endings and some of their own (`_informal_reading`).
 _INFORMAL = str.maketrans({"ŋ": "n", "ğ": "g", "q": "k"})
 INFORMAL_ENDINGS: dict[str, frozenset[str]] = {}
 for _form, _classes in list(KAZAKH_ENDINGS.items()):
     _plain = _form.translate(_INFORMAL)
     if _plain != _form and KAZAKH_MARKS.isdisjoint(_plain) and _plain not in KAZAKH_ENDINGS:
         INFORMAL_ENDINGS.setdefault(_plain, _classes)
+for _form in ("dì", "tì", "nì"):
+    INFORMAL_ENDINGS.setdefault(_form.replace("ì", "i"), KAZAKH_ENDINGS[_form])
 _FRONT_VOWELS = frozenset("äöüe")
 
 # Russian endings. Groups are tried longest first; each has a condition on the stem's end.
@@ -75,46 +83,73 @@ def _has_vowel(stem: str) -> bool:
 
 
 def _last_vowel(stem: str) -> str:
-    """The last vowel of a stem, for harmony; a final у is a consonant there (Атырау)."""
+    """The last vowel of a stem, for harmony; a final у (u, BGN/PCGN ū) is a consonant there (Атырау)."""
     for i in range(len(stem) - 1, -1, -1):
-        if stem[i] in VOWELS and not (stem[i] == "u" and i == len(stem) - 1):
+        if stem[i] in VOWELS and not (stem[i] in "uū" and i == len(stem) - 1):
             return stem[i]
     return ""
 
 
-def _kazakh_ok(
-    stem: str, ending: str, marked_word: bool, table: dict[str, frozenset[str]] = KAZAKH_ENDINGS
-) -> bool:
+# How a Kazakh ending reads on a stem. SURE: the word or the ending shows Kazakh letters. GUESS: taken,
+# though the end also reads as Russian (Николаевке: the Kazakh dative of Николаев, the Russian locative
+# of Николаевка) or as part of the name (Allaberdin, Bernaga): the word keeps that reading as another
+# key (`other_stems`). POSSIBLE: not taken, the other reading being the likelier, but kept as another
+# key (Покровканы: the Kazakh accusative of Покровка, shaped like the Russian genitive Светланы).
+SURE, GUESS, POSSIBLE = "sure", "guess", "possible"
+
+
+def _fits(stem: str, ending: str, table: dict[str, frozenset[str]]) -> bool:
+    """The ending may follow the stem at all: a stem of MIN_STEM symbols with a vowel, and a last
+    sound of a class the ending's first sound fits."""
     if len(stem) < MIN_STEM or not _has_vowel(stem):
         return False
     last = stem[-1]
     allowed = table[ending]
     klass = _CLASS.get(last)
-    # Kazakh и is a vowel plus й: after it come both vowel forms and й forms (Пехлевидің, Чилиден)
-    if klass not in allowed and not (last == "i" and SONORANT in allowed):
+    # Kazakh и is a vowel plus й: after it come both vowel forms and й forms (Пехлевидің, Чилиден);
+    # a final ū is BGN/PCGN's у (Kökshetaūdyng), a sonorant as у is
+    if klass not in allowed and not (last in "iū" and SONORANT in allowed):
         return False
-    if ending.startswith("tan") and last in "sš":
+    if ending.startswith("tan") and last == "s":
         return False  # Қазақстан, Пакистан, Бостан: -стан is part of the name
-    if not _long_ending_ok(stem, ending):
-        return False
-    if marked_word or not KAZAKH_MARKS.isdisjoint(ending):
+    return _long_ending_ok(stem, ending)
+
+
+def _harmonic(stem: str, ending: str, latin: bool) -> bool:
+    """The ending's vowel follows the stem's last vowel. и is neutral, and so is the е of
+    Russian-made surnames (Назарбаевта); -мен/-бен/-пен keep е; in a Latin word a plain u too, as
+    passport, press and chat Latin write both ү and ұ so (Aigulge, Nurgulden)."""
+    vowel = _last_vowel(stem)
+    neutral = vowel == "i" or (vowel == "e" and stem.endswith("ev")) or (latin and vowel == "u")
+    if not vowel or neutral or ending[0] in "mbp":
         return True
+    return (vowel in _BACK) == (not _BACK.isdisjoint(ending))
+
+
+def _kazakh_reading(stem: str, ending: str, marked_word: bool, latin: bool) -> str | None:
+    """SURE, GUESS or POSSIBLE (see above) for an ending of `KAZAKH_ENDINGS`; None: not Kazakh."""
+    if not _fits(stem, ending, KAZAKH_ENDINGS):
+        return None
+    if marked_word or not KAZAKH_MARKS.isdisjoint(ending):
+        return SURE
     # An ending Russian words also end in, in a word without Kazakh letters: take it only when the
     # Kazakh reading is much the likelier one.
-    vowel = _last_vowel(stem)
-    # и is neutral, and so is the е of Russian-made surnames (Назарбаевта); -мен/-бен/-пен keep е
-    neutral = vowel == "i" or (vowel == "e" and stem.endswith("ev"))
-    if vowel and not neutral and ending[0] not in "mbp":
-        back = not _BACK.isdisjoint(ending)
-        if (vowel in _BACK) != back:
-            return False
-    if len(ending) == 2 and last == "i":
-        return False  # Мадриде, Рашида, Давида: Russian endings after a stem in -ид
+    if not _harmonic(stem, ending, latin):
+        return None
+    last = stem[-1]
+    if len(ending) == 2 and _after_consonant_i(stem):
+        return None  # Мадриде, Рашида, Давида: Russian endings after a stem in -ид
     if ending == "ke" and last == "s":
-        return False  # Семипалатинске, Минске: Russian -ск + е
-    if ending == "nı":
-        return stem.endswith(("ija", "ıja"))  # Азияны; but Светланы, Ирины are Russian genitives
-    return True
+        return None  # Семипалатинске, Минске: Russian -ск + е
+    if ending == "nı" and not stem.endswith(("ija", "ıja")):
+        return POSSIBLE  # Светланы, Ирины are Russian genitives; Азияны, Покровканы Kazakh accusatives
+    return GUESS
+
+
+def _after_consonant_i(stem: str) -> bool:
+    """The stem ends in и after a consonant (Мадрид-е, Давид-а read with the д); an i after a vowel
+    is Latin й (Duisenbai-da, Semei-de), which Kazakh endings follow."""
+    return stem[-1] == "i" and stem[-2] not in VOWELS
 
 
 def _long_ending_ok(stem: str, ending: str) -> bool:
@@ -126,51 +161,77 @@ def _long_ending_ok(stem: str, ending: str) -> bool:
 
 
 def _front_stem(stem: str, ending: str) -> bool:
-    """A stem a front ending written with i (-din, -tin, -nin alone) may follow: a consonant after a front
-    vowel (і too, written i), -nin only after a nasal, -tin not after и (Ermektin, Temirdin,
-    Kerimnin; not Karenin, Kalinin, Kristin, Borozdin)."""
+    """A stem a front ending written with i (-din, -tin, -nin, -di, -ti alone) may follow: a
+    consonant after a front vowel (і too, written i; and u, which plain Latin writes for ү), -nin only
+    after a nasal, -tin after и only after п т к (Ermektin, Temirdin, Kerimnin, Aiguldin, Seriktin,
+    Zhusiptin; not Karenin, Kalinin, Kristin, Valentin, Borozdin); -ni after a front vowel (Aktobeni)."""
     vowel, last = _last_vowel(stem), stem[-1]
-    if len(ending) > 3 or last in VOWELS or vowel not in _FRONT_VOWELS | {"i"}:
+    if ending == "ni":
+        return last in _FRONT_VOWELS
+    if len(ending) > 3 or last in VOWELS or vowel not in _FRONT_VOWELS | {"i", "u"}:
         return False  # and no compound: -inin of Vershinin
     if ending.startswith("nin"):
         return last in "mnŋ"
-    return not (ending.startswith("tin") and vowel == "i")
+    return not (ending.startswith("tin") and vowel == "i" and last not in "ptk")
 
 
-def _informal_ok(stem: str, ending: str) -> bool:
-    """An informal ending (`INFORMAL_ENDINGS`) where the Kazakh reading is the likely one: the
-    ending's first sound fits the stem, as for every ending; a front -in needs a front stem
-    (`_front_stem`: not Kalinin, Kristin); -ga no л or р before it and a longer stem (not Volga, Praga,
-    Malaga, Tonga); -ka only after с к қ х, not in the Russian -ovka, -tka, -pka, -chka (Ivanovka,
-    Kamchatka, Seroshapka)."""
+def _informal_reading(stem: str, ending: str, marked_word: bool) -> str | None:
+    """How an informal ending (`INFORMAL_ENDINGS`) reads: the ending's first sound fits the stem, as
+    for every ending; a front one written with i needs a front stem (`_front_stem`: not Kalinin,
+    Kristin); -ga a longer stem (not Volga, Praga, Malaga, Tonga), and after л or р it is only
+    POSSIBLE (Gulnarga; not Helga); -ka is taken after с к қ х, only POSSIBLE after another consonant
+    (the Russian -tka, -pka, -shka of Kamchatka, Seroshapka, Pashka; Lazzatka, Kulpashka), and not
+    taken in -ovka, -evka (Ivanovka, Nikolaevka). Being unmarked, each is a GUESS in a word without
+    Kazakh letters."""
     front = "i" in ending and _BACK.isdisjoint(ending)
     if front and not _front_stem(stem, ending):
-        return False
-    if ending.startswith("ga") and (stem[-1] in "lr" or len(stem) < (5 if stem[-1] in VOWELS else 4)):
-        return False
+        return None
+    if not _fits(stem, ending, INFORMAL_ENDINGS):
+        return None
+    if not front and not _harmonic(stem, ending, latin=True):
+        return None  # a front stem is settled above
+    if not front and len(ending) == 2 and _after_consonant_i(stem):
+        return None  # -ga, -ka after -и as after -ид (`_kazakh_reading`)
+    possible = False
+    if ending.startswith("ga"):
+        if len(stem) < (5 if stem[-1] in VOWELS else 4):
+            return None
+        possible = stem[-1] in "lr"
     if ending.startswith("ka") and stem[-1] not in "skqx":
-        return False
-    # a front stem is settled above
-    return _kazakh_ok(stem, ending, marked_word=front, table=INFORMAL_ENDINGS)
+        if stem.endswith(("ov", "ev")):
+            return None  # Ivanovka is a village, not Ivanov's dative
+        possible = True
+    if possible:
+        return POSSIBLE
+    return SURE if marked_word else GUESS
 
 
 _KAZAKH_BY_SIZE = sorted({len(e) for e in (*KAZAKH_ENDINGS, *INFORMAL_ENDINGS)}, reverse=True)
 _KAZAKH_LAST = frozenset(e[-1] for e in (*KAZAKH_ENDINGS, *INFORMAL_ENDINGS))
 
 
-def _strip_kazakh(skel: str, marked_word: bool, latin: bool) -> str | None:
+def _kazakh_cut(skel: str, marked_word: bool, latin: bool) -> tuple[str | None, str | None, str | None]:
+    """The stem without the longest Kazakh ending taken and how it read (SURE or GUESS), else
+    (None, None, ...); last, the stem without the longest ending only POSSIBLE, if any."""
     if skel[-1] not in _KAZAKH_LAST:
-        return None
+        return None, None, None
+    possible = None
     longest = len(skel) - MIN_STEM
     for size in _KAZAKH_BY_SIZE:
         if size > longest:
             continue
         ending, stem = skel[-size:], skel[:-size]
-        if ending in KAZAKH_ENDINGS and _kazakh_ok(stem, ending, marked_word):
-            return stem
-        if latin and ending in INFORMAL_ENDINGS and _informal_ok(stem, ending):
-            return stem
-    return None
+        readings = []
+        if ending in KAZAKH_ENDINGS:
+            readings.append(_kazakh_reading(stem, ending, marked_word, latin))
+        if latin and ending in INFORMAL_ENDINGS:
+            readings.append(_informal_reading(stem, ending, marked_word))
+        for reading in readings:
+            if reading in (SURE, GUESS):
+                return stem, reading, possible
+            if reading == POSSIBLE and possible is None:
+                possible = stem
+    return None, None, possible
 
 
 def _russian_ok(stem: str) -> bool:
@@ -214,13 +275,43 @@ def _strip_russian(skel: str) -> str | None:
 def strip_endings(skel: str, rounds: int = 3, *, latin: bool = False) -> str:
     """The skeleton without its case endings (see the module docstring); `latin`: the skeleton of a
     Latin word, which may carry the informal forms of Kazakh endings."""
+    return _strip(skel, rounds, latin, None)
+
+
+def other_stems(skel: str, *, latin: bool = False) -> tuple[str, ...]:
+    """The other stems of a skeleton whose end reads two ways (GUESS and POSSIBLE above): the stem
+    its Russian reading gives where a Kazakh ending was guessed (Николаевке → николаевк, Allaberdin →
+    allaberdin), the stem without a Kazakh ending that was only possible (Покровканы → покровк);
+    () for most words, whose end reads one way. `strip_endings` gives the first reading."""
+    others: list[str] = []
+    first = _strip(skel, 3, latin, others)
+    return tuple(stem for stem in dict.fromkeys(others) if stem != first)
+
+
+def _strip(skel: str, rounds: int, latin: bool, others: list[str] | None) -> str:
+    """`strip_endings`; with `others`, the other readings' stems are added to it."""
     if len(skel) <= MIN_STEM:
         return skel
     marked = not KAZAKH_MARKS.isdisjoint(skel)
-    for _ in range(rounds):
-        shorter = _strip_kazakh(skel, marked, latin)
+    for left in range(rounds, 0, -1):
+        shorter, reading, possible = _kazakh_cut(skel, marked, latin)
+        if others is not None:
+            if reading == GUESS:
+                others.append(_strip_russian_rounds(skel, left))
+            if possible is not None and shorter is None:
+                others.append(_strip(possible, left - 1, latin, None))
         if shorter is None:
             shorter = _strip_russian(skel)
+        if shorter is None:
+            break
+        skel = shorter
+    return skel
+
+
+def _strip_russian_rounds(skel: str, rounds: int) -> str:
+    """The skeleton with only Russian endings stripped, for the Russian reading of a guessed end."""
+    for _ in range(rounds):
+        shorter = _strip_russian(skel) if len(skel) > MIN_STEM else None
         if shorter is None:
             break
         skel = shorter

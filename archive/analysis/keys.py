@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from archive.analysis.inflection import strip_endings
+from archive.analysis.inflection import other_stems, strip_endings
 from archive.analysis.kazakh import has_kazakh_letters
 from archive.analysis.normalize import fold, is_cyrillic, without_possessive
 from archive.analysis.russian import place_lemma
@@ -41,9 +41,9 @@ def fold_skeleton(skel: str) -> str:
     return _DOUBLES.sub(r"\1", key) if _DOUBLES.search(key) else key
 
 
-def _skeleton_of(word: str) -> str:
+def _skeleton_of(word: str, lemma: bool = True) -> str:
     folded = without_possessive(fold(word))
-    if is_cyrillic(folded) and not has_kazakh_letters(folded):
+    if lemma and is_cyrillic(folded) and not has_kazakh_letters(folded):
         folded = place_lemma(folded)  # Канады → канада, as the Kazakh Канадада strips to
     skel = skeleton(folded)
     if not _SYMBOLS.issuperset(skel):
@@ -67,9 +67,25 @@ def unstripped_key(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def reading_keys(word: str) -> tuple[str, ...]:
-    """Keys of the other readings of a Latin word (`skeleton.latin_readings`: Kuznecov is also
-    Kuznetsov, Jurij also Yuriy), without its own key; () for a Cyrillic word."""
-    own = name_key(word)
-    keys = dict.fromkeys(fold_skeleton(strip_endings(s, latin=True)) for s in latin_readings(fold(word)) if s)
-    keys.pop(own, None)
+    """Keys of the word's other readings, without its own key: the other romanisations of a Latin
+    word (`skeleton.latin_readings`: Kuznecov is also Kuznetsov, Jurij also Yuriy), and in any script
+    the other reading of an end that Kazakh and Russian grammar read differently
+    (`inflection.other_stems`: Allaberdin is also Аллабердин, Вишнёвке the Kazakh dative of Вишнёв
+    and a form of Вишнёвка), the word as written where the dictionary form of a place took its place
+    (Николаевке, also the Kazakh dative of Николаев); () for most words."""
+    first = _skeleton_of(word)
+    if not first:
+        return ()
+    latin = not is_cyrillic(word)
+    # the word is stripped as `name_key` strips it, by its script; its Latin readings as Latin
+    others = [(skel, True) for skel in latin_readings(fold(word))]
+    written = "" if latin else _skeleton_of(word, lemma=False)
+    if written != first:
+        others.insert(0, (written, False))
+    keys = dict.fromkeys(fold_skeleton(stem) for stem in other_stems(first, latin=latin))
+    for skel, as_latin in others:
+        if skel:
+            keys[fold_skeleton(strip_endings(skel, latin=as_latin))] = None
+            keys.update(dict.fromkeys(fold_skeleton(stem) for stem in other_stems(skel, latin=as_latin)))
+    keys.pop(name_key(word), None)
     return tuple(keys)

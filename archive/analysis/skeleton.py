@@ -123,7 +123,8 @@ def _latin_unit(match: re.Match[str]) -> str:
     if unit == "û":
         return "ju" if (not prev or after_vowel) else "u"  # ISO 9 ю
     if unit == "x":
-        return "ks" if (after_vowel and next_vowel) else "x"  # Alexander; Xorazm
+        # Alexander; Xorazm; after й (Shajxutdinov, Shayxutdinov: GOST 7.79 B, scientific) it is х
+        return "ks" if (after_vowel and next_vowel and prev != "y") else "x"
     return "s" if nxt in ("e", "i", "y") and nxt else "k"  # c: Cecil; Canada
 
 
@@ -142,13 +143,23 @@ def _latin(word: str) -> str:
 # Mixail); й as j (ISO 9, scientific, UNGEGN: Jurij, Majorov); ё as yo, jo, io or ë after a consonant
 # (BGN/PCGN, scientific, informal: Fyodorov, Semjonov), which Russian writes е; я and ю as ia and iu
 # after a consonant (ICAO, ALA-LC); ы as y' (GOST 7.79 B); щ as sc (informal); and Kazakh ң as ng
-# before a consonant or at the end (BGN/PCGN 1979). The tables are those the `iuliia` package ships
-# with their published sources, and the Kazakh ones listed in tests/romanisation.py.
-_FRENCH = {"chtch": "shch", "tch": "ch", "ch": "sh", "ou": "u", "gu": "g", "j": "zh", "x": "ks", "ine": "in"}
+# before a consonant or at the end (BGN/PCGN 1979); the Kazakh Latin ä ö ü as ae oe ue, as the
+# machine-readable zone of ICAO Doc 9303 (part 3, its transliteration of Latin letters) and German
+# spelling write them (Guelnar, Toeregali). The tables are those the `iuliia` package ships with their
+# published sources, and the Kazakh ones listed in tests/romanisation.py.
+_FRENCH = {"chtch": "shch", "tch": "ch", "ch": "sh", "ou": "u", "gu": "g", "j": "zh", "x": "ks", "ine": "in",
+           "i": "y"}
 
 
 def _french(match: re.Match[str]) -> str:
     return _FRENCH[match.group()]
+
+
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+def _umlaut(match: re.Match[str]) -> str:
+    return _UMLAUTS[match.group()]
 
 
 _TIES = str.maketrans(dict.fromkeys("\u0361\u0360\ufe20\ufe21"))
@@ -168,13 +179,14 @@ _READINGS = (
     _IA,
     (re.compile(r"y'"), "y"),  # GOST 7.79 B ы (Kazakh 2017 reads y' as у)
     (re.compile(r"sc(?!h)"), "shch"),
-    (re.compile(r"ng(?![aeiouyäöüūı])"), "ñ"),  # BGN/PCGN Kazakh ң (Toqaevtyng)
+    (re.compile(r"ng(?![aeiouyäöüūıh])"), "ñ"),  # BGN/PCGN Kazakh ң (Toqaevtyng)
+    (re.compile(r"(?<![aeiouy])(?:ae|oe|ue)(?=[^aeiouy])"), _umlaut),  # ICAO ä ö ü (Guelnar)
 )
 # ISO/R 9:1968 (alternative) writes и as y (Yuryem): a reading of its own, never combined.
 _Y_AS_I = (re.compile(r"(?<=[^aeiouy'])y(?=[aeou])"), "i")
-# The French table of Russian passports (MVD 310, 1997: Kouznetsov, Tchernychev), a reading of its own,
-# combined with the others only in reading ia and iu as я and ю.
-_FRENCH_READING = (re.compile(r"chtch|tch|ch|ou|gu(?=[eiy])|j|(?<=[aeiouy])x|^x|ine$"), _french)
+# The French table of Russian passports (MVD 310, 1997: Kouznetsov, Tchernychev, Seitkoulovoi with й as
+# a final i), a reading of its own, combined with the others only in reading ia and iu as я and ю.
+_FRENCH_READING = (re.compile(r"chtch|tch|ch|ou|gu(?=[eiy])|j|(?<=[aeiouy])x|^x|ine$|(?<=[aeo])i$"), _french)
 
 
 def latin_readings(word: str) -> tuple[str, ...]:

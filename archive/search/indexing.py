@@ -39,7 +39,8 @@ def _body_fields(tokens: list[Token], candidates: list[bool], aliases: list[Alia
     """One term a token in WORDS, STEMS, KEYS and NAMES, so that positions line up across them.
 
     NAMES holds the keys of the words that may be names ("_" for the others: near keys meet only
-    these), READINGS the keys of the other romanisations of those written in Latin letters."""
+    these), READINGS the keys of their other readings (`reading_keys`: other romanisations of Latin
+    words, the other reading of an end Kazakh and Russian grammar read differently)."""
     names = " ".join(t.key if keep else "_" for t, keep in zip(tokens, candidates, strict=True))
     kept = (t for t, keep in zip(tokens, candidates, strict=True) if keep)
     readings = dict.fromkeys(key for t in kept for key in reading_keys(t.word))
