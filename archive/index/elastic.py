@@ -202,7 +202,8 @@ class ElasticsearchBackend:
         request; after a request the node did not answer in time, every call fails at once for
         `cooldown` seconds, then one probe asks again (`archive.index.breaker`). Which terms the index
         holds is kept (`archive.index.term_cache`); a term found nowhere is asked about again after
-        `term_cache_seconds`, or after this backend writes."""
+        `term_cache_seconds`, or after this backend writes. A rebuild sends `bulk_senders` bulk requests
+        of `chunk_size` documents at a time."""
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", alias):
             raise ValueError(f"index alias {alias!r}: use lower-case letters, digits, '_', '-', '.'")
         self.alias = alias
