@@ -342,8 +342,8 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
         rows.append((f"analysis alone (index entries), {args.workers} workers",
                      f"{analysis:.0f} documents/s ({sampled} documents)"))
         rows.append(("bulk index, Elasticsearch backend alone (analysed documents, rebuild)",
-                     f"{bulk:.0f} documents/s ({sampled} documents, {es_archive.backend.bulk_senders} "
-                     "bulk requests at a time)"))
+                     f"{bulk:.0f} documents/s ({sampled} documents, "
+                     f"{getattr(es_archive.backend, 'bulk_senders', 1)} bulk requests at a time)"))
         start = time.perf_counter()
         es_archive.reindex(workers=args.workers)
         es_seconds = time.perf_counter() - start
