@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 
 import httpx
@@ -35,7 +36,7 @@ from archive.domain import Kind
 from archive.search.batch import BatchRequest
 from archive.service import Archive, IngestRequest
 from archive.settings import Settings, load_settings
-from archive.workers import default_workers
+from archive.workers import Workers, default_workers
 from scripts.corpus_gen import batch_names, documents, long_report, queries
 
 LONG_QUERIES = ("суд", "Мамаю", "Zhanbolat Mamay", "Жанболат Мамай", "сот", "court")
@@ -334,13 +335,21 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
     )
     if args.elasticsearch_url:
         es_settings = elastic_settings(settings, args.elasticsearch_url, f"bench-{os.getpid()}")
-        es_archive = Archive(es_settings)
+        with Workers(args.workers) as pool:
+            pool.start()  # before the index is opened: no thread of it is forked
+            es_archive = Archive(es_settings)
+            analysis, bulk, sampled = time_backend_bulk(es_archive, pool)
+        rows.append((f"analysis alone (index entries), {args.workers} workers",
+                     f"{analysis:.0f} documents/s ({sampled} documents)"))
+        rows.append(("bulk index, Elasticsearch backend alone (analysed documents, rebuild)",
+                     f"{bulk:.0f} documents/s ({sampled} documents, "
+                     f"{getattr(es_archive.backend, 'bulk_senders', 1)} bulk requests at a time)"))
         start = time.perf_counter()
         es_archive.reindex(workers=args.workers)
         es_seconds = time.perf_counter() - start
         rows.append(
             (
-                f"bulk index, Elasticsearch, {args.workers} workers",
+                f"bulk index, Elasticsearch (archive reindex, analysis included), {args.workers} workers",
                 f"{count / es_seconds:.0f} documents/s ({rebuild / es_seconds:.2f}x the embedded reindex)",
             )
         )
@@ -363,6 +372,21 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
         rows += concurrent_rows(es_settings, args, "Elasticsearch")
         drop_indices(args.elasticsearch_url, es_settings.elasticsearch_index)
     return rows
+
+
+BULK_SAMPLE = 20_000  # analysed documents held in memory for the backend's own bulk rate
+
+
+def time_backend_bulk(archive: Archive, pool: Workers) -> tuple[float, float, int]:
+    """Documents per second of the analysis alone (the index entries, made in the workers) and of the
+    index backend's rebuild from those entries, over the first BULK_SAMPLE documents: what each part of
+    `archive reindex` could do by itself."""
+    start = time.perf_counter()
+    entries = list(pool.index_documents(islice(archive.store.iter_documents(), BULK_SAMPLE)))
+    analysis = len(entries) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    archive.backend.rebuild(iter(entries))
+    return analysis, len(entries) / (time.perf_counter() - start), len(entries)
 
 
 def cold_queries() -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -14,6 +15,7 @@ from elasticsearch import Elasticsearch
 from archive.index import elastic_mapping
 from archive.index.base import (
     WORDS,
+    AnyOf,
     BackendUnavailable,
     IndexDocument,
     Term,
@@ -100,6 +102,40 @@ def test_rebuild_swaps_alias_without_empty_answers(filled: ElasticsearchBackend,
     assert live != old
     with Elasticsearch(es_url) as client:
         assert not client.indices.exists(index=old)
+
+
+def test_the_live_index_gets_its_settings_back_after_a_rebuild(
+    filled: ElasticsearchBackend, es_url: str
+) -> None:
+    # While filled, the new index has no refreshes, no replicas and a translog synced in the background.
+    filled.rebuild([doc(f"s{i:03}", f"ivanov case {i}", language="en") for i in range(50)])
+    live = filled.live_index()
+    with Elasticsearch(es_url) as client:
+        index = client.indices.get_settings(index=live, include_defaults=True)[live]
+    given, defaults = index["settings"]["index"], index["defaults"]["index"]
+    assert given.get("auto_expand_replicas") == elastic_mapping.SETTINGS["auto_expand_replicas"]
+    assert given.get("refresh_interval", defaults.get("refresh_interval")) == "1s"
+    assert {**defaults.get("translog", {}), **given.get("translog", {})}["durability"].lower() == "request"
+    assert filled.search(Term(WORDS, "ivanov"), NO_FILTERS, 5).total == 50
+
+
+def test_a_term_another_process_indexes_is_found_once_its_absence_is_stale(es_url: str, alias: str) -> None:
+    reader = ElasticsearchBackend(es_url, alias, term_cache_seconds=0.2, **PATIENT)
+    writer = ElasticsearchBackend(es_url, alias, **PATIENT)
+    try:
+        writer.add(corpus())
+        either = AnyOf((Term(WORDS, "ivanov"), Term(WORDS, "nobody")))
+        assert ids(reader.search(either, NO_FILTERS, 10)) == {"en-1", "en-2"}  # "nobody" found absent
+        assert reader.search(Term(WORDS, "newcomer"), NO_FILTERS, 10).total == 0
+        writer.add([doc("late-1", "a newcomer arrives", language="en")])
+        time.sleep(0.3)
+        # A stale term is left out while the index is asked about it again; one held now is searched
+        # again with it.
+        assert ids(reader.search(either, NO_FILTERS, 10)) == {"en-1", "en-2"}
+        assert ids(reader.search(Term(WORDS, "newcomer"), NO_FILTERS, 10)) == {"late-1"}
+    finally:
+        reader.close()
+        writer.close()
 
 
 def test_mapping_change_goes_through_rebuild(filled: ElasticsearchBackend, es_url: str, alias: str) -> None:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -22,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, TransportError
-from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, OrjsonSerializer
 from elasticsearch.helpers import streaming_bulk
 
 from archive.domain import WITHDRAWN, AccessLevel, Visibility
@@ -56,9 +58,18 @@ from archive.index.term_cache import TermCache
 # Whole-request and per-item statuses worth another try: the node is overloaded or restarting.
 RETRY_STATUS = (429, 500, 502, 503, 504)
 MAX_LISTED_IDS = 20
+# What the term cache says of a query's terms: those held, and by field those unknown and those stale.
+CachedTerms = tuple[set[tuple[str, str]], dict[str, set[str]], dict[str, set[str]]]
 # A bulk request at most this large: a node refuses one over a tenth of its heap (51 MB of a 512 MB
 # heap), which a few long documents, with their passages, would otherwise reach.
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
+# A new index while a rebuild fills it; `_make_ready` puts each setting back as configured.
+REBUILDING: dict[str, Any] = {
+    "refresh_interval": "-1",
+    "number_of_replicas": 0,
+    "auto_expand_replicas": "false",
+    "translog.durability": "async",
+}
 PASSAGES = "passages"  # suffix of the passages alias and of its indices
 PASSAGE_ID = "/"  # a passage's _id is "{document id}/{number}"
 PASSAGE_PAGE = 5000  # passage ids read a request when a document's old passages are deleted
@@ -127,20 +138,22 @@ def facet_clauses(values: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:
 
 def facet_aggregations(filters: Filters, size: int) -> dict[str, Any]:
     """Each facet field counted under the facet filters of the others (the hits take them all, as
-    a post filter)."""
-    return {
-        name: {
-            "filter": {"bool": {"filter": facet_clauses(filters.facet_filters_but(name))}},
-            "aggs": {"values": {"terms": {"field": name, "size": size}}},
-        }
-        for name in FACETS
-    }
+    a post filter); a facet that no other facet filters is counted without a filter of its own."""
+    aggregations = {}
+    for name in FACETS:
+        counted = {"terms": {"field": name, "size": size}}
+        others = facet_clauses(filters.facet_filters_but(name))
+        aggregations[name] = (
+            {"filter": {"bool": {"filter": others}}, "aggs": {"values": counted}} if others else counted
+        )
+    return aggregations
 
 
 def read_facets(aggregations: dict[str, Any]) -> Facets:
     found = {}
     for name in FACETS:
-        buckets = aggregations[name]["values"]["buckets"]
+        counted = aggregations[name]
+        buckets = counted.get("values", counted)["buckets"]  # "values" under a filter of the others
         found[name] = dict(sorted(((b["key"], b["doc_count"]) for b in buckets), key=lambda i: (-i[1], i[0])))
     return found
 
@@ -179,6 +192,7 @@ class ElasticsearchBackend:
         initial_backoff: float = 0.5,
         max_backoff: float = 30.0,
         chunk_size: int = 500,
+        bulk_senders: int = 2,
         read_timeout: float = 1.5,
         write_timeout: float = 30.0,
         cooldown: float = 5.0,
@@ -188,7 +202,8 @@ class ElasticsearchBackend:
         request; after a request the node did not answer in time, every call fails at once for
         `cooldown` seconds, then one probe asks again (`archive.index.breaker`). Which terms the index
         holds is kept (`archive.index.term_cache`); a term found nowhere is asked about again after
-        `term_cache_seconds`, or after this backend writes."""
+        `term_cache_seconds`, or after this backend writes. A rebuild sends `bulk_senders` bulk requests
+        of `chunk_size` documents at a time."""
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", alias):
             raise ValueError(f"index alias {alias!r}: use lower-case letters, digits, '_', '-', '.'")
         self.alias = alias
@@ -200,11 +215,13 @@ class ElasticsearchBackend:
         self.initial_backoff = initial_backoff
         self.max_backoff = max_backoff
         self.chunk_size = chunk_size
+        self.bulk_senders = bulk_senders
         # Status retries belong to the bulk loop (with back-off); the transport only retries a
         # dropped connection quickly, so a dead node is reported within a second, and never a timeout:
         # a node that did not answer in time opens the breaker instead.
         self._client = client or Elasticsearch(
-            url, request_timeout=write_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False
+            url, request_timeout=write_timeout, max_retries=2, retry_on_status=(), retry_on_timeout=False,
+            serializer=OrjsonSerializer(),
         )
         self._reads = self._client.options(request_timeout=read_timeout)
         self._terms = TermCache(term_cache_seconds)
@@ -297,14 +314,6 @@ class ElasticsearchBackend:
         facets: int = 0,
     ) -> SearchPage:
         empty = SearchPage(total=0, hits=[], facets={name: {} for name in FACETS} if facets else {})
-        if query is None:
-            matched: dict[str, Any] = {"match_all": {}}
-        else:
-            with self._guard("searching"):
-                pruned = prune(query, self._held_terms(query))
-            if pruned is None:
-                return empty
-            matched = to_es_query(pruned)
         options: dict[str, Any] = {}
         post = facet_clauses(filters.facet_filters_but(None))
         if post:  # after the aggregations: each facet sets its own filter aside
@@ -312,34 +321,78 @@ class ElasticsearchBackend:
         if facets:
             options["aggregations"] = facet_aggregations(filters, facets)
         first = {DATE: "desc"} if sort == NEWEST else {"_score": "desc"}
-        es_query = {"bool": {"must": [matched], "filter": counted_clauses(filters)}}
+        counted = counted_clauses(filters)
+
+        def ask(matched: dict[str, Any]) -> dict[str, Any] | None:
+            return self._search_once(
+                {"bool": {"must": [matched], "filter": counted}} if counted else matched,
+                from_=offset,
+                size=limit,
+                sort=[first, {"id": "asc"}],
+                **options,
+            )
+
         with self._guard("searching"):
-            for attempt in range(2):
-                try:
-                    resp = self._reads.search(
-                        index=self.alias,
-                        query=es_query,
-                        from_=offset,
-                        size=limit,
-                        sort=[first, {"id": "asc"}],
-                        track_scores=True,
-                        track_total_hits=True,
-                        source=False,
-                        search_type="dfs_query_then_fetch",
-                        allow_partial_search_results=False,
-                        **options,
-                    )
-                    break
-                except ApiError as exc:
-                    # Once, a search may hit the old index just as a rebuild deletes it: ask again.
-                    if attempt == 0 and (exc.status_code == 404 or exc.status_code >= 500):
-                        continue
-                    if _is_index_missing(exc):
-                        return empty
-                    raise
+            resp = ask({"match_all": {}}) if query is None else self._search_pruned(query, ask)
+        if resp is None:
+            return empty
         hits = [ScoredId(id=hit["_id"], score=float(hit["_score"] or 0.0)) for hit in resp["hits"]["hits"]]
         found = read_facets(resp["aggregations"]) if facets else {}
         return SearchPage(total=int(resp["hits"]["total"]["value"]), hits=hits, facets=found)
+
+    def _search_pruned(
+        self, query: Query, ask: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> dict[str, Any] | None:
+        """`ask` with the query pruned, None when nothing can match. When the term cache knows every
+        term and only some found absent a while ago need asking again, the search goes ahead without
+        them while the index is asked about them at the same time: one round trip's wait, and a second
+        search only if one of them is held now."""
+        wanted = terms_of(query)
+        cached = self._cached_terms(self.alias, wanted)
+        held, unknown, stale = cached
+        if unknown or not stale:
+            pruned = prune(query, self._held_of(self.alias, wanted, cached))
+            return None if pruned is None else ask(to_es_query(pruned))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-terms") as checker:
+            checking = checker.submit(self._ask_terms, self.alias, stale)
+            pruned = prune(query, _holding(held))
+            try:
+                resp = None if pruned is None else ask(to_es_query(pruned))
+            finally:
+                wait([checking])  # nothing of this search goes on past its guard
+        now_held = checking.result()
+        if now_held:  # a term found absent a while ago is held now
+            held |= now_held
+            pruned = prune(query, _holding(held))
+            resp = None if pruned is None else ask(to_es_query(pruned))
+        self._last_held = (frozenset(wanted), held)
+        return resp
+
+    def _search_once(self, query: dict[str, Any], **options: Any) -> dict[str, Any] | None:
+        """One search of the documents' alias; None when there is no index yet. The node keeps the
+        answer in its request cache until the index changes: a page asked again (the next page, the
+        facets' fragment) costs it nothing."""
+        for attempt in range(2):
+            try:
+                return self._reads.search(
+                    index=self.alias,
+                    query=query,
+                    track_scores=True,
+                    track_total_hits=True,
+                    source=False,
+                    search_type="dfs_query_then_fetch",
+                    allow_partial_search_results=False,
+                    request_cache=True,
+                    **options,
+                ).body
+            except ApiError as exc:
+                # Once, a search may hit the old index just as a rebuild deletes it: ask again.
+                if attempt == 0 and (exc.status_code == 404 or exc.status_code >= 500):
+                    continue
+                if _is_index_missing(exc):
+                    return None
+                raise
+        raise AssertionError("unreachable")
 
     def best_passages(self, query: Query, ids: Sequence[str]) -> dict[str, PassageHit]:
         """One request: the documents' passages that match, collapsed on the document."""
@@ -376,12 +429,7 @@ class ElasticsearchBackend:
         with self._guard("rebuilding the index"):
             documents = self._fresh_index(self.alias, new)
             try:
-                results: dict[str, bool | str] = {}
-                for batch in _batches(docs, self.chunk_size):
-                    results.update(self._bulk(_index_actions(batch, documents)))
-                    if any(doc.passages for doc in batch):  # the passages index comes with the first
-                        passages = new.get(self.passage_alias) or self._fresh_index(self.passage_alias, new)
-                        results.update(_by_document(self._bulk(_passage_actions(batch, passages))))
+                results = self._fill(docs, documents, new)
                 _raise_failures(results, "index", during="rebuild; the live index is unchanged")
                 for name in new.values():
                     self._make_ready(name)
@@ -396,15 +444,49 @@ class ElasticsearchBackend:
                 self._client.indices.delete(index=",".join(stale), ignore_unavailable=True)
         return sum(1 for ok in results.values() if ok is True)
 
+    def _fill(
+        self, docs: Iterable[IndexDocument], documents: str, new: dict[str, str]
+    ) -> dict[str, bool | str]:
+        """Sends the documents (and their passages) to the new indices, `bulk_senders` bulk requests
+        at a time: the node indexes them side by side, and the next batch is read (and analysed, by
+        the caller's workers) while they are under way."""
+        results: dict[str, bool | str] = {}
+        with ThreadPoolExecutor(self.bulk_senders, thread_name_prefix="es-bulk") as senders:
+            sending: deque[Future[dict[str, bool | str]]] = deque()
+            for batch in _batches(docs, self.chunk_size):
+                passages = None
+                if any(doc.passages for doc in batch):  # the passages index comes with the first
+                    passages = new.get(self.passage_alias) or self._fresh_index(self.passage_alias, new)
+                sending.append(senders.submit(self._send_batch, batch, documents, passages))
+                if len(sending) >= self.bulk_senders:
+                    results.update(sending.popleft().result())
+            while sending:
+                results.update(sending.popleft().result())
+        return results
+
+    def _send_batch(
+        self, batch: list[IndexDocument], documents: str, passages: str | None
+    ) -> dict[str, bool | str]:
+        results = self._bulk(_index_actions(batch, documents))
+        if passages is not None:
+            results.update(_by_document(self._bulk(_passage_actions(batch, passages))))
+        return results
+
     def _fresh_index(self, alias: str, new: dict[str, str]) -> str:
-        """Creates a new index for `alias`, not yet behind it, and notes it in `new`. No refreshes while
-        it is filled: nothing searches it until the swap."""
+        """Creates a new index for `alias`, not yet behind it, and notes it in `new`. While it is
+        filled nothing searches it until the swap, and it is thrown away if the rebuild fails: no
+        refreshes, no replicas, the translog written to disk in the background."""
         new[alias] = self._new_index_name(alias)
-        self._create_index(new[alias], alias, extra_settings={"refresh_interval": "-1"})
+        self._create_index(new[alias], alias, extra_settings=REBUILDING)
         return new[alias]
 
     def _make_ready(self, name: str) -> None:
-        self._client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
+        """The settings of a live index back (replicas as configured), everything on disk, the index
+        searchable and its primaries started."""
+        configured = {**elastic_mapping.SETTINGS, **(self._index_settings or {})}
+        restored = {key: configured.get(key) for key in REBUILDING}  # None: the node's default
+        self._client.indices.put_settings(index=name, settings={"index": restored})
+        self._client.indices.flush(index=name)
         self._client.indices.refresh(index=name)
         waiting = self._client.options(request_timeout=90)  # the node waits up to 60 s itself
         health = waiting.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
@@ -424,37 +506,49 @@ class ElasticsearchBackend:
         return actions
 
     def _held_terms(self, query: Query, alias: str | None = None) -> Callable[[str, str], bool]:
-        """Which of the query's terms some document holds: those the term cache knows, and the others
-        from the index's term statistics, with one `_mtermvectors` call with an artificial document per
-        field and per primary shard. The
-        statistics of an artificial document come from the one shard its routing leads to, so with
-        several shards each is asked (a term is held if any shard holds it)."""
-        index = alias or self.alias
-        wanted = set(terms_of(query))
-        held: set[tuple[str, str]] = set()
-        by_field: dict[str, set[str]] = {}  # the terms the cache does not know
-        for field, value in wanted:
-            known = self._terms.known((index, field, value))
-            if known is None:
-                by_field.setdefault(field, set()).add(value)
-            elif known:
-                held.add((field, value))
-        if by_field:
-            try:
-                asked, answer = self._term_statistics(index, by_field)
-            except NotFoundError:  # no index yet, or a rebuild just swapped it: the search will tell
+        """Which of the query's terms some document holds (`_held_of`)."""
+        return self._held_of(alias or self.alias, terms_of(query))
+
+    def _held_of(
+        self, index: str, wanted: set[tuple[str, str]], cached: CachedTerms | None = None
+    ) -> Callable[[str, str], bool]:
+        """Which of these terms some document holds: those the term cache knows (`cached`, when the
+        caller asked it already), and the others from the index's term statistics (`_ask_terms`)."""
+        held, unknown, stale = cached or self._cached_terms(index, wanted)
+        for field, values in stale.items():
+            unknown.setdefault(field, set()).update(values)
+        if unknown:
+            found = self._ask_terms(index, unknown)
+            if found is None:  # no index yet, or a rebuild just swapped it: the search will tell
                 return lambda _field, _value: True
-            found: set[tuple[str, str]] = set()
-            for (field, _routing), doc in zip(asked, answer, strict=True):
-                terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
-                found.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
-            unknown = {(field, value) for field, values in by_field.items() for value in values}
-            absent = unknown - found
-            self._terms.learn([(index, *term) for term in found], [(index, *term) for term in absent])
             held |= found
-        if alias is None:
+        if index == self.alias:
             self._last_held = (frozenset(wanted), held)
-        return lambda field, value: (field, value) in held
+        return _holding(held)
+
+    def _cached_terms(self, index: str, wanted: set[tuple[str, str]]) -> CachedTerms:
+        """What the term cache says of these terms: those held, and by field those it does not know
+        and those found absent a while ago (`TermCache.sort`)."""
+        held, unknown, stale = self._terms.sort((index, field, value) for field, value in wanted)
+        return {(field, value) for _, field, value in held}, _by_field(unknown), _by_field(stale)
+
+    def _ask_terms(self, index: str, by_field: dict[str, set[str]]) -> set[tuple[str, str]] | None:
+        """Which of these terms the index holds, from its term statistics, with one `_mtermvectors`
+        call with an artificial document per field and per primary shard; the answers go to the term
+        cache. None when there is no index to ask. The statistics of an artificial document come from
+        the one shard its routing leads to, so with several shards each is asked (a term is held if any
+        shard holds it)."""
+        try:
+            asked, answer = self._term_statistics(index, by_field)
+        except NotFoundError:
+            return None
+        found: set[tuple[str, str]] = set()
+        for (field, _routing), doc in zip(asked, answer, strict=True):
+            terms = doc.get("term_vectors", {}).get(field, {}).get("terms", {})
+            found.update((field, term) for term, stats in terms.items() if stats.get("doc_freq", 0) > 0)
+        absent = {(field, value) for field, values in by_field.items() for value in values} - found
+        self._terms.learn([(index, *term) for term in found], [(index, *term) for term in absent])
+        return found
 
     def _term_statistics(
         self, alias: str, by_field: dict[str, set[str]]
@@ -510,7 +604,7 @@ class ElasticsearchBackend:
         if self._last_held is None:
             return None
         asked, held = self._last_held
-        if not set(terms_of(query)) <= asked:
+        if not terms_of(query) <= asked:
             return None
         return lambda field, value: (field, value) in held
 
@@ -667,6 +761,18 @@ class ElasticsearchBackend:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _by_field(keys: list[tuple[str, str, str]]) -> dict[str, set[str]]:
+    """(index, field, term) keys as the terms of each field."""
+    by_field: dict[str, set[str]] = {}
+    for _index, field, value in keys:
+        by_field.setdefault(field, set()).add(value)
+    return by_field
+
+
+def _holding(held: set[tuple[str, str]]) -> Callable[[str, str], bool]:
+    return lambda field, value: (field, value) in held
 
 
 def _batches(docs: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:

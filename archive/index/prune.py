@@ -12,27 +12,28 @@ negative bool as "everything except"; in the tree a Bool with nothing to match m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from archive.index.base import AnyOf, Bool, Constant, Phrase, Query, Term
 
 
-def terms_of(query: Query) -> Iterator[tuple[str, str]]:
+def terms_of(query: Query) -> set[tuple[str, str]]:
     """Every (field, term) the query looks up."""
-    match query:
-        case Term(field=field, value=value):
-            yield field, value
-        case Phrase(field=field, values=values):
-            for value in values:
-                yield field, value
-        case AnyOf(clauses=clauses):
-            for clause in clauses:
-                yield from terms_of(clause)
-        case Bool(must=must, should=should, must_not=must_not):
-            for clause in (*must, *should, *must_not):
-                yield from terms_of(clause)
-        case Constant(query=inner):
-            yield from terms_of(inner)
+    found: set[tuple[str, str]] = set()
+    pending = [query]
+    while pending:  # a loop, not a recursion: a name's tree has a thousand terms
+        match pending.pop():
+            case Term(field=field, value=value):
+                found.add((field, value))
+            case Phrase(field=field, values=values):
+                found.update((field, value) for value in values)
+            case AnyOf(clauses=clauses):
+                pending += clauses
+            case Bool(must=must, should=should, must_not=must_not):
+                pending += (*must, *should, *must_not)
+            case Constant(query=inner):
+                pending.append(inner)
+    return found
 
 
 def prune(query: Query, held: Callable[[str, str], bool]) -> Query | None:

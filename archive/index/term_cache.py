@@ -9,7 +9,9 @@ before (the same names, their near keys), so their answers are kept:
 - a term found nowhere is asked about again after `ttl` seconds, and at once after this process
   writes to the index. A document another process indexes is thus found by every term within `ttl`
   seconds (and at once by terms already known), as Elasticsearch's own refresh makes a new document
-  searchable within a second.
+  searchable within a second. Such a term is then `stale`: most likely absent still, so a search may
+  leave it out while the index is asked about it at the same time, and search again only if it is held
+  now.
 """
 
 from __future__ import annotations
@@ -40,6 +42,25 @@ class TermCache:
             if seen is not None and self._clock() - seen < self.ttl:
                 return False
             return None
+
+    def sort(self, keys: Iterable[Key]) -> tuple[list[Key], list[Key], list[Key]]:
+        """The keys held, those to ask the index about, and those `stale`: found absent more than `ttl`
+        seconds ago and not forgotten since by a write of this process (most likely absent still)."""
+        held: list[Key] = []
+        unknown: list[Key] = []
+        stale: list[Key] = []
+        now = self._clock()
+        with self._lock:
+            for key in keys:
+                if key in self._held:
+                    held.append(key)
+                    continue
+                seen = self._absent.get(key)
+                if seen is None:
+                    unknown.append(key)
+                elif now - seen >= self.ttl:
+                    stale.append(key)
+        return held, unknown, stale
 
     def learn(self, held: Iterable[Key], absent: Iterable[Key]) -> None:
         now = self._clock()
