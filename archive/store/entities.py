@@ -49,6 +49,11 @@ class EntityRecord:
     documents: int = 0  # of those the reader may see
 
 
+# An `EntityRecord`'s columns, in its fields' order, for reading records without ORM objects.
+_RECORD_COLUMNS = (EntityRow.id, EntityRow.key, EntityRow.kind, EntityRow.label, EntityRow.mentions,
+                   EntityRow.confirmed)
+
+
 @dataclass(frozen=True)
 class EntityDocument:
     id: str
@@ -252,14 +257,15 @@ class EntityStore:
         if not document_ids:
             return {}
         in_document = func.count()
-        stmt = (select(MentionRow.document_id, EntityRow, in_document, func.min(MentionRow.start))
+        stmt = (select(MentionRow.document_id, in_document, func.min(MentionRow.start), *_RECORD_COLUMNS)
                 .join(EntityRow, MentionRow.entity_id == EntityRow.id)
                 .where(MentionRow.document_id.in_(document_ids[:CHUNK]), EntityRow.kind != "name")
                 .group_by(MentionRow.document_id, EntityRow.id))
         found: dict[str, list[tuple]] = defaultdict(list)
-        with Session(self._engine) as session:
-            for document_id, row, n, first in session.execute(stmt):
-                found[document_id].append((-n, row.mentions, first, _record(row)))
+        with self._engine.connect() as conn:  # plain rows: a page of hits names a hundred entities
+            for document_id, n, first, *columns in conn.execute(stmt):
+                record = EntityRecord(*columns)
+                found[document_id].append((-n, record.mentions, first, record))
         return {document_id: [entry[-1] for entry in sorted(entries, key=lambda e: e[:3])][:per_document]
                 for document_id, entries in found.items()}
 
