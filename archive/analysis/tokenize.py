@@ -54,9 +54,11 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def word_spans(text: str, count: int | None = None) -> list[tuple[str, int, int]]:
-    """The words of `text` (the first `count` of them) as (surface, start, end), not yet analysed."""
-    return [(m.group(), m.start(), m.end()) for m in islice(_WORD.finditer(text), count)]
+def word_spans(text: str, count: int | None = None, skip: int = 0) -> list[tuple[str, int, int]]:
+    """The words of `text` (`count` of them, after the first `skip`) as (surface, start, end), not yet
+    analysed."""
+    end = None if count is None else skip + count
+    return [(m.group(), m.start(), m.end()) for m in islice(_WORD.finditer(text), skip, end)]
 
 
 def token_of(surface: str) -> Token:

@@ -113,8 +113,9 @@ Word = tuple[str, int, int]  # a document word as written, and where it stands (
 
 def _matches(wanted: _Wanted, surfaces: list[str]) -> tuple[list[int], list[str]]:
     """Positions of matching document words, and the distinct query→document pairs."""
-    labels = {surface: wanted.label_of(surface) for surface in set(surfaces)}
-    positions = [position for position, surface in enumerate(surfaces) if labels[surface] is not None]
+    label_of = wanted.label_of
+    labels = {surface: label for surface in set(surfaces) if (label := label_of(surface)) is not None}
+    positions = [position for position, surface in enumerate(surfaces) if surface in labels]
     pairs = dict.fromkeys(f"{labels[surfaces[p]]} → {surfaces[p]}" for p in positions)
     return positions, list(pairs)[:MAX_MATCHED]
 
@@ -133,12 +134,11 @@ def _best_window(positions: list[int], total: int) -> int:
 
 
 def _render(
-    text: str, words: list[Word], total: int, start: int, marked: set[int], before: bool, after: bool
+    text: str, window: list[Word], total: int, start: int, marked: set[int], before: bool, after: bool
 ) -> tuple[str, list[Highlight]]:
-    """The snippet's text from the window of words at `start` (`words`: the text's first ones, at
-    least up to the window's end; `total`: how many it has), and where the marked ones are in it;
-    `before` and `after` say whether the document goes on beyond `text`."""
-    window = words[start : start + SNIPPET_TOKENS]
+    """The snippet's text from the `window` of words, the text's from the `start`th on (`total`: how
+    many it has), and where the marked ones are in it; `before` and `after` say whether the document
+    goes on beyond `text`."""
     if not window:
         return text[:240], []
     snippet = f"{ELLIPSIS} " if start > 0 or before else ""
@@ -169,8 +169,8 @@ class Explainer:
         if not positions:
             _, pairs = _matches(self.wanted, words_of(title))
         start = _best_window(positions, len(surfaces))
-        words = word_spans(text, start + SNIPPET_TOKENS)  # where they stand, up to the snippet's end
-        snippet, highlights = _render(text, words, len(surfaces), start, set(positions), before, after)
+        window = word_spans(text, SNIPPET_TOKENS, skip=start)  # where the snippet's words stand
+        snippet, highlights = _render(text, window, len(surfaces), start, set(positions), before, after)
         return Explanation(matched=pairs, text=snippet, highlights=highlights)
 
     def highlights(self, text: str) -> list[Highlight]:
