@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.analysis import Token
-from archive.analysis.tokenize import token_of, word_spans, words_of
+from archive.analysis.tokenize import token_of, word_pieces, word_spans, words_of
 from archive.search.indexing import index_stem
 from archive.search.planner import QueryPlan, near_keys, stem_usable
 
@@ -133,6 +133,19 @@ def _best_window(positions: list[int], total: int) -> int:
     return max(0, min(best_start - 4, total - SNIPPET_TOKENS))
 
 
+def _window(pieces: list[str], start: int) -> list[Word]:
+    """The SNIPPET_TOKENS words from the `start`th on, with where they stand, from the text's
+    `word_pieces` (the offsets summed, not searched for again)."""
+    first = 2 * start + 1
+    offset = sum(map(len, pieces[:first]))
+    window = []
+    for at in range(first, min(first + 2 * SNIPPET_TOKENS, len(pieces)), 2):
+        surface = pieces[at]
+        window.append((surface, offset, offset + len(surface)))
+        offset += len(surface) + len(pieces[at + 1])
+    return window
+
+
 def _render(
     text: str, window: list[Word], total: int, start: int, marked: set[int], before: bool, after: bool
 ) -> tuple[str, list[Highlight]]:
@@ -164,12 +177,13 @@ class Explainer:
     def explain(self, title: str, text: str, before: bool = False, after: bool = False) -> Explanation:
         """Explains a hit from `text`, its whole text or a window of it (`before` and `after`: the
         document goes on before or after the window)."""
-        surfaces = words_of(text)
+        pieces = word_pieces(text)
+        surfaces = pieces[1::2]
         positions, pairs = _matches(self.wanted, surfaces)
         if not positions:
             _, pairs = _matches(self.wanted, words_of(title))
         start = _best_window(positions, len(surfaces))
-        window = word_spans(text, SNIPPET_TOKENS, skip=start)  # where the snippet's words stand
+        window = _window(pieces, start)
         snippet, highlights = _render(text, window, len(surfaces), start, set(positions), before, after)
         return Explanation(matched=pairs, text=snippet, highlights=highlights)
 
