@@ -181,19 +181,20 @@ class EntityStore:
         # The entities first (a scan of the small entity table, the most mentioned first), then the
         # documents of those alone: joined the other way, every mention of the archive is counted.
         candidates = select(EntityRow.id).where(*holds).order_by(EntityRow.mentions.desc()).limit(CANDIDATES)
-        with Session(self._engine) as session:
-            ids = list(session.scalars(candidates))
+        with self._engine.connect() as conn:
+            ids = list(conn.scalars(candidates))
             if not ids:
                 return []
             restrict = self._mentions_seen(visible)
             documents = func.count(func.distinct(MentionRow.document_id))
-            joined = select(EntityRow, documents).join(MentionRow, MentionRow.entity_id == EntityRow.id)
+            joined = (select(*_RECORD_COLUMNS, documents).select_from(EntityRow)
+                      .join(MentionRow, MentionRow.entity_id == EntityRow.id))
             stmt = restrict(joined)
             order = [documents.desc(), EntityRow.label]
             if prefix:
                 order.insert(0, case((EntityRow.word_keys.contains(f" {last} "), 0), else_=1))
             stmt = stmt.where(EntityRow.id.in_(ids)).group_by(EntityRow.id).order_by(*order).limit(limit)
-            return [_record(row, n) for row, n in session.execute(stmt)]
+            return [EntityRecord(*columns) for columns in conn.execute(stmt)]
 
     def documents_count(self, entity_id: str, visible: Visibility | None) -> int:
         stmt = self._mentions_seen(visible)(select(func.count(func.distinct(MentionRow.document_id))))
