@@ -8,10 +8,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from archive.search.explain import Highlight, mark
 from search_api.auth import resolve
 from web.i18n import (
     AUTONYMS,
@@ -52,6 +53,12 @@ def data(value: object) -> Markup:
     return Markup('<span translate="no">{}</span>').format(value)
 
 
+def marked(text: str, highlights: list[Highlight]) -> Markup:
+    """Text with its highlight ranges in <mark>, every piece escaped: snippets and reading pages alike
+    (a function, not a macro: a page marks every hit's snippet, or every paragraph of a long text)."""
+    return Markup(mark(text, highlights, "<mark>", "</mark>", escape))
+
+
 def label(t: Messages, key: str, **values: object) -> str:
     """The message for a key made at run time (`label("kind." ~ document.kind)`); an unknown key shows as
     itself."""
@@ -75,6 +82,7 @@ def environment(language: str) -> Environment:
     env.globals["label"] = lambda key, **values: label(t, key, **values)
     env.globals["failure_key"] = failure_key
     env.globals["data"] = data
+    env.globals["marked"] = marked
     env.globals["size_label"] = lambda size: size_label(size, language, t)
     return env
 

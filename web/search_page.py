@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -116,8 +117,13 @@ class SearchForm:
 
     def reading_url(self, document_id: str) -> str:
         """A hit's reading page, with the query (to mark it) and the filters (to come back to them)."""
+        return f"/d/{document_id}{self._reading_query}"
+
+    @cached_property
+    def _reading_query(self) -> str:
+        """What every hit's reading page is asked with: the same for the whole page of hits."""
         kept = [(name, value) for name, value in self.params(self.offset) if value]
-        return f"/d/{document_id}?{urlencode(kept)}" if kept else f"/d/{document_id}"
+        return f"?{urlencode(kept)}" if kept else ""
 
     def chips(self) -> list[dict]:
         """The filters in force, each with the URL of the results without it."""

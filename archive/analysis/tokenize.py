@@ -30,6 +30,7 @@ class Token:
 _MARK = "\u0300-\u036f\u0483-\u0489"
 _WORD = re.compile(rf"[^\W_][^\W_{_MARK}]*(?:[{_MARK}]+[^\W_]*)*(?:['’ʼ][^\W_][^\W_{_MARK}]*)*")
 _MARKS_ONLY = re.compile(rf"[{_MARK}]")
+_PIECES = re.compile(f"({_WORD.pattern})")  # the words kept by `re.split`
 
 
 @lru_cache(maxsize=200_000)
@@ -57,6 +58,12 @@ def words_of(text: str) -> list[str]:
 def word_spans(text: str, count: int | None = None) -> list[tuple[str, int, int]]:
     """The words of `text` (the first `count` of them) as (surface, start, end), not yet analysed."""
     return [(m.group(), m.start(), m.end()) for m in islice(_WORD.finditer(text), count)]
+
+
+def word_pieces(text: str) -> list[str]:
+    """`text` cut at its words, in one pass: what stands between words at the even indices, the words
+    (the surfaces `words_of` gives) at the odd ones; joined again they are `text`."""
+    return _PIECES.split(text)
 
 
 def token_of(surface: str) -> Token:

@@ -38,22 +38,37 @@ def terms_of(query: Query) -> set[tuple[str, str]]:
 
 def prune(query: Query, held: Callable[[str, str], bool]) -> Query | None:
     """The query without the terms `held` says no document has; None when nothing can match."""
+    done: dict[int, Query | None] = {}  # a subtree the planner shares between clauses is pruned once
+
+    def pruned(node: Query) -> Query | None:
+        key = id(node)
+        if key not in done:
+            done[key] = _prune(node, held, pruned)
+        return done[key]
+
+    return pruned(query)
+
+
+def _prune(
+    query: Query, held: Callable[[str, str], bool], prune: Callable[[Query], Query | None]
+) -> Query | None:
+    """`query`'s node pruned, its clauses by `prune`."""
     match query:
         case Term(field=field, value=value):
             return query if held(field, value) else None
         case Phrase(field=field, values=values):
             return query if values and all(held(field, value) for value in values) else None
         case AnyOf(clauses=clauses, boost=boost):
-            kept = tuple(c for c in (prune(clause, held) for clause in clauses) if c is not None)
+            kept = tuple(c for c in (prune(clause) for clause in clauses) if c is not None)
             return AnyOf(kept, boost) if kept else None
         case Bool(must=must, should=should, must_not=must_not, boost=boost):
-            required = [prune(clause, held) for clause in must]
-            optional = tuple(c for c in (prune(clause, held) for clause in should) if c is not None)
+            required = [prune(clause) for clause in must]
+            optional = tuple(c for c in (prune(clause) for clause in should) if c is not None)
             if None in required or not (required or optional):
                 return None
-            excluded = tuple(c for c in (prune(clause, held) for clause in must_not) if c is not None)
+            excluded = tuple(c for c in (prune(clause) for clause in must_not) if c is not None)
             return Bool(tuple(c for c in required if c is not None), optional, excluded, boost)
         case Constant(query=inner, score=score):
-            kept_inner = prune(inner, held)
+            kept_inner = prune(inner)
             return Constant(kept_inner, score) if kept_inner is not None else None
     raise TypeError(f"not a query tree node: {query!r}")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.analysis import Token
-from archive.analysis.tokenize import token_of, word_spans, words_of
+from archive.analysis.tokenize import token_of, word_pieces, word_spans, words_of
 from archive.search.indexing import index_stem
 from archive.search.planner import QueryPlan, near_keys, stem_usable
 
@@ -113,8 +113,9 @@ Word = tuple[str, int, int]  # a document word as written, and where it stands (
 
 def _matches(wanted: _Wanted, surfaces: list[str]) -> tuple[list[int], list[str]]:
     """Positions of matching document words, and the distinct query→document pairs."""
-    labels = {surface: wanted.label_of(surface) for surface in set(surfaces)}
-    positions = [position for position, surface in enumerate(surfaces) if labels[surface] is not None]
+    label_of = wanted.label_of
+    labels = {surface: label for surface in set(surfaces) if (label := label_of(surface)) is not None}
+    positions = [position for position, surface in enumerate(surfaces) if surface in labels]
     pairs = dict.fromkeys(f"{labels[surfaces[p]]} → {surfaces[p]}" for p in positions)
     return positions, list(pairs)[:MAX_MATCHED]
 
@@ -132,13 +133,25 @@ def _best_window(positions: list[int], total: int) -> int:
     return max(0, min(best_start - 4, total - SNIPPET_TOKENS))
 
 
+def _window(pieces: list[str], start: int) -> list[Word]:
+    """The SNIPPET_TOKENS words from the `start`th on, with where they stand, from the text's
+    `word_pieces` (the offsets summed, not searched for again)."""
+    first = 2 * start + 1
+    offset = sum(map(len, pieces[:first]))
+    window = []
+    for at in range(first, min(first + 2 * SNIPPET_TOKENS, len(pieces)), 2):
+        surface = pieces[at]
+        window.append((surface, offset, offset + len(surface)))
+        offset += len(surface) + len(pieces[at + 1])
+    return window
+
+
 def _render(
-    text: str, words: list[Word], total: int, start: int, marked: set[int], before: bool, after: bool
+    text: str, window: list[Word], total: int, start: int, marked: set[int], before: bool, after: bool
 ) -> tuple[str, list[Highlight]]:
-    """The snippet's text from the window of words at `start` (`words`: the text's first ones, at
-    least up to the window's end; `total`: how many it has), and where the marked ones are in it;
-    `before` and `after` say whether the document goes on beyond `text`."""
-    window = words[start : start + SNIPPET_TOKENS]
+    """The snippet's text from the `window` of words, the text's from the `start`th on (`total`: how
+    many it has), and where the marked ones are in it; `before` and `after` say whether the document
+    goes on beyond `text`."""
     if not window:
         return text[:240], []
     snippet = f"{ELLIPSIS} " if start > 0 or before else ""
@@ -164,13 +177,14 @@ class Explainer:
     def explain(self, title: str, text: str, before: bool = False, after: bool = False) -> Explanation:
         """Explains a hit from `text`, its whole text or a window of it (`before` and `after`: the
         document goes on before or after the window)."""
-        surfaces = words_of(text)
+        pieces = word_pieces(text)
+        surfaces = pieces[1::2]
         positions, pairs = _matches(self.wanted, surfaces)
         if not positions:
             _, pairs = _matches(self.wanted, words_of(title))
         start = _best_window(positions, len(surfaces))
-        words = word_spans(text, start + SNIPPET_TOKENS)  # where they stand, up to the snippet's end
-        snippet, highlights = _render(text, words, len(surfaces), start, set(positions), before, after)
+        window = _window(pieces, start)
+        snippet, highlights = _render(text, window, len(surfaces), start, set(positions), before, after)
         return Explanation(matched=pairs, text=snippet, highlights=highlights)
 
     def highlights(self, text: str) -> list[Highlight]:

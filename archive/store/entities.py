@@ -49,6 +49,11 @@ class EntityRecord:
     documents: int = 0  # of those the reader may see
 
 
+# An `EntityRecord`'s columns, in its fields' order, for reading records without ORM objects.
+_RECORD_COLUMNS = (EntityRow.id, EntityRow.key, EntityRow.kind, EntityRow.label, EntityRow.mentions,
+                   EntityRow.confirmed)
+
+
 @dataclass(frozen=True)
 class EntityDocument:
     id: str
@@ -180,19 +185,20 @@ class EntityStore:
         # The entities first (a scan of the small entity table, the most mentioned first), then the
         # documents of those alone: joined the other way, every mention of the archive is counted.
         candidates = select(EntityRow.id).where(*holds).order_by(EntityRow.mentions.desc()).limit(CANDIDATES)
-        with Session(self._engine) as session:
-            ids = list(session.scalars(candidates))
+        with self._engine.connect() as conn:
+            ids = list(conn.scalars(candidates))
             if not ids:
                 return []
             restrict = self._mentions_seen(visible)
             documents = func.count(func.distinct(MentionRow.document_id))
-            joined = select(EntityRow, documents).join(MentionRow, MentionRow.entity_id == EntityRow.id)
+            joined = (select(*_RECORD_COLUMNS, documents).select_from(EntityRow)
+                      .join(MentionRow, MentionRow.entity_id == EntityRow.id))
             stmt = restrict(joined)
             order = [documents.desc(), EntityRow.label]
             if prefix:
                 order.insert(0, case((EntityRow.word_keys.contains(f" {last} "), 0), else_=1))
             stmt = stmt.where(EntityRow.id.in_(ids)).group_by(EntityRow.id).order_by(*order).limit(limit)
-            return [_record(row, n) for row, n in session.execute(stmt)]
+            return [EntityRecord(*columns) for columns in conn.execute(stmt)]
 
     def documents_count(self, entity_id: str, visible: Visibility | None) -> int:
         stmt = self._mentions_seen(visible)(select(func.count(func.distinct(MentionRow.document_id))))
@@ -256,14 +262,15 @@ class EntityStore:
         if not document_ids:
             return {}
         in_document = func.count()
-        stmt = (select(MentionRow.document_id, EntityRow, in_document, func.min(MentionRow.start))
+        stmt = (select(MentionRow.document_id, in_document, func.min(MentionRow.start), *_RECORD_COLUMNS)
                 .join(EntityRow, MentionRow.entity_id == EntityRow.id)
                 .where(MentionRow.document_id.in_(document_ids[:CHUNK]), EntityRow.kind != "name")
                 .group_by(MentionRow.document_id, EntityRow.id))
         found: dict[str, list[tuple]] = defaultdict(list)
-        with Session(self._engine) as session:
-            for document_id, row, n, first in session.execute(stmt):
-                found[document_id].append((-n, row.mentions, first, _record(row)))
+        with self._engine.connect() as conn:  # plain rows: a page of hits names a hundred entities
+            for document_id, n, first, *columns in conn.execute(stmt):
+                record = EntityRecord(*columns)
+                found[document_id].append((-n, record.mentions, first, record))
         return {document_id: [entry[-1] for entry in sorted(entries, key=lambda e: e[:3])][:per_document]
                 for document_id, entries in found.items()}
 

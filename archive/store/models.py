@@ -77,6 +77,8 @@ class DocumentRow(Base):
         Index("ix_documents_language", "language"),
         Index("ix_documents_ingested_at", "ingested_at"),
         Index("ix_documents_collection", "collection"),
+        # What a reader may see of a document, read without its row (entity counts: migration 0008).
+        Index("ix_documents_visibility", "id", "access", "withdrawn", "collection"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -273,7 +275,7 @@ class MentionRow(Base):
         Index("ix_entity_mentions_document_id", "document_id"),
         Index("ix_entity_mentions_key_surface", "key", "kind", "surface"),  # regrouping reads these
         Index("ix_entity_mentions_key_entity", "key", "entity_id"),  # ... and these, index only
-        Index("ix_entity_mentions_entity_id", "entity_id"),
+        Index("ix_entity_mentions_entity_document", "entity_id", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
