@@ -48,6 +48,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 SQLITE_MMAP_BYTES = 1 << 30
 CHUNK = 500  # ids per IN (...) clause
+# What an edit may change of a document's row: never its original, hash, text or ingest time.
+EDITED_COLUMNS = (
+    "kind", "title", "language", "source", "ingested_by", "note", "access", "collection", "meta", "withdrawn",
+)
 BLOB_DETAILS = ("warc_sha256", "screenshot_sha256", "wacz_sha256", "payload_sha256")  # blobs in details
 CUSTODY_LOCK = 7263512002  # PostgreSQL advisory lock taken to append to the chain, one writer at a time
 
@@ -268,20 +272,8 @@ class DocumentStore:
     def update(self, doc: Document) -> Document:
         """Writes an edited document's record (its original, hash and ingest time never change) and
         marks it for the index again."""
-        values = {
-            "kind": Kind(doc.kind).value,
-            "title": doc.title,
-            "language": doc.language,
-            "source": doc.provenance.source,
-            "ingested_by": doc.provenance.ingested_by,
-            "note": doc.provenance.note,
-            "access": AccessLevel(doc.access).value,
-            "collection": doc.collection,
-            "meta": doc.metadata,
-            "withdrawn": doc.withdrawn,
-            "indexed": False,
-            "updated_at": _now(),
-        }
+        row = _row_values(replace(doc, indexed=False), _now())
+        values = {column: row[column] for column in (*EDITED_COLUMNS, "indexed", "updated_at")}
         with Session(self._writer) as session, session.begin():
             session.execute(update(DocumentRow).where(DocumentRow.id == doc.id).values(**values))
         return replace(doc, indexed=False, metadata=json.loads(_json_dumps(doc.metadata)))
