@@ -25,7 +25,7 @@ from archive.domain import AccessLevel, Document, Kind, Provenance
 from archive.entities import MENTION_RULES, mentions_of
 from archive.search.indexing import Analysed
 from archive.store import DocumentStore, DuplicateDocument, NewDocument, new_document_id
-from archive.store.entities import StoredMention
+from archive.store.entities import FoundMentions, StoredMention
 from archive.web_capture import WebArchiver
 from archive.workers import Ready
 from ingest.capture import CapturedPage, CaptureError, capture
@@ -140,29 +140,28 @@ class Ingestor:
         out to need more (changed since the worker read it, already archived, refused by the blob
         store) goes the one-at-a-time way after the others."""
         stored = self.blobs.put_files([path for path, _ in files], max_bytes=self._limit(request))
-        fresh: list[tuple[int, str, StoredBlob, Ready]] = []
+        fresh: list[tuple[int, Path, StoredBlob, Ready]] = []
         shas: set[str] = set()
         for number, ((path, ready), blob) in enumerate(zip(files, stored, strict=True)):
             if isinstance(blob, StoredBlob) and blob.created and blob.sha256 == ready.sha256 \
                     and blob.sha256 not in shas:
                 shas.add(blob.sha256)
-                fresh.append((number, path.name, blob, ready))
+                fresh.append((number, path, blob, ready))
         documents = [
-            self._document(name, blob, ready.prepared, _metadata(ready.prepared, request), request)
-            for _, name, blob, ready in fresh
+            self._document(path.name, blob, ready.prepared, _metadata(ready.prepared, request), request)
+            for _, path, blob, ready in fresh
         ]
         added = self.store.add_many([
-            NewDocument(document, str(files[number][0]), request.who, (ready.mentions or [], MENTION_RULES))
-            for (number, _, _, ready), document in zip(fresh, documents, strict=True)
+            NewDocument(document, str(path), request.who, _mentions(document, ready.mentions))
+            for (_, path, _, ready), document in zip(fresh, documents, strict=True)
         ])
         results: dict[int, IngestResult] = {}
-        for (number, _, _, ready), document in zip(fresh, added, strict=True):
-            label = str(files[number][0])
+        for (number, path, _, ready), document in zip(fresh, added, strict=True):
             if isinstance(document, DuplicateDocument):
-                results[number] = self._duplicate(label, document.existing, request.who)
+                results[number] = self._duplicate(str(path), document.existing, request.who)
                 continue
             self.on_created(document, ready.analysed)
-            results[number] = _created(label, document)
+            results[number] = _created(str(path), document)
         for number, (path, ready) in enumerate(files):
             if number not in results:
                 results[number] = self.ingest_path(path, request, ready)
@@ -184,8 +183,8 @@ class Ingestor:
         first = stream.read(1)
         if not first:
             return self.failed(label, IngestError("empty", "the file is empty"))
-        quota_bound = request.max_bytes is not None and request.max_bytes < self.max_bytes
         limit = self._limit(request)
+        quota_bound = limit < self.max_bytes
         try:
             blob = self.blobs.put_stream(_Prefixed(first, stream), max_bytes=limit)
         except BlobTooLarge:
@@ -393,9 +392,9 @@ class Ingestor:
     ) -> IngestResult:
         """``analysed`` and ``mentions``: what a worker process made of the text already, if anything."""
         document = self._document(filename, blob, prepared, metadata, request)
-        found = (mentions_of(document) if mentions is None else mentions, MENTION_RULES)
         try:
-            document = self.store.add(document, event_file=label, actor=request.who, mentions=found)
+            document = self.store.add(document, event_file=label, actor=request.who,
+                                      mentions=_mentions(document, mentions))
         except DuplicateDocument as duplicate:  # the same bytes arrived at the same moment elsewhere
             return self._duplicate(label, duplicate.existing, request.who)
         self.on_created(document, analysed)
@@ -489,6 +488,11 @@ def _metadata(prepared: Prepared, request: IngestRequest, page: CapturedPage | N
     if page is not None:
         metadata.setdefault("publisher", host_of(page.final_url))
     return metadata
+
+
+def _mentions(document: Document, found: list[StoredMention] | None) -> FoundMentions:
+    """The names a worker found in the document's text, or found now when no worker looked."""
+    return (mentions_of(document) if found is None else found, MENTION_RULES)
 
 
 def _created(label: str, document: Document) -> IngestResult:
