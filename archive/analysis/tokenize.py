@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 
 from archive.analysis.keys import name_key
 from archive.analysis.normalize import fold_word, without_possessive
@@ -55,9 +54,9 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def word_spans(text: str, count: int | None = None) -> list[tuple[str, int, int]]:
-    """The words of `text` (the first `count` of them) as (surface, start, end), not yet analysed."""
-    return [(m.group(), m.start(), m.end()) for m in islice(_WORD.finditer(text), count)]
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Every word of `text` as (surface, start, end): the words `tokenize` gives, not yet analysed."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def word_pieces(text: str) -> list[str]:
