@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -429,10 +431,26 @@ def cmd_translate(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import socket
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server's listening socket. Made with the TCP protocol number, not 0 as
+    `socket.create_server` and uvicorn make it: asyncio turns Nagle's algorithm off only on
+    connections whose socket says TCP, and with it on, every answer after the first on a kept-alive
+    connection waited some 40 ms for the client's delayed acknowledgement."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen(2048)
+    except OSError:
+        listening.close()
+        raise
+    return listening
 
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from web.app import create_app  # the core imports the HTTP faces only to serve them
 
@@ -442,9 +460,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"A new archive: sign in as admin with the password {password}\n"
               "(shown this once; `archive user add NAME --role archivist` adds colleagues).", flush=True)
     # Bound here, before it is announced: the address printed is the one that answers (`--port 0` too).
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     try:
-        listening = socket.create_server((args.host, args.port), family=family)
+        listening = listening_socket(args.host, args.port)
     except OSError as error:
         print(f"archive: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
               file=sys.stderr)
@@ -457,15 +474,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         server.run(sockets=[listening])
         return 0
-    # Several processes, each with its own application read from the same settings: they share the
-    # store (transactions), the blobs (write-once files) and the index (embedded: one writer at a
-    # time, under the index's lock, and readers that reload before each search; Elasticsearch: a
-    # server of its own). Uvicorn binds the address again for its workers.
-    listening.close()
+    # Several processes on the one socket, each with its own application read from the same settings:
+    # they share the store (transactions), the blobs (write-once files) and the index (embedded: one
+    # writer at a time, under the index's lock, and readers that reload before each search;
+    # Elasticsearch: a server of its own).
     app.state.archive.close()
     os.environ.update(settings.as_environment())
-    uvicorn.run("web.app:create_app", factory=True, workers=args.workers, host=args.host, port=port,
-                log_level="warning")
+    config = uvicorn.Config("web.app:create_app", factory=True, workers=args.workers, log_level="warning")
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[listening]).run()
     return 0
 
 

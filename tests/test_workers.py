@@ -3,7 +3,9 @@ one data directory and one embedded index."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from archive.cli import listening_socket
 from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
@@ -96,12 +99,12 @@ def test_what_a_worker_read_is_used_only_for_the_same_bytes(tmp_path: Path) -> N
 
 
 @contextmanager
-def server(home: Path) -> Iterator[str]:
+def server(home: Path, *options: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "ARCHIVE_HOME": str(home), "ARCHIVE_BACKEND": "embedded",
            "ARCHIVE_INDEX_WAIT_SECONDS": "60"}
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port), *options],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -145,6 +148,38 @@ def test_two_server_processes_share_one_archive_and_its_index(tmp_path: Path) ->
         assert reopened.backend.count() == len(uploaded) and reopened.verify().ok
     finally:
         reopened.close()
+
+
+def test_serve_with_worker_processes_answers_on_one_kept_alive_connection(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    Archive(load_settings(home=home)).close()
+    with server(home, "--workers", "2") as url, httpx.Client(base_url=url, timeout=30) as http:
+        answers = [http.get("/api/search", params={"q": "Zhylanbayev"}) for _ in range(6)]
+        assert [answer.status_code for answer in answers] == [200] * 6
+        assert all(answer.json()["total"] == 0 for answer in answers)
+
+
+def test_connections_the_server_accepts_send_without_nagle_delay() -> None:
+    """Nagle's algorithm held each answer after the first on a kept-alive connection back some
+    40 ms (for the client's delayed acknowledgement); asyncio turns it off on TCP sockets alone."""
+    listening = listening_socket("127.0.0.1", 0)
+
+    async def accepted_nodelay() -> int:
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def connected(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        async with await asyncio.start_server(connected, sock=listening):
+            _, writer = await asyncio.open_connection(*listening.getsockname())
+            try:
+                return await asyncio.wait_for(accepted, 10)
+            finally:
+                writer.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0
 
 
 def test_workers_end_with_a_killed_writer(tmp_path: Path) -> None:
