@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -31,6 +31,7 @@ from archive.index import BackendUnavailable, IndexBackend, open_backend
 from archive.index.base import NAMES, Bool, BulkRejected, Filters, Term
 from archive.notary import Notary
 from archive.pipeline import CaptureLimits, Ingestor, IngestRequest, IngestResult, write_groups
+from archive.search.answers import Answers
 from archive.search.batch import BatchHit, BatchRequest, BatchRow, name_query, to_csv
 from archive.search.dates import document_date
 from archive.search.explain import Explainer, Highlight
@@ -198,6 +199,7 @@ class Archive:
         if removed:
             log.info("removed %d temporary files left by interrupted writes", removed)
         self.translator = QueryTranslator(settings.translation_dir)
+        self._answers: Answers[SearchResult] = Answers(settings.kept_answers)
         self.accounts = Accounts(self.store.accounts, settings.public_reading)
         self._to_index: list[tuple[Document, Analysed | None]] = []
         self._queue_lock = threading.Lock()  # guards _to_index, which requests and the indexer share
@@ -596,6 +598,30 @@ class Archive:
         names needs neither)."""
         if isinstance(request, str):
             request = SearchRequest.create(request, **options)  # type: ignore[arg-type]
+        key = self._answer_key(request, viewer, counted, named)
+        if key is not None and (kept := self._answers.get(key)) is not None:
+            return kept
+        result = self._search(request, viewer, counted, named)
+        if key is not None:
+            self._answers.put(key, result)
+        return result
+
+    def _answer_key(
+        self, request: SearchRequest, viewer: Principal, counted: bool, named: bool
+    ) -> Hashable | None:
+        """What a search's answer is kept under (`archive.search.answers`): the search, who asks, the
+        store's and the index's marks read before it runs, and the translation models a query is
+        planned with (installed while the archive runs); None when the store or index cannot give one."""
+        if not self.settings.kept_answers:
+            return None
+        store_mark = self.store.change_mark()
+        index_mark = self.backend.change_mark() if store_mark is not None else None
+        if index_mark is None:
+            return None
+        models = tuple(self.translator.pairs())
+        return request, viewer, counted, named, store_mark, index_mark, models
+
+    def _search(self, request: SearchRequest, viewer: Principal, counted: bool, named: bool) -> SearchResult:
         query_plan = self._plan(request)
         if query_plan.query is None and not request.browsing:
             return SearchResult(request.query, 0, message=NO_WORDS)

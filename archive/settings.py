@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 BACKENDS = ("embedded", "elasticsearch")
+KEPT_ANSWERS = 256  # search answers a process keeps (`archive.search.answers`)
 SECRET_PARAMS = ("token", "access_token", "api_key", "apikey", "key", "sig", "signature", "auth", "password",
                  "session", "sessionid", "x-amz-signature", "x-amz-credential", "x-amz-security-token")
 
@@ -45,6 +46,9 @@ class Settings:
     # term found nowhere is asked about again after this long (a document another process indexes is
     # found by it within this time).
     index_term_cache_seconds: float = 5.0
+    # Answers to searches asked again while the store and the embedded index are unchanged, kept per
+    # process (`archive.search.answers`); 0 keeps none.
+    kept_answers: int = KEPT_ANSWERS
     # Symbolic links in an ingested folder that point out of it are refused; ARCHIVE_FOLLOW_LINKS=allow.
     follow_links: bool = False
     # Evidence (issue 9): trusted timestamps, permalinks, secrets kept out of what is stored.
@@ -97,6 +101,7 @@ class Settings:
             "ELASTICSEARCH_URL": self.elasticsearch_url,
             "ARCHIVE_ES_INDEX": self.elasticsearch_index,
             "ARCHIVE_ES_SHARDS": str(self.elasticsearch_shards),
+            "ARCHIVE_KEPT_ANSWERS": str(self.kept_answers),
         }
 
     def with_overrides(self, **values: object) -> Settings:
@@ -121,6 +126,7 @@ def load_settings(**overrides: object) -> Settings:
         index_cooldown_seconds=_number(env, "ARCHIVE_INDEX_COOLDOWN_SECONDS", 5.0),
         index_wait_seconds=_number(env, "ARCHIVE_INDEX_WAIT_SECONDS", 1.0),
         index_term_cache_seconds=_number(env, "ARCHIVE_ES_TERM_CACHE_SECONDS", 5.0),
+        kept_answers=int(_number(env, "ARCHIVE_KEPT_ANSWERS", KEPT_ANSWERS)),
         max_upload_bytes=int(_number(env, "ARCHIVE_MAX_UPLOAD_MB", 2048) * 1024**2),
         capture_timeout_seconds=_number(env, "ARCHIVE_CAPTURE_TIMEOUT_SECONDS", 20.0),
         user_quota_bytes=int(_number(env, "ARCHIVE_USER_QUOTA_MB", 10240) * 1024**2),

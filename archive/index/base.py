@@ -6,7 +6,7 @@ backend only translates it into its engine's own query language. No backend has 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -241,6 +241,10 @@ class IndexBackend(Protocol):
         """
 
     def count(self) -> int: ...
+
+    def change_mark(self) -> Hashable | None:
+        """A value that changes with every change committed to the live index, by any process, read
+        without asking a server; None when the backend cannot give one (`archive.search.answers`)."""
 
     def outdated(self) -> bool:
         """Whether the live index was built with another layout than this code writes and reads: the

@@ -12,6 +12,7 @@ passages existed gets an empty one: its long documents have none until the next 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
@@ -306,6 +307,18 @@ class EmbeddedBackend:
         index = self._live()
         index.reload()
         return index.searcher().num_docs
+
+    def change_mark(self) -> tuple[str, bytes]:
+        """The live generation's name and a digest of the file each of its two indexes writes anew
+        at every commit (tantivy's meta.json, which holds the commit's opstamp)."""
+        name = self._live_name()
+        digest = hashlib.blake2b(digest_size=16)
+        for folder in (self.directory / name, self.directory / f"{name}{PASSAGES}"):
+            try:
+                digest.update((folder / "meta.json").read_bytes())
+            except FileNotFoundError:  # nothing committed yet
+                digest.update(b"-")
+        return name, digest.digest()
 
     def outdated(self) -> bool:
         """A generation's name starts with the schema version it was built with (`v4-…`)."""

@@ -162,6 +162,7 @@ class DocumentStore:
             raise
         self.accounts = AccountStore(self._engine, self._writer)
         self.entities = EntityStore(self._engine, self._writer, _visible)
+        self._marks = _ChangeMarks(self._engine)
 
     # --- documents ----------------------------------------------------------------------------
 
@@ -606,7 +607,13 @@ class DocumentStore:
         with self._engine.connect() as conn:
             conn.execute(select(1))
 
+    def change_mark(self) -> int | None:
+        """A value that changes whenever any connection of any process commits a change to the store,
+        None where the database cannot say (PostgreSQL, an in-memory SQLite database)."""
+        return self._marks.current()
+
     def close(self) -> None:
+        self._marks.close()
         self._engine.dispose()
 
     def __enter__(self) -> DocumentStore:
@@ -614,6 +621,39 @@ class DocumentStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _ChangeMarks:
+    """SQLite's `PRAGMA data_version`, read on a connection of its own that never writes: the value
+    changes when another connection commits, and only then (never for the reading connection's own
+    commits, hence its own connection, taken from the pool for good)."""
+
+    def __init__(self, engine: Engine) -> None:
+        url = engine.url
+        database = url.database or ""
+        self._engine = engine if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") \
+            and url.query.get("mode") != "memory" else None
+        self._connection: Any = None
+        self._lock = threading.Lock()
+
+    def current(self) -> int | None:
+        if self._engine is None:
+            return None
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._engine.raw_connection()
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute("PRAGMA data_version")
+                return int(cursor.fetchone()[0])
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 # --- engine and schema ----------------------------------------------------------------------------
