@@ -30,6 +30,13 @@ class Translation:
 
 def _argos(packages_dir: Path):
     os.environ.setdefault("ARGOS_PACKAGES_DIR", str(packages_dir))
+    return _argos_module()
+
+
+@lru_cache(maxsize=1)
+def _argos_module():
+    """Argos Translate, or None: tried once a process (an import that fails searches every path again
+    each time, and every search asks)."""
     try:
         import argostranslate.translate
     except ImportError:

@@ -511,7 +511,7 @@ def long_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[str, str]]:
             f"({size / 1e6:.0f} MB), queries {', '.join(LONG_QUERIES)}",
         )
     ]
-    settings = load_settings(home=scratch / "long-home", backend="embedded")
+    settings = load_settings(home=scratch / "long-home", backend="embedded", kept_answers=0)
     rows += long_document_rows(settings, corpus, args.rounds, "embedded")
     if args.elasticsearch_url:
         index = f"bench-long-{os.getpid()}"  # new, so that nothing of an earlier run is found

@@ -23,6 +23,9 @@ class FixedTranslator:
     def __init__(self, table: dict[str, list[Translation]]):
         self.table = table
 
+    def pairs(self) -> list[tuple[str, str]]:
+        return sorted({("en", t.language) for found in self.table.values() for t in found})
+
     def translate(self, text: str, source: str) -> list[Translation]:
         return self.table.get(text, [])
 
