@@ -4,6 +4,7 @@ the one-at-a-time way without holding the others back (a full disk in a batch: t
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from archive.blobs import BlobTooLarge, StoredBlob
@@ -12,6 +13,7 @@ from archive.entities import regroup
 from archive.pipeline import WRITE_BATCH, IngestRequest, write_groups
 from archive.service import Archive
 from archive.settings import load_settings
+from archive.store import DocumentStore
 from archive.workers import Ready, prepare_file
 
 
@@ -103,3 +105,14 @@ def test_a_file_changed_after_its_worker_read_it_is_read_again(tmp_path: Path) -
         assert archive.search("Жыланбаев").total == 1 and archive.verify().ok
     finally:
         archive.close()
+
+
+def test_an_empty_batch_writes_nothing(tmp_path: Path) -> None:
+    store = DocumentStore(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # an INSERT given no rows warns of a row without its id
+            assert store.add_many([]) == []
+        assert store.count() == 0
+    finally:
+        store.close()

@@ -237,6 +237,8 @@ class DocumentStore:
         """Stores new documents as `add` does, all in one transaction (ingest's batches: one commit
         instead of one per document); each comes back stored, or as the duplicate it turned out to be."""
         checked = [_checked(new) for new in batch]
+        if not checked:  # an INSERT given no rows would try one row of defaults
+            return []
         try:
             self._insert(checked)
         except IntegrityError:  # one of them was stored a moment earlier elsewhere: each on its own
