@@ -446,56 +446,77 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (the server's worker processes), in MB."""
-    total, pending = 0, [pid]
+def process_tree(pid: int) -> list[int]:
+    """A process and its children, theirs included (the server and its worker processes)."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+            found.append(current)
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the server's worker processes), in MB."""
+    total = 0
+    for current in process_tree(pid):
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
     return total / 1024
+
+
+def warm_up(url: str, asked: list[str], server_workers: int) -> None:
+    """Each server process's caches filled, as a running server has them: a few rounds of the queries."""
+    with httpx.Client(base_url=url, timeout=30) as warm:
+        for query in asked:
+            for _ in range(server_workers * 2):
+                warm.get("/api/search", params={"q": query, "limit": 10})
+
+
+def search_concurrently(url: str, asked: list[str], clients: int, seconds: float) -> tuple[list[float], int]:
+    """`clients` threads asking `GET /api/search` the queries in turn for `seconds`: the latency of each
+    request, in milliseconds, and how many did not answer 200."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            n = offset
+            while time.monotonic() < stop:
+                start = time.perf_counter()
+                answer = http.get("/api/search", params={"q": asked[n % len(asked)], "limit": 10})
+                took = (time.perf_counter() - start) * 1000
+                with lock:
+                    latencies.append(took)
+                    errors[0] += answer.status_code != 200
+                n += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors[0]
 
 
 def concurrent_rows(settings: Settings, args: argparse.Namespace, label: str) -> list[tuple[str, str]]:
     """Search latency through HTTP with `--clients` concurrent clients for `--seconds`, against the
     server with `--server-workers` processes; and the server's memory."""
     asked = list(queries())
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
     with served(settings, args.server_workers) as (url, pid):
-        with httpx.Client(base_url=url, timeout=30) as warm:
-            for query in asked:  # each process's caches: a few rounds, as a running server has them
-                for _ in range(args.server_workers * 2):
-                    warm.get("/api/search", params={"q": query, "limit": 10})
-        stop = time.monotonic() + args.seconds
-
-        def client(offset: int) -> None:
-            with httpx.Client(base_url=url, timeout=30) as http:
-                n = offset
-                while time.monotonic() < stop:
-                    start = time.perf_counter()
-                    answer = http.get("/api/search", params={"q": asked[n % len(asked)], "limit": 10})
-                    took = (time.perf_counter() - start) * 1000
-                    with lock:
-                        latencies.append(took)
-                        errors[0] += answer.status_code != 200
-                    n += 1
-
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        warm_up(url, asked, args.server_workers)
+        latencies, errors = search_concurrently(url, asked, args.clients, args.seconds)
         memory = tree_rss_mb(pid)
     figures = summary(latencies)
     return [
         (f"search, {label}, {args.clients} concurrent clients, server --workers {args.server_workers}",
-         f"{latency(figures)}, {len(latencies) / args.seconds:.0f} requests/s, {errors[0]} errors"),
+         f"{latency(figures)}, {len(latencies) / args.seconds:.0f} requests/s, {errors} errors"),
         (f"server memory, {label} (all its processes, after the run)", f"{memory:.0f} MB"),
     ]
 

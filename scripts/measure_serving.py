@@ -13,69 +13,40 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from archive.settings import KEPT_ANSWERS
-from scripts.bench import free_port, percentile
+from archive.settings import KEPT_ANSWERS, load_settings
+from scripts.bench import percentile, process_tree, search_concurrently, served, warm_up
 from scripts.corpus_gen import queries
 
 
 def tree_cpu_seconds(pid: int) -> float:
     """User and system CPU of a process and its children (the server's workers)."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
+    total = 0
+    for current in process_tree(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
         except OSError:
-            pass
+            continue
+        total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def kept_alive(port: int, path: str, count: int) -> list[float]:
-    """Milliseconds of each of `count` requests on one kept-alive connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port)
+def kept_alive(url: str, paths: list[str]) -> list[float]:
+    """Milliseconds of each request, in turn on one kept-alive connection."""
+    connection = http.client.HTTPConnection(urlsplit(url).netloc)
     took = []
-    for _ in range(count):
+    for path in paths:
         start = time.perf_counter()
         connection.request("GET", path)
         connection.getresponse().read()
         took.append((time.perf_counter() - start) * 1000)
     connection.close()
     return took
-
-
-def concurrent(url: str, asked: list[str], clients: int, seconds: float) -> list[float]:
-    latencies: list[float] = []
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def client(offset: int) -> None:
-        with httpx.Client(base_url=url, timeout=30) as http:
-            n = offset
-            while time.monotonic() < stop:
-                start = time.perf_counter()
-                http.get("/api/search", params={"q": asked[n % len(asked)], "limit": 10})
-                with lock:
-                    latencies.append((time.perf_counter() - start) * 1000)
-                n += 1
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies
 
 
 def figures(latencies: list[float]) -> str:
@@ -93,49 +64,26 @@ def main() -> int:
     parser.add_argument("--kept-answers", type=int, default=KEPT_ANSWERS,
                         help="ARCHIVE_KEPT_ANSWERS of the server; 0: every search worked out")
     args = parser.parse_args()
-    port = free_port()
-    env = {**os.environ, "ARCHIVE_HOME": str(args.home), "ARCHIVE_KEPT_ANSWERS": str(args.kept_answers)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "archive", "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    settings = load_settings(home=args.home, kept_answers=args.kept_answers)
     asked = list(queries())
-    try:
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
-        with httpx.Client(base_url=url, timeout=30) as warm:
-            for query in asked * 2 * args.workers:
-                warm.get("/api/search", params={"q": query, "limit": 10})
-        rows = [("/healthz, one kept-alive connection", figures(kept_alive(port, "/healthz", 50)))]
-        before = tree_cpu_seconds(server.pid)
-        connection = http.client.HTTPConnection("127.0.0.1", port)
-        sequential = []
-        for query in asked * 3:
-            start = time.perf_counter()
-            connection.request("GET", f"/api/search?{httpx.QueryParams(q=query, limit=10)}")
-            connection.getresponse().read()
-            sequential.append((time.perf_counter() - start) * 1000)
-        connection.close()
-        cpu = (tree_cpu_seconds(server.pid) - before) / len(sequential) * 1000
+    with served(settings, args.workers) as (url, pid):
+        warm_up(url, asked, args.workers)
+        rows = [("/healthz, one kept-alive connection", figures(kept_alive(url, ["/healthz"] * 50)))]
+        before = tree_cpu_seconds(pid)
+        searches = [f"/api/search?{urlencode({'q': query, 'limit': 10})}" for query in asked * 3]
+        sequential = kept_alive(url, searches)
+        cpu = (tree_cpu_seconds(pid) - before) / len(sequential) * 1000
         rows.append(("GET /api/search, one client, one kept-alive connection",
                      f"{figures(sequential)}; server CPU {cpu:.1f} ms a request"))
-        before, client_before = tree_cpu_seconds(server.pid), time.process_time()
-        latencies = concurrent(url, asked, args.clients, args.seconds)
-        cpu = (tree_cpu_seconds(server.pid) - before) / len(latencies) * 1000
+        before, client_before = tree_cpu_seconds(pid), time.process_time()
+        latencies, errors = search_concurrently(url, asked, args.clients, args.seconds)
+        cpu = (tree_cpu_seconds(pid) - before) / len(latencies) * 1000
         client_cpu = (time.process_time() - client_before) / len(latencies) * 1000
         rows.append((
             f"GET /api/search, {args.clients} clients, --workers {args.workers}",
-            f"{figures(latencies)}, {len(latencies) / args.seconds:.0f} requests/s; server CPU {cpu:.1f} ms, "
-            f"clients' CPU {client_cpu:.1f} ms a request",
+            f"{figures(latencies)}, {len(latencies) / args.seconds:.0f} requests/s, {errors} errors; "
+            f"server CPU {cpu:.1f} ms, clients' CPU {client_cpu:.1f} ms a request",
         ))
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     for name, figure in rows:
         print(f"| {name} | {figure} |")
     return 0

@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+
 class Answers(Generic[T]):
     """A bounded, thread-safe map of search keys to answers, least recently used first out."""
 
@@ -40,7 +41,3 @@ class Answers(Generic[T]):
             self._kept.move_to_end(key)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()

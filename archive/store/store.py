@@ -32,7 +32,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.pool import StaticPool
@@ -632,9 +632,7 @@ class _ChangeMarks:
 
     def __init__(self, engine: Engine) -> None:
         url = engine.url
-        database = url.database or ""
-        self._engine = engine if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") \
-            and url.query.get("mode") != "memory" else None
+        self._engine = engine if url.get_backend_name() == "sqlite" and not _in_memory(url) else None
         self._connection: Any = None
         self._lock = threading.Lock()
 
@@ -671,6 +669,11 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
+def _in_memory(url: URL) -> bool:
+    """A SQLite database that lives in memory: one shared connection, nothing on disk."""
+    return (url.database or "") in ("", ":memory:") or url.query.get("mode") == "memory"
+
+
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -685,7 +688,7 @@ def _create_engine(url: str) -> Engine:
             ) from None
 
     database = parsed.database or ""
-    memory = database in ("", ":memory:") or parsed.query.get("mode") == "memory"
+    memory = _in_memory(parsed)
     options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool  # one shared connection, or every checkout sees an empty database
