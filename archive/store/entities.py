@@ -128,8 +128,10 @@ class EntityStore:
         Only the mentions whose entity changed, or that are new, are written: regrouping after a
         write touches a handful of keys, not every mention of the archive."""
         with Session(self._writer) as session, session.begin():
+            # Grouped as the key index orders them (kind and surface between key and entity), so that
+            # the index is read in its order and no mention is sorted.
             held = session.execute(select(MentionRow.key, MentionRow.entity_id).group_by(
-                MentionRow.key, MentionRow.entity_id))
+                MentionRow.key, MentionRow.kind, MentionRow.surface, MentionRow.entity_id))
             now: dict[str, set[str | None]] = defaultdict(set)
             for key, entity in held:
                 now[key].add(entity)

@@ -273,8 +273,8 @@ class MentionRow(Base):
     __tablename__ = "entity_mentions"
     __table_args__ = (
         Index("ix_entity_mentions_document_id", "document_id"),
-        Index("ix_entity_mentions_key_surface", "key", "kind", "surface"),  # regrouping reads these
-        Index("ix_entity_mentions_key_entity", "key", "entity_id"),  # ... and these, index only
+        # Regrouping reads key, kind and surface, and each key's entity, from this index alone.
+        Index("ix_entity_mentions_key", "key", "kind", "surface", "entity_id"),
         Index("ix_entity_mentions_entity_document", "entity_id", "document_id"),
     )
 
