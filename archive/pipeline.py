@@ -39,7 +39,7 @@ from ingest.extract.members import Member
 from ingest.prepare import Prepared, prepare
 from ingest.sniff import HTML
 
-WRITE_BATCH = 256  # prepared files kept in one transaction and one round of fsyncs (64: 14 % slower)
+WRITE_BATCH = 256  # prepared files kept in one transaction and one round of fsyncs (than 64: 14 % faster)
 WRITE_BATCH_CHARS = 8_000_000  # ... or fewer, when their texts are long
 WRITE_BATCH_SECONDS = 1.0  # ... or fewer, when files come slowly (OCR): results are not held back
 

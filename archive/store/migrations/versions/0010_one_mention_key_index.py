@@ -1,7 +1,7 @@
 """One index of mentions by key in place of two: kind, surface and entity behind the key serve both
 what regrouping reads (key, kind and surface counted; each key's entities) and the update of a key's
 entity. Every index led by the key takes each new mention at a random place, the costliest part of
-ingest's writer (about 0.6 ms a document of some 80 names for each such index).
+ingest's writer (0.6–0.8 ms a document of some 80 names for each such index).
 
 Revision ID: 0010
 Revises: 0009
