@@ -100,9 +100,12 @@ def settle(archive: Archive) -> None:
     """Brings a backend to the state of a server that has been answering for a while, before its
     searches are timed: Elasticsearch's JVM compiles its hot paths over the first thousands of requests
     (a name search took 10 ms on the node just after a reindex, 2–4 ms once warm). The settling queries
-    are the batch's names, none of them a timed query, so no answer kept by either backend is timed."""
+    are the batch's names less the timed queries among them, so that no answer kept by either backend
+    is timed."""
+    timed = set(queries())
     for name in batch_names(SETTLING_NAMES):
-        archive.search(name, SYSTEM, limit=10)
+        if name not in timed:
+            archive.search(name, SYSTEM, limit=10)
 
 
 def time_api_searches(settings: Settings, rounds: int, asked: Iterable[str]) -> dict[str, float]:
@@ -374,6 +377,9 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
                 f"{count / es_seconds:.0f} documents/s ({rebuild / es_seconds:.2f}x the embedded reindex)",
             )
         )
+        # The batch before the settling searches, whose names are the batch's: the term cache would
+        # otherwise know every term of it already.
+        batch_seconds, batch_found = time_batch(es_archive, args.batch_names)
         settle(es_archive)
         elastic = time_searches(es_archive, args.rounds)
         rows.append(
@@ -383,8 +389,8 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
                 f"p95 {elastic['p95']:.1f} ms ({elastic['p95'] / embedded['p95']:.2f}x)",
             )
         )
-        seconds, found = time_batch(es_archive, args.batch_names)
-        rows.append(("batch name search, Elasticsearch", batch_figure(seconds, args.batch_names, found)))
+        rows.append(("batch name search, Elasticsearch",
+                     batch_figure(batch_seconds, args.batch_names, batch_found)))
         cold = time_searches(es_archive, 1, cold_queries(), warm_up=False)
         rows.append(("search, Elasticsearch, queries never asked before (no term known)", latency(cold)))
         if args.scale:
