@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from archive.analysis.aliases import AliasMatch
 from archive.analysis.entity_groups import NONE, apply_decisions, entity_id, entity_kind, group
-from archive.analysis.mentions import find_mentions
+from archive.analysis.mentions import Mention, find_mentions
 from archive.analysis.tokenize import Token, tokenize
 from archive.domain import Document, LanguageSpan
 from archive.store import DocumentStore
@@ -28,16 +28,19 @@ def mentions_in(
     text: str, spans: Sequence[LanguageSpan], language: str, tokens: list[Token] | None = None,
     aliases: list[AliasMatch] | None = None,
 ) -> list[StoredMention]:
-    """The mentions of a text, each with the language of the paragraph it is in (pure: ingest's worker
-    processes find them, so that the one writer only stores them); ``tokens`` and ``aliases``: the
-    text's, if known."""
+    """The mentions of a text, each with the language of the paragraph it is in, a name written the
+    same way in the same language once, with how often (pure: ingest's worker processes find them, so
+    that the one writer only stores them); ``tokens`` and ``aliases``: the text's, if known."""
     starts = [span.start for span in spans]
-    found = []
+    first: dict[tuple[str, str, str, str], Mention] = {}
+    occurrences: Counter[tuple[str, str, str, str]] = Counter()
     for mention in find_mentions(text, tokens, aliases):
         at = bisect.bisect_right(starts, mention.start) - 1
-        found.append(StoredMention(mention.start, mention.end, mention.surface, mention.key, mention.kind,
-                                   spans[at].language if at >= 0 else language))
-    return found
+        written = (mention.surface, mention.key, mention.kind, spans[at].language if at >= 0 else language)
+        first.setdefault(written, mention)
+        occurrences[written] += 1
+    return [StoredMention(mention.start, mention.end, *written, occurrences=occurrences[written])
+            for written, mention in first.items()]
 
 
 def mentions_of(document: Document) -> list[StoredMention]:

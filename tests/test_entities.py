@@ -24,6 +24,7 @@ from archive.settings import Settings
 from tests.clients import token_headers
 from tests.conftest import SHARED
 from tests.needs import needs
+from tests.test_store import sql
 from web.app import create_app
 
 DEV_EVAL = SHARED / "dev-eval"
@@ -183,6 +184,20 @@ def test_a_later_document_moves_a_lone_surname_when_it_makes_it_ambiguous(archiv
     lone = {e["id"] for e in archive.document_entities(archive.document(first))} - {fariza}
     assert len(lone) == 1, "the lone surname is an entity of its own once two people bear it"
     assert archive.entity(fariza).documents and lone.isdisjoint({fariza})
+
+
+def test_a_name_repeated_in_a_document_is_one_row_that_counts_every_occurrence(archive: Archive):
+    text = ("Суд оштрафовал Фаризу Оспан. Фаризу Оспан задержали. Адвокат Фаризы Оспан обжаловал. "
+            "Фаризу Оспан освободили.")
+    result = archive.ingest_upload(io.BytesIO(text.encode()), "a.txt", IngestRequest())
+    entity = archive.entity(archive.entities("Фариза Оспан")[0]["id"])
+    assert entity is not None and entity.documents[0].mentions == 4
+    counts = {s["surface"]: s["count"] for scripts in entity.spellings.values()
+              for spellings in scripts.values() for s in spellings}
+    assert counts == {"Фаризу Оспан": 3, "Фаризы Оспан": 1}
+    rows = sql(archive.settings.sqlalchemy_url, "SELECT surface, start, occurrences FROM entity_mentions "
+               "WHERE document_id = :id AND kind = 'person' ORDER BY start", id=result.id)
+    assert rows == [("Фаризу Оспан", text.index("Фаризу"), 3), ("Фаризы Оспан", text.index("Фаризы"), 1)]
 
 
 def test_a_regrouping_that_fails_is_asked_for_again(archive: Archive, monkeypatch):

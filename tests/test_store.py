@@ -361,6 +361,23 @@ def test_grants_of_one_document_to_one_user_are_carried_into_grants_by_group_and
     assert stored_revision(database_url) == [SCHEMA_HEAD]
 
 
+def test_mentions_stored_one_row_each_are_folded_into_one_row_for_each_way_a_name_is_written(
+    database_url: str,
+) -> None:
+    if database_url.startswith("sqlite:///"):  # alembic, unlike the store, makes no folders
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(database_url), "0010")
+    for start, surface in ((40, "Оспан"), (9, "Оспан"), (20, "Оспана")):
+        sql(database_url, "INSERT INTO entity_mentions (document_id, start, \"end\", surface, key, kind, "
+                          "language, entity_id) VALUES ('doc1', :start, :end, :surface, 'w:ospan', 'name', "
+                          "'ru', 'e1')", start=start, end=start + len(surface), surface=surface)
+    DocumentStore(database_url).close()
+    rows = sql(database_url, "SELECT surface, start, \"end\", occurrences, entity_id FROM entity_mentions "
+                             "ORDER BY start")
+    assert rows == [("Оспан", 9, 14, 2, "e1"), ("Оспана", 20, 26, 1, "e1")]
+    assert stored_revision(database_url) == [SCHEMA_HEAD]
+
+
 def test_unknown_newer_schema_is_refused(database_url: str) -> None:
     DocumentStore(database_url).close()
     sql(database_url, "UPDATE alembic_version SET version_num = '9999'")

@@ -27,12 +27,15 @@ _DOCUMENT_COLUMNS = (
 
 @dataclass(frozen=True)
 class StoredMention:
+    """A name as written in one document, in one language: where it first appears, and how often."""
+
     start: int
     end: int
     surface: str
     key: str
     kind: str
     language: str
+    occurrences: int = 1
 
 
 FoundMentions = tuple[Sequence[StoredMention], int]  # a text's mentions, and the version of the rules
@@ -48,6 +51,10 @@ class EntityRecord:
     confirmed: bool
     documents: int = 0  # of those the reader may see
 
+
+# How often the mentions of a group of rows were written: each row holds a name's every occurrence
+# in one document (in one language), so that a name repeated in a report is one row, not dozens.
+_OCCURRENCES = func.sum(MentionRow.occurrences)
 
 # An `EntityRecord`'s columns, in its fields' order, for reading records without ORM objects.
 _RECORD_COLUMNS = (EntityRow.id, EntityRow.key, EntityRow.kind, EntityRow.label, EntityRow.mentions,
@@ -89,7 +96,7 @@ class EntityStore:
         holds dozens of mentions, a batch of ingest thousands."""
         rows = [
             {"document_id": document_id, "start": m.start, "end": m.end, "surface": m.surface[:500],
-             "key": m.key[:300], "kind": m.kind, "language": m.language}
+             "key": m.key[:300], "kind": m.kind, "language": m.language, "occurrences": m.occurrences}
             for document_id, mentions in found.items()
             for m in mentions
         ]
@@ -111,7 +118,7 @@ class EntityStore:
     def mention_keys(self) -> dict[str, tuple[str, Counter[str]]]:
         """Every mention key → (the kind its mentions were found as, their surfaces counted)."""
         found: dict[str, tuple[str, Counter[str]]] = {}
-        stmt = select(MentionRow.key, MentionRow.kind, MentionRow.surface, func.count()).group_by(
+        stmt = select(MentionRow.key, MentionRow.kind, MentionRow.surface, _OCCURRENCES).group_by(
             MentionRow.key, MentionRow.kind, MentionRow.surface)
         with self._engine.connect() as conn:
             for key, kind, surface, n in conn.execute(stmt):
@@ -210,7 +217,7 @@ class EntityStore:
     def spellings(self, entity_id: str, visible: Visibility | None) -> list[tuple[str, str, str, int]]:
         """(surface, mention key, language, count) of the mentions the reader may see."""
         stmt = self._mentions_seen(visible)(
-            select(MentionRow.surface, MentionRow.key, MentionRow.language, func.count())
+            select(MentionRow.surface, MentionRow.key, MentionRow.language, _OCCURRENCES)
             .where(MentionRow.entity_id == entity_id)
             .group_by(MentionRow.surface, MentionRow.key, MentionRow.language))
         with self._engine.connect() as conn:
@@ -218,7 +225,7 @@ class EntityStore:
 
     def documents(self, entity_id: str, visible: Visibility | None) -> list[EntityDocument]:
         stmt = self._mentions_seen(visible)(
-            select(*_DOCUMENT_COLUMNS, func.count())
+            select(*_DOCUMENT_COLUMNS, _OCCURRENCES)
             .where(MentionRow.entity_id == entity_id)
             .group_by(*_DOCUMENT_COLUMNS))
         with self._engine.connect() as conn:
@@ -250,12 +257,12 @@ class EntityStore:
 
     def of_document(self, document_id: str) -> list[EntityRecord]:
         """The entities a document mentions, in the order they first appear."""
-        stmt = (select(EntityRow, func.min(MentionRow.start), func.count())
+        stmt = (select(EntityRow, func.min(MentionRow.start))
                 .join(MentionRow, MentionRow.entity_id == EntityRow.id)
                 .where(MentionRow.document_id == document_id).group_by(EntityRow.id))
         with Session(self._engine) as session:
             rows = sorted(session.execute(stmt), key=lambda r: r[1])
-            return [_record(row, 1) for row, _, _ in rows]
+            return [_record(row, 1) for row, _ in rows]
 
     def of_documents(self, document_ids: Sequence[str], per_document: int) -> dict[str, list[EntityRecord]]:
         """The people, places and organisations each document mentions (the reader may see the
@@ -263,8 +270,7 @@ class EntityStore:
         archive, then the first to appear; ``per_document`` at most. `documents` is left at 0."""
         if not document_ids:
             return {}
-        in_document = func.count()
-        stmt = (select(MentionRow.document_id, in_document, func.min(MentionRow.start), *_RECORD_COLUMNS)
+        stmt = (select(MentionRow.document_id, _OCCURRENCES, func.min(MentionRow.start), *_RECORD_COLUMNS)
                 .join(EntityRow, MentionRow.entity_id == EntityRow.id)
                 .where(MentionRow.document_id.in_(document_ids[:CHUNK]), EntityRow.kind != "name")
                 .group_by(MentionRow.document_id, EntityRow.id))

@@ -268,7 +268,8 @@ class MemberRow(Base):
 # --- entities ----------------------------------------------------------------------------------
 
 class MentionRow(Base):
-    """A name found in a document's text (archive/analysis/mentions.py), and the entity it belongs to."""
+    """A name found in a document's text (archive/analysis/mentions.py), and the entity it belongs to:
+    one row for each way it is written (surface, key, kind, language) in each document."""
 
     __tablename__ = "entity_mentions"
     __table_args__ = (
@@ -287,6 +288,7 @@ class MentionRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(16), default="")
     entity_id: Mapped[str | None] = mapped_column(String(16))
+    occurrences: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # start, end: the first
 
 
 class MentionScanRow(Base):
