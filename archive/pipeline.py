@@ -131,15 +131,24 @@ class Ingestor:
         except IngestError as error:
             return self.failed(name, error)
 
-    def ingest_prepared(
+    def keep_originals(
         self, files: Sequence[tuple[Path, Ready]], request: IngestRequest
+    ) -> list[StoredBlob | Exception]:
+        """The originals of prepared files made durable in one round of fsyncs (the first half of
+        `ingest_prepared`, which a writer may run while it keeps the batch before)."""
+        return self.blobs.put_files([path for path, _ in files], max_bytes=self._limit(request))
+
+    def ingest_prepared(
+        self, files: Sequence[tuple[Path, Ready]], request: IngestRequest,
+        stored: Sequence[StoredBlob | Exception] | None = None,
     ) -> list[IngestResult]:
         """Files that worker processes prepared (`Ready.kept_together`), kept together: their originals
-        made durable in one round of fsyncs, then their rows and custody entries in one transaction,
-        then handed to the index; the order of guarantees is that of `ingest_path`. A file that turns
-        out to need more (changed since the worker read it, already archived, refused by the blob
-        store) goes the one-at-a-time way after the others."""
-        stored = self.blobs.put_files([path for path, _ in files], max_bytes=self._limit(request))
+        made durable in one round of fsyncs (``stored``: already, by `keep_originals`), then their rows
+        and custody entries in one transaction, then handed to the index; the order of guarantees is
+        that of `ingest_path`. A file that turns out to need more (changed since the worker read it,
+        already archived, refused by the blob store) goes the one-at-a-time way after the others."""
+        if stored is None:
+            stored = self.keep_originals(files, request)
         fresh: list[tuple[int, Path, StoredBlob, Ready]] = []
         shas: set[str] = set()
         for number, ((path, ready), blob) in enumerate(zip(files, stored, strict=True)):

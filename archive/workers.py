@@ -35,7 +35,14 @@ from ingest.prepare import Prepared, prepare
 T = TypeVar("T")
 R = TypeVar("R")
 
-AHEAD_PER_WORKER = 32  # work items handed out ahead of the writer, per worker (a write batch and more)
+# Work handed out ahead of the writer. The workers must have a write batch's worth to do while the
+# writer keeps the one before (`pipeline.WRITE_BATCH`), or the two take turns: with 64 items ahead of
+# batches of 256, the writer waited half of an ingest for the workers and the workers for it. So up to
+# AHEAD_MAX small items go out ahead, as long as their weight (bytes of a file, characters of a text)
+# stays under AHEAD_WEIGHT; and AHEAD_PER_WORKER always, however heavy.
+AHEAD_PER_WORKER = 32
+AHEAD_MAX = 512
+AHEAD_WEIGHT = 16 * 1024 * 1024
 READ_CHUNK = 1024 * 1024
 
 
@@ -139,8 +146,11 @@ class Workers:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def map(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        """(item, its result) in the order of `items`, a bounded number of items ahead of the caller."""
+    def map(
+        self, work: Callable[[T], R], items: Iterable[T], weight: Callable[[T], int] = lambda _item: 0
+    ) -> Iterator[tuple[T, R]]:
+        """(item, its result) in the order of `items`, a bounded number and `weight` of items ahead of
+        the caller (see AHEAD_MAX)."""
         remaining = iter(items)
         head = list(islice(remaining, WORTH_WORKERS)) if self._pool is None else []
         if len(head) == WORTH_WORKERS:
@@ -149,18 +159,22 @@ class Workers:
             for item in chain(head, remaining):
                 yield item, work(item)
             return
-        window: deque[tuple[T, Future[R]]] = deque()
-        ahead = self.count * AHEAD_PER_WORKER
+        window: deque[tuple[T, Future[R], int]] = deque()
+        always = self.count * AHEAD_PER_WORKER
+        ahead = 0  # the weight of the window
         for item in chain(head, remaining):
-            window.append((item, self._pool.submit(work, item)))
-            if len(window) >= ahead:
-                done, future = window.popleft()
+            heavy = weight(item)
+            window.append((item, self._pool.submit(work, item), heavy))
+            ahead += heavy
+            while len(window) >= AHEAD_MAX or (len(window) >= always and ahead >= AHEAD_WEIGHT):
+                done, future, heavy = window.popleft()
+                ahead -= heavy
                 yield done, future.result()
         while window:
-            done, future = window.popleft()
+            done, future, _ = window.popleft()
             yield done, future.result()
 
     def index_documents(self, documents: Iterable[Document]) -> Iterator[IndexDocument]:
         """The index entries of stored documents, analysed in the workers."""
-        for _document, entry in self.map(to_index_document, documents):
+        for _document, entry in self.map(to_index_document, documents, lambda document: len(document.text)):
             yield entry

@@ -19,7 +19,7 @@ from archive.cli import listening_socket
 from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
-from archive.workers import WORTH_WORKERS, Ready
+from archive.workers import AHEAD_MAX, AHEAD_PER_WORKER, AHEAD_WEIGHT, WORTH_WORKERS, Ready, Workers
 from tests.browser import free_port
 
 FILES = WORTH_WORKERS + 10  # enough that workers start
@@ -73,6 +73,29 @@ def test_workers_ingest_what_one_process_ingests_in_the_same_order(tmp_path: Pat
     finally:
         alone.close()
         pooled.close()
+
+
+def most_ahead(weight: int, items: int) -> int:
+    """The most items two workers were handed ahead of a caller that takes the results one by one."""
+    with Workers(2) as pool:
+        pool.start()
+        submitted, ahead = [0], 0
+        submit = pool._pool.submit  # type: ignore[union-attr]
+
+        def counted(*args: object):  # type: ignore[no-untyped-def]
+            submitted[0] += 1
+            return submit(*args)
+
+        pool._pool.submit = counted  # type: ignore[method-assign,union-attr]
+        for taken, _ in enumerate(pool.map(abs, range(items), lambda _item: weight), start=1):
+            ahead = max(ahead, submitted[0] - taken)
+    return ahead
+
+
+def test_workers_are_handed_out_light_work_far_ahead_and_heavy_work_a_little():
+    """Far enough ahead that the workers prepare a whole write batch while the writer keeps one."""
+    assert most_ahead(weight=1, items=2 * AHEAD_MAX) == AHEAD_MAX - 1
+    assert most_ahead(weight=AHEAD_WEIGHT, items=4 * AHEAD_PER_WORKER) == 2 * AHEAD_PER_WORKER - 1
 
 
 def test_reindex_with_workers_rebuilds_every_document(tmp_path: Path) -> None:

@@ -116,3 +116,24 @@ def test_an_empty_batch_writes_nothing(tmp_path: Path) -> None:
         assert store.count() == 0
     finally:
         store.close()
+
+
+def test_batches_whose_originals_are_kept_while_the_batch_before_is_written_lose_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Small batches, so that many follow one another; a file repeated in the next batch or a later one
+    is a duplicate of the first, found once the first's batch is written."""
+    monkeypatch.setattr("archive.pipeline.WRITE_BATCH", 7)
+    paths = texts(tmp_path / "docs", 60)
+    (tmp_path / "docs" / "note-006b.txt").write_bytes(paths[6].read_bytes())  # first of the second batch
+    for n in (10, 40):
+        (tmp_path / "docs" / f"zz-again-{n:03}.txt").write_bytes(paths[n].read_bytes())
+    archive = Archive(load_settings(home=tmp_path / "home"))
+    try:
+        results = list(archive.ingest_paths([tmp_path / "docs"], IngestRequest(), workers=2))
+        assert [Path(r.file).name for r in results] == sorted(p.name for p in (tmp_path / "docs").iterdir())
+        assert [r.status for r in results].count("created") == 60
+        assert [r.status for r in results].count("duplicate") == 3
+        assert archive.store.count() == 60 and archive.search("Tleuzhan", limit=1).total == 60
+    finally:
+        archive.close()
