@@ -89,6 +89,56 @@ def test_a_models_spans_make_a_sentence_initial_word_a_name_and_add_what_the_rul
         ("ЕНПФ", f"w:{name_key('ЕНПФ')}", "organisation")]
 
 
+def names(text: str) -> list[tuple[str, str]]:
+    """Surface and kind of each mention but sentence-initial words (`s:`: names only if elsewhere)."""
+    return [(m.surface, m.kind) for m in find_mentions(text) if not m.key.startswith("s:")]
+
+
+def test_an_organisations_name_joined_by_of_for_and_the_is_one_name_not_its_capitalised_words():
+    text = "It was prepared by the International Bureau for Human Rights and\nRule of Law in the capital."
+    found = find_mentions(text)
+    assert [(m.surface, m.kind) for m in found] == [
+        ("International Bureau for Human Rights and\nRule of Law", "name")]  # over a line break too
+    words = "International Bureau for Human Rights and Rule of Law"
+    assert found[0].key == "w:" + "-".join(name_key(w) for w in words.split(" "))
+    assert names("A letter came from the Office of the High Commissioner.") == [
+        ("Office of the High Commissioner", "name")]
+    assert names("Письмо направил Комитет по Делам Религий вчера.") == [("Комитет по Делам Религий", "name")]
+
+
+def test_ordinary_words_of_the_text_do_not_cut_a_name_into_lone_words():
+    text = ("Staff of the Bureau of Human Rights and Rule of Law spoke about human rights and the law "
+            "with the Minister of Information and Social Development Dauren Abayev, an official in social "
+            "development.")
+    assert names(text) == [("Bureau of Human Rights and Rule of Law", "name"),
+                           ("Minister of Information and Social Development", "name"),
+                           ("Dauren Abayev", "person")]
+
+
+def test_a_latin_acronym_before_a_capitalised_word_is_one_name_but_not_before_a_person():
+    assert names("It was prepared for the CIVICUS Monitor by the team.") == [("CIVICUS Monitor", "name")]
+    assert names("A statement by IPHR Yevgeniy Zhovtis came.") == [("Yevgeniy Zhovtis", "person")]
+    # In Russian an acronym before a name is the office and then the person
+    found = names("Вчера председатель ЦИК Масимов выступил.")
+    assert [surface for surface, _ in found if "Масимов" in surface] == ["Масимов"]
+
+
+def test_people_joined_by_and_or_followed_by_of_stay_people():
+    assert keys("The court heard Ivanov and Petrov on Monday.") == [
+        f"w:{name_key('Ivanov')}", f"w:{name_key('Petrov')}"]
+    assert names("The court fined Zhanbolat Mamay and Rule of Law activists.") == [
+        ("Zhanbolat Mamay", "person"), ("Rule of Law", "name")]
+    assert names("Yesterday Yerlan Gazymzhanov and Amanzhol Mukhamedyarov were disbarred.") == [
+        ("Yerlan Gazymzhanov", "person"), ("Amanzhol Mukhamedyarov", "person")]
+    assert ("Zhanbolat Mamay", "person") in names("He met Zhanbolat Mamay of the party yesterday.")
+    assert names("A letter from the Ministry of Justice and Ivanov came.") == [
+        ("Ministry of Justice", "name"), ("Ivanov", "name")]
+    assert names("Суд вызвал Иванова и Петрова.") == [("Иванова", "name"), ("Петрова", "name")]
+    assert names("Сотқа Мамай және Ахметов келді.") == [("Мамай", "name"), ("Ахметов", "name")]
+    assert names("Суд вызвал Фаризу Оспан и Сабита Сыздыкбека по делу.") == [
+        ("Фаризу Оспан", "person"), ("Сабита Сыздыкбека", "person")]
+
+
 # --- grouping ---------------------------------------------------------------------------------------
 
 def grouped(*texts: str) -> dict[str, str]:

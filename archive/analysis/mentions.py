@@ -18,6 +18,21 @@ Two sources, the alias table first:
 A capitalised word that also occurs in lower case in the same text is an ordinary word (`Rights`
 beside `rights`), and so is a function word; a word that only starts a sentence is taken when it
 is part of a longer name, or is written as a name elsewhere in the text.
+
+Before these, a **title-case name** is taken whole, ordinary words and all, so that its name-shaped
+words are not left over as lone names (`Bureau`, `Rule`, `Monitor`): capitalised words joined by
+a preposition (`Bureau of Human Rights`, `Комитет по Делам`; `the` may follow it: `Office of the
+High Commissioner`) and, after such a preposition, by `and` (`… Human Rights and Rule of Law`), or
+a Latin-script acronym before capitalised words (`CIVICUS Monitor`). A line break may come between
+its words. Its key is `w:` with every word's key joined by `-`, as for a model's span; its kind is
+NAME. People stay out of it: `and` before any preposition ends it (`Ivanov and Petrov`,
+`Zhanbolat Mamay and Rule of Law`), and so do two or more name words before its first preposition
+(`Zhanbolat Mamay of the party`; after `the`, which no person's name follows, they are a name's:
+`the International Bureau for`) or after its last ordinary word (`Minister of Information and
+Social Development Dauren Abayev`); an `and` at its end with no ordinary word after it (`Ministry of
+Justice and Ivanov`) is left out. A lone word before the first preposition that only ever starts
+a sentence is no part of it (`Staff of the Bureau …`: a capital there says nothing). A Cyrillic
+acronym is not joined: `председатель КНБ Масимов` is an apposition, the office and then the person.
 """
 
 from __future__ import annotations
@@ -44,6 +59,12 @@ _PATRONYMIC = re.compile(
     r"(?:ович|евич|ьич|овн|евн|ичн|инич)\w{0,3}$|(?:ұлы|улы|қызы|кызы)\w{0,4}$"
     r"|(?:ovich|evich|ovna|evna|ichna|uly|ul[iy]|qyzy|kyzy)\w{0,3}$"
 )
+# Words that join the capitalised words of one title-case name (module docstring): Kazakh names
+# have postpositions and lower-case inner words, so only its `and` is here.
+PREPOSITIONS = frozenset(("of", "for", "по", "для"))
+ARTICLES = frozenset(("the",))
+COORDINATORS = frozenset(("and", "и", "және"))
+_AFTER_ARTICLE = re.compile(r"\b[Tt]he[ \t]+\Z")
 _SENTENCE_END = re.compile(r"(?:^|[.!?…:;\n]|[.!?…]\s*[«\"“„(\[—–-])\s*[«\"“„(\[—–-]?\s*$")
 
 
@@ -115,6 +136,132 @@ def _starts_sentence(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[max(0, start - 6) : start]))
 
 
+def _acronym(token: Token) -> bool:
+    """A Latin-script acronym, not a possessive one (`CIVICUS`, not `EU’s`)."""
+    surface = token.surface
+    return len(surface) > 1 and surface.isascii() and surface.isalpha() and surface.isupper()
+
+
+def _name_word(token: Token) -> bool:
+    return (len(token.surface) > 1 and _capitalised(token) and bool(token.key) and not is_stopword(token.word)
+            and token.word not in CALENDAR)
+
+
+def _joinable_gap(gap: str) -> bool:
+    """Spaces with at most one line break: a name wrapped over two lines, not two paragraphs."""
+    return gap.strip() == "" and gap.count("\n") <= 1 and len(gap) <= 3
+
+
+def _title_run(tokens: list[Token], at: int, text: str) -> list[tuple[int, str]]:
+    """The longest run from `tokens[at]` of (index, role) that title-case names are made of: roles
+    `A` acronym (first only), `W` capitalised word, `H` a word joined to the previous by a hyphen
+    (`Co-operation`), `P` preposition, `T` article after a preposition, `C` `and` after a preposition."""
+    first = tokens[at]
+    if not (_name_word(first) or _acronym(first)):
+        return []
+    run = [(at, "A" if _acronym(first) else "W")]
+    for i in range(at + 1, len(tokens)):
+        token, (previous, role) = tokens[i], run[-1]
+        gap = text[tokens[previous].end : token.start]
+        seen_preposition = any(r == "P" for _, r in run)
+        if gap == "-" and role in "WH" and token.surface[:1].isalpha():
+            run.append((i, "H"))
+        elif not _joinable_gap(gap):
+            break
+        elif _name_word(token):
+            run.append((i, "W"))
+        elif token.word in PREPOSITIONS and token.surface.islower() and role in "AWH":
+            run.append((i, "P"))
+        elif token.word in ARTICLES and token.surface.islower() and role == "P":
+            run.append((i, "T"))
+        elif token.word in COORDINATORS and token.surface.islower() and role in "WH" and seen_preposition:
+            run.append((i, "C"))
+        else:
+            break
+    return run
+
+
+def _groups(run: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The run split at its joining words: each group is the capitalised words between two."""
+    groups: list[list[tuple[int, str]]] = [[]]
+    for item in run:
+        if item[1] in "PTC":
+            if groups[-1]:
+                groups.append([])
+        else:
+            groups[-1].append(item)
+    return [g for g in groups if g]
+
+
+def _trailing_names(
+    group: list[tuple[int, str]], tokens: list[Token], lower: frozenset[str]
+) -> tuple[int, int]:
+    """How many name words (not ordinary ones, `rights`; not acronyms) end a group, and the position
+    in the group where they start."""
+    count, at = 0, len(group)
+    for position in range(len(group) - 1, -1, -1):
+        i, role = group[position]
+        if role == "A" or tokens[i].word in lower:
+            break
+        count, at = count + (role == "W"), position
+    return count, at
+
+
+def _title_name(
+    run: list[tuple[int, str]], tokens: list[Token], lower: frozenset[str], after_article: bool
+) -> list[int]:
+    """The token indices of the title-case name a run holds, trimmed of people; empty if none.
+    ``after_article``: `the` comes just before the run, as it does before a name but not a person."""
+    groups = _groups(run)
+    if not groups:
+        return []
+    if (len(groups) > 1 and groups[0][0][1] != "A" and not after_article
+            and _trailing_names(groups[0], tokens, lower)[0] >= 2):
+        return []  # a person before `of`: Zhanbolat Mamay of the party
+    last = groups[-1]
+    names, at = _trailing_names(last, tokens, lower)
+    if names >= 2 and at > 0:  # a person after the name: … and Social Development Dauren Abayev
+        run = run[: run.index(last[at])]
+    elif at == 0 and len(groups) > 1 and run[run.index(last[0]) - 1][1] == "C":
+        run = run[: run.index(last[0])]  # Ministry of Justice and Ivanov: no ordinary word, a person apart
+    while run and run[-1][1] in "PTC":
+        run = run[:-1]
+    roles = "".join(role for _, role in run)
+    if "P" in roles or (roles.startswith("A") and "W" in roles):
+        return [i for i, _ in run]
+    return []
+
+
+def _after_article(text: str, start: int) -> bool:
+    return bool(_AFTER_ARTICLE.search(text[max(0, start - 8) : start]))
+
+
+def _title_names(tokens: list[Token], text: str, lower: frozenset[str]) -> list[list[int]]:
+    """The token indices of each title-case name (module docstring), in reading order."""
+    names: list[list[int]] = []
+    after = 0  # the first token not yet looked at
+    mid_sentence: set[str] | None = None  # words written with a capital inside a sentence, when needed
+    for at in [i for i, t in enumerate(tokens) if t.surface[:1].isupper()]:
+        if at < after:
+            continue
+        run = _title_run(tokens, at, text)
+        if len(run) < 2:
+            continue
+        if run[1][1] == "P" and _starts_sentence(text, tokens[at].start):
+            if mid_sentence is None:
+                mid_sentence = {t.word for t in tokens if t.surface[:1].isupper()
+                                and not _starts_sentence(text, t.start)}
+            if tokens[at].word not in mid_sentence:
+                continue  # Staff of the Bureau …: a capital that starts a sentence says nothing
+        found = _title_name(run, tokens, lower, _after_article(text, tokens[at].start))
+        if found:
+            names.append(found)
+            after = found[-1] + 1
+        else:  # not from inside its first words either: Mamay of the party is no name
+            after = _groups(run)[0][-1][0] + 1
+    return names
+
+
 def _words(tokens: list[Token], text: str, lower: frozenset[str]) -> list[list[_Word]]:
     """Runs of capitalised words and initials, split where anything but a space comes between."""
     runs: list[list[_Word]] = []
@@ -184,6 +331,14 @@ def find_mentions(
             taken[i] = True
     free = [t for t, used in zip(tokens, taken, strict=True) if not used]
     lower = frozenset(t.word for t in free if t.surface[:1].islower())
+    in_names: set[int] = set()
+    for name in _title_names(free, text, lower):
+        first, last = free[name[0]], free[name[-1]]
+        key = "w:" + "-".join(free[i].key for i in name if free[i].key)
+        mentions.append(Mention(first.start, last.end, text[first.start : last.end], key, NAME))
+        in_names.update(range(name[0], name[-1] + 1))
+    if in_names:
+        free = [t for i, t in enumerate(free) if i not in in_names]
     runs = _words(free, text, lower)
     mid_sentence = {w.key for run in runs for w in run if not _starts_sentence(text, w.start)}
     for run in runs:
