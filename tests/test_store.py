@@ -299,6 +299,13 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def migrated_to(url: str, revision: str) -> None:
+    """A database at an older revision of the schema, as an archive of that version left it."""
+    if url.startswith("sqlite:///"):  # alembic, unlike the store, makes no folders
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), revision)
+
+
 def stored_revision(url: str) -> list[str]:
     return [row[0] for row in sql(url, "SELECT version_num FROM alembic_version")]
 
@@ -348,9 +355,7 @@ def test_migrations_rerun_from_the_command_line_config(database_url: str) -> Non
 def test_grants_of_one_document_to_one_user_are_carried_into_grants_by_group_and_collection(
     database_url: str,
 ) -> None:
-    if database_url.startswith("sqlite:///"):  # alembic, unlike the store, makes no folders
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(database_url), "0005")
+    migrated_to(database_url, "0005")
     sql(database_url, "INSERT INTO users (id, name, role, password_hash, disabled, created_at) "
                       "VALUES (7, 'dana', 'researcher', 'x', false, '2026-01-01 00:00:00')")
     sql(database_url, "INSERT INTO grants (user_id, document_id, created_at) "
@@ -364,9 +369,7 @@ def test_grants_of_one_document_to_one_user_are_carried_into_grants_by_group_and
 def test_mentions_stored_one_row_each_are_folded_into_one_row_for_each_way_a_name_is_written(
     database_url: str,
 ) -> None:
-    if database_url.startswith("sqlite:///"):  # alembic, unlike the store, makes no folders
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(database_url), "0010")
+    migrated_to(database_url, "0010")
     for start, surface in ((40, "Оспан"), (9, "Оспан"), (20, "Оспана")):
         sql(database_url, "INSERT INTO entity_mentions (document_id, start, \"end\", surface, key, kind, "
                           "language, entity_id) VALUES ('doc1', :start, :end, :surface, 'w:ospan', 'name', "
