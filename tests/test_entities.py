@@ -74,6 +74,12 @@ def test_a_word_starting_a_sentence_is_a_name_when_it_is_one_elsewhere():
     assert entities_of("Оспан пришёл.") == set()
 
 
+def test_a_list_item_starts_as_a_sentence_does():
+    text = "The law is unjust because it:\n\n• Introduces restrictions;\n• Retains approval;\n▪ Allows bans."
+    assert entities_of(text) == set()
+    assert entities_of("• Оспан задержан.\n• Суд оштрафовал Оспан.") == {f"w:{name_key('Оспан')}"}
+
+
 def test_the_alias_table_gives_places_and_organisations():
     found = find_mentions("Акция прошла в Усть-Каменогорске, а затем в Oskemen.")
     assert {(m.key, m.kind) for m in found if not m.key.startswith("s:")} == {("a:@oskemen", "place")}

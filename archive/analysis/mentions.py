@@ -65,7 +65,9 @@ PREPOSITIONS = frozenset(("of", "for", "по", "для"))
 ARTICLES = frozenset(("the",))
 COORDINATORS = frozenset(("and", "и", "және"))
 _AFTER_ARTICLE = re.compile(r"\b[Tt]he[ \t]+\Z")
-_SENTENCE_END = re.compile(r"(?:^|[.!?…:;\n]|[.!?…]\s*[«\"“„(\[—–-])\s*[«\"“„(\[—–-]?\s*$")
+# What a sentence starts after: its end, a line's start, and an opening quote, bracket, dash or list
+# bullet (`• Introduces unjustified restrictions`: a list item starts as a sentence does).
+_SENTENCE_END = re.compile(r"(?:^|[.!?…:;\n]|[.!?…]\s*[«\"“„(\[—–-])\s*[«\"“„(\[—–\-•◦▪‣●*]?\s*$")
 
 
 @dataclass(frozen=True)
