@@ -274,18 +274,16 @@ class Archive:
                 # was the writer's longest (1.1 of 2.0 ms a document).
                 durable: tuple[list[tuple[Path, Ready]], Future[list[StoredBlob | Exception]]] | None = None
                 for group in write_groups(found):
+                    after = None
                     if isinstance(group, list):  # prepared files, kept together
                         after = group, originals.submit(self.ingestor.keep_originals, group, request)
-                        if durable is not None:
-                            yield from self._keep_prepared(*durable, request)
-                        durable = after
-                        continue
                     if durable is not None:
                         yield from self._keep_prepared(*durable, request)
-                        durable = None
-                    with self._writes:
-                        result = self._stamped(self._ingest_found(*group, request))
-                    yield result
+                    durable = after
+                    if after is None:  # a file alone, kept as it came
+                        with self._writes:
+                            result = self._stamped(self._ingest_found(*group, request))
+                        yield result
                 if durable is not None:
                     yield from self._keep_prepared(*durable, request)
         finally:

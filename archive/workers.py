@@ -147,7 +147,7 @@ class Workers:
             self._pool = None
 
     def map(
-        self, work: Callable[[T], R], items: Iterable[T], weight: Callable[[T], int] = lambda _item: 0
+        self, work: Callable[[T], R], items: Iterable[T], weight: Callable[[T], int]
     ) -> Iterator[tuple[T, R]]:
         """(item, its result) in the order of `items`, a bounded number and `weight` of items ahead of
         the caller (see AHEAD_MAX)."""

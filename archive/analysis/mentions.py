@@ -38,6 +38,7 @@ acronym is not joined: `председатель КНБ Масимов` is an ap
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -145,6 +146,7 @@ def _acronym(token: Token) -> bool:
 
 
 def _name_word(token: Token) -> bool:
+    """Written as a name: capitalised, no function word, no month or weekday."""
     return (len(token.surface) > 1 and _capitalised(token) and bool(token.key) and not is_stopword(token.word)
             and token.word not in CALENDAR)
 
@@ -271,10 +273,7 @@ def _words(tokens: list[Token], text: str, lower: frozenset[str]) -> list[list[_
     previous_end = -1
     for token in tokens:
         initial = _initial(token, text)
-        name_like = initial or (
-            len(token.surface) > 1 and _capitalised(token) and bool(token.key) and token.word not in lower
-            and not is_stopword(token.word) and token.word not in CALENDAR
-        )
+        name_like = initial or (_name_word(token) and token.word not in lower)
         if not name_like:
             if run:
                 runs.append(run)
@@ -336,7 +335,7 @@ def find_mentions(
     in_names: set[int] = set()
     for name in _title_names(free, text, lower):
         first, last = free[name[0]], free[name[-1]]
-        key = "w:" + "-".join(free[i].key for i in name if free[i].key)
+        key = _joined_key(free[i].key for i in name if free[i].key)
         mentions.append(Mention(first.start, last.end, text[first.start : last.end], key, NAME))
         in_names.update(range(name[0], name[-1] + 1))
     if in_names:
@@ -395,5 +394,10 @@ def _span_mention(text: str, start: int, end: int, kind: str) -> Mention | None:
             return None
         key = found[0]
     else:
-        key = "w:" + "-".join(w.key for w in words if not w.initial)
+        key = _joined_key(w.key for w in words if not w.initial)
     return Mention(start, end, text[start:end], key, kind)
+
+
+def _joined_key(word_keys: Iterable[str]) -> str:
+    """The key of a name of several words that is not a person's: every word's key, in order."""
+    return "w:" + "-".join(word_keys)
