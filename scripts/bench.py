@@ -57,6 +57,20 @@ def write_corpus(folder: Path, count: int) -> tuple[int, int]:
     return count, total
 
 
+class EchoedRows(list):
+    """Table rows, each also printed to stderr as it is measured: a run of hours that is stopped early
+    still leaves the figures it had."""
+
+    def append(self, row: tuple[str, str]) -> None:
+        print(f"| {row[0]} | {row[1]} |", file=sys.stderr, flush=True)
+        super().append(row)
+
+    def __iadd__(self, more: Iterable[tuple[str, str]]) -> EchoedRows:
+        for row in more:
+            self.append(row)
+        return self
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -293,7 +307,7 @@ def researcher(results: list) -> Principal:
 
 def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[str, str]]:
     """Ingest, search, reindex and name-key speed on the corpus of short documents."""
-    rows: list[tuple[str, str]] = []
+    rows = EchoedRows()
     corpus = scratch / "corpus"
     count, size = write_corpus(corpus, args.documents)
     rows.append(("corpus", f"{count} documents, {size / 1e6:.1f} MB (en/ru/kk, 2–5 KB each)"))
@@ -324,6 +338,14 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
     given = give_metadata(archive)
     seconds, found = time_batch(archive, args.batch_names)
     rows.append(("batch name search, embedded", batch_figure(seconds, args.batch_names, found)))
+    if args.scale:
+        rows.append(("disk, embedded (store + blobs + index)",
+                     f"{disk_bytes(settings.home) / count / 1024:.1f} KB/document, "
+                     f"index {disk_bytes(settings.index_dir) / 1e6:.0f} MB"))
+    if args.elasticsearch_url:  # before the embedded reindex: a run of hours has these figures first
+        archive.close()  # its threads are not to be forked into the workers of the Elasticsearch rows
+        rows += elastic_rows(settings, args, count, embedded)
+        archive = Archive(settings)
     start = time.perf_counter()
     archive.reindex(workers=args.workers)
     rebuild = time.perf_counter() - start
@@ -333,10 +355,6 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
     rows.append(("engine search alone, with facets, embedded",
                  f"{latency(faceted)}, {faceted['p95'] / bare['p95']:.2f}x the p95 without"))
     archive.close()
-    if args.scale:
-        rows.append(("disk, embedded (store + blobs + index)",
-                     f"{disk_bytes(settings.home) / count / 1024:.1f} KB/document, "
-                     f"index {disk_bytes(settings.index_dir) / 1e6:.0f} MB"))
     rows += concurrent_rows(settings, args, "embedded")
     keeping = settings.with_overrides(kept_answers=KEPT_ANSWERS)
     rows += concurrent_rows(keeping, args, "embedded, the same 36 queries asked again (kept answers)")
@@ -357,48 +375,56 @@ def short_document_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[s
     rows.append(
         ("name keys, one core, distinct words, cold cache", f"{cold:,.0f} words/s ({distinct:,} words)")
     )
-    if args.elasticsearch_url:
-        es_settings = elastic_settings(settings, args.elasticsearch_url, f"bench-{os.getpid()}")
-        with Workers(args.workers) as pool:
-            pool.start()  # before the index is opened: no thread of it is forked
-            es_archive = Archive(es_settings)
-            analysis, bulk, sampled = time_backend_bulk(es_archive, pool)
-        rows.append((f"analysis alone (index entries), {args.workers} workers",
-                     f"{analysis:.0f} documents/s ({sampled} documents)"))
-        rows.append(("bulk index, Elasticsearch backend alone (analysed documents, rebuild)",
-                     f"{bulk:.0f} documents/s ({sampled} documents, "
-                     f"{getattr(es_archive.backend, 'bulk_senders', 1)} bulk requests at a time)"))
-        start = time.perf_counter()
-        es_archive.reindex(workers=args.workers)
-        es_seconds = time.perf_counter() - start
-        rows.append(
-            (
-                f"bulk index, Elasticsearch (archive reindex, analysis included), {args.workers} workers",
-                f"{count / es_seconds:.0f} documents/s ({rebuild / es_seconds:.2f}x the embedded reindex)",
-            )
+    return rows
+
+
+def elastic_rows(
+    settings: Settings, args: argparse.Namespace, count: int, embedded: dict[str, float]
+) -> list[tuple[str, str]]:
+    """The embedded archive's documents analysed, bulk indexed and reindexed into Elasticsearch, and
+    searched there; `embedded` is the embedded search's latency, for the ratios."""
+    rows = EchoedRows()
+    es_settings = elastic_settings(settings, args.elasticsearch_url, f"bench-{os.getpid()}")
+    with Workers(args.workers) as pool:
+        pool.start()  # before the index is opened: no thread of it is forked
+        es_archive = Archive(es_settings)
+        analysis, bulk, sampled = time_backend_bulk(es_archive, pool)
+    rows.append((f"analysis alone (index entries), {args.workers} workers",
+                 f"{analysis:.0f} documents/s ({sampled} documents)"))
+    rows.append(("bulk index, Elasticsearch backend alone (analysed documents, rebuild)",
+                 f"{bulk:.0f} documents/s ({sampled} documents, "
+                 f"{getattr(es_archive.backend, 'bulk_senders', 1)} bulk requests at a time)"))
+    start = time.perf_counter()
+    es_archive.reindex(workers=args.workers)
+    es_seconds = time.perf_counter() - start
+    rows.append(
+        (
+            f"bulk index, Elasticsearch (archive reindex, analysis included), {args.workers} workers",
+            f"{count / es_seconds:.0f} documents/s",
         )
-        # The batch before the settling searches, whose names are the batch's: the term cache would
-        # otherwise know every term of it already.
-        batch_seconds, batch_found = time_batch(es_archive, args.batch_names)
-        settle(es_archive)
-        elastic = time_searches(es_archive, args.rounds)
-        rows.append(
-            (
-                "search, Elasticsearch",
-                f"p50 {elastic['p50']:.1f} ms ({elastic['p50'] / embedded['p50']:.2f}x), "
-                f"p95 {elastic['p95']:.1f} ms ({elastic['p95'] / embedded['p95']:.2f}x)",
-            )
+    )
+    # The batch before the settling searches, whose names are the batch's: the term cache would
+    # otherwise know every term of it already.
+    batch_seconds, batch_found = time_batch(es_archive, args.batch_names)
+    settle(es_archive)
+    elastic = time_searches(es_archive, args.rounds)
+    rows.append(
+        (
+            "search, Elasticsearch",
+            f"p50 {elastic['p50']:.1f} ms ({elastic['p50'] / embedded['p50']:.2f}x), "
+            f"p95 {elastic['p95']:.1f} ms ({elastic['p95'] / embedded['p95']:.2f}x)",
         )
-        rows.append(("batch name search, Elasticsearch",
-                     batch_figure(batch_seconds, args.batch_names, batch_found)))
-        cold = time_searches(es_archive, 1, cold_queries(), warm_up=False)
-        rows.append(("search, Elasticsearch, queries never asked before (no term known)", latency(cold)))
-        if args.scale:
-            rows.append(("disk, Elasticsearch index (primary store)",
-                         f"{es_store_bytes(es_archive) / count / 1024:.1f} KB/document"))
-        es_archive.close()
-        rows += concurrent_rows(es_settings, args, "Elasticsearch")
-        drop_indices(args.elasticsearch_url, es_settings.elasticsearch_index)
+    )
+    rows.append(("batch name search, Elasticsearch",
+                 batch_figure(batch_seconds, args.batch_names, batch_found)))
+    cold = time_searches(es_archive, 1, cold_queries(), warm_up=False)
+    rows.append(("search, Elasticsearch, queries never asked before (no term known)", latency(cold)))
+    if args.scale:
+        rows.append(("disk, Elasticsearch index (primary store)",
+                     f"{es_store_bytes(es_archive) / count / 1024:.1f} KB/document"))
+    es_archive.close()
+    rows += concurrent_rows(es_settings, args, "Elasticsearch")
+    drop_indices(args.elasticsearch_url, es_settings.elasticsearch_index)
     return rows
 
 
@@ -545,13 +571,14 @@ def long_rows(scratch: Path, args: argparse.Namespace) -> list[tuple[str, str]]:
     """Searches whose every hit is a long document, on each backend measured."""
     corpus = scratch / "long"
     size = write_long_corpus(corpus, args.long_documents, args.long_chars)
-    rows = [
+    rows = EchoedRows()
+    rows.append(
         (
             "long corpus",
             f"{args.long_documents} reports of {args.long_chars / 1e6:.1f} M characters "
             f"({size / 1e6:.0f} MB), queries {', '.join(LONG_QUERIES)}",
         )
-    ]
+    )
     settings = load_settings(home=scratch / "long-home", backend="embedded", kept_answers=0)
     rows += long_document_rows(settings, corpus, args.rounds, "embedded")
     if args.elasticsearch_url:
@@ -603,7 +630,7 @@ def main() -> int:
         elasticsearch_url() if args.elasticsearch else contextlib.nullcontext(None)
     ) as url:
         args.elasticsearch_url = url
-        rows = [] if args.long_only else short_document_rows(Path(scratch), args)
+        rows = [] if args.long_only else list(short_document_rows(Path(scratch), args))
         if not args.scale:
             rows += long_rows(Path(scratch), args)
         rows.append(("peak memory (this process)", f"{peak_rss_mb():.0f} MB"))
