@@ -382,8 +382,9 @@ def elastic_rows(
     settings: Settings, args: argparse.Namespace, count: int, embedded: dict[str, float]
 ) -> list[tuple[str, str]]:
     """The embedded archive's documents analysed, bulk indexed and reindexed into Elasticsearch, and
-    searched there; `embedded` is the embedded search's latency, for the ratios."""
-    rows = EchoedRows()
+    searched there; `embedded` is the embedded search's latency, for the ratios. The caller prints
+    the rows."""
+    rows: list[tuple[str, str]] = []
     es_settings = elastic_settings(settings, args.elasticsearch_url, f"bench-{os.getpid()}")
     with Workers(args.workers) as pool:
         pool.start()  # before the index is opened: no thread of it is forked
