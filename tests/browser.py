@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -27,6 +29,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Waits until the server that `process` runs answers `url`/healthz with 200 (it takes its time
+    to start under a loaded suite); fails with its error output if it exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        ended = process.poll() is not None
+        stderr = process.stderr.read() if ended and process.stderr else ""
+        assert not ended and time.monotonic() < deadline, stderr
+        time.sleep(0.2)
 
 
 @contextmanager

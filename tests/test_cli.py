@@ -266,23 +266,8 @@ def test_metadata_and_access_given_at_ingest(tmp_path) -> None:
     assert failed["status"] == "failed" and "YYYY-MM-DD" in failed["error"]
 
 
-def _wait_until_listening(port: int, seconds: float = 30) -> None:
-    import socket
-    import time
-
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
 def test_serve_says_where_it_listens_and_hands_over_the_first_admin(tmp_path) -> None:
-    from tests.browser import free_port
+    from tests.browser import free_port, wait_until_serving
 
     port = free_port()
     env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BACKEND": "embedded"}
@@ -310,7 +295,7 @@ def test_serve_says_where_it_listens_and_hands_over_the_first_admin(tmp_path) ->
                              stderr=subprocess.PIPE, text=True)
     try:
         assert "password" not in again.stdout.readline()  # only a fresh archive makes one
-        _wait_until_listening(port)  # an interrupt in the middle of the start is not what is tested
+        wait_until_serving(f"http://127.0.0.1:{port}", again)  # not an interrupt in the middle of its start
     finally:
         again.send_signal(signal.SIGINT)
         again.wait(timeout=30)

@@ -20,7 +20,7 @@ from archive.pipeline import IngestRequest
 from archive.service import Archive
 from archive.settings import load_settings
 from archive.workers import AHEAD_MAX, AHEAD_PER_WORKER, AHEAD_WEIGHT, WORTH_WORKERS, Ready, Workers
-from tests.browser import free_port
+from tests.browser import free_port, wait_until_serving
 
 FILES = WORTH_WORKERS + 10  # enough that workers start
 PEOPLE = ["Жанболат Мамай", "Aigerim Tleuzhan", "Марат Жыланбаев", "Асель Оспанова"]
@@ -130,15 +130,7 @@ def server(home: Path, *options: str) -> Iterator[str]:
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
-            time.sleep(0.2)
+        wait_until_serving(url, proc, 120)
         yield url
     finally:
         proc.terminate()
