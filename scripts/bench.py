@@ -631,6 +631,7 @@ def main() -> int:
         elasticsearch_url() if args.elasticsearch else contextlib.nullcontext(None)
     ) as url:
         args.elasticsearch_url = url
+        # A plain list: its rows were printed as they were measured, and are not printed again.
         rows = [] if args.long_only else list(short_document_rows(Path(scratch), args))
         if not args.scale:
             rows += long_rows(Path(scratch), args)
