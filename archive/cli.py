@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -449,6 +450,18 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """Serves until Ctrl+C, which stops it at any moment, its start included. A server started as a
+    script's background job inherits SIGINT ignored, and uvicorn's own handler comes only once it
+    runs: the signal is heeded from the first line instead of being lost in the seconds between."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return _serve(settings, args)
+    except KeyboardInterrupt:
+        print("archive: stopped", file=sys.stderr)
+        return 130
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 

@@ -299,3 +299,20 @@ def test_serve_says_where_it_listens_and_hands_over_the_first_admin(tmp_path) ->
     finally:
         again.send_signal(signal.SIGINT)
         again.wait(timeout=30)
+
+
+def test_serve_heeds_ctrl_c_in_its_start_though_started_with_it_ignored(tmp_path, monkeypatch) -> None:
+    """A script's background job inherits SIGINT ignored; uvicorn's handler comes only once it runs."""
+    from archive import cli
+
+    def starting(settings, args) -> int:
+        os.kill(os.getpid(), signal.SIGINT)  # the interrupt arrives in the middle of the start
+        raise AssertionError("the start went on after Ctrl+C")
+
+    monkeypatch.setattr(cli, "_serve", starting)
+    monkeypatch.setenv("ARCHIVE_HOME", str(tmp_path / "home"))
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert cli.main(["serve", "--port", "0"]) == 130
+    finally:
+        signal.signal(signal.SIGINT, before)
