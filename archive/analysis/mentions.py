@@ -10,6 +10,9 @@ Two sources, the alias table first:
   `Сабитұлы`) recognised by their shape. Their key is built from the words' script-independent name
   keys (`keys.py`), so `Сыздыкбека Сабита` and `Sabit Syzdykbek` share one:
   - `p:KEY KEY` — a full name: given name and surname (patronymic left out), in sorted order;
+  - `w:KEY-KEY` — a run of name words that a head noun ends or, in Russian, starts
+    (`name_heads.py`: `Norwegian Helsinki Committee`, `Верховный Суд`, `Проспект Абая`): an
+    organisation or a place, of the kind the head says, with every word's key in order;
   - `i:LETTER KEY` — a surname with the initial of the given name;
   - `w:KEY` — a lone capitalised word (a surname, a place, anything else written as a name);
   - `s:KEY` — a capitalised word that starts a sentence: a name only where the same key is one
@@ -25,7 +28,8 @@ a preposition (`Bureau of Human Rights`, `Комитет по Делам`; `the`
 High Commissioner`) and, after such a preposition, by `and` (`… Human Rights and Rule of Law`), or
 a Latin-script acronym before capitalised words (`CIVICUS Monitor`). A line break may come between
 its words. Its key is `w:` with every word's key joined by `-`, as for a model's span; its kind is
-NAME. People stay out of it: `and` before any preposition ends it (`Ivanov and Petrov`,
+the one of the head noun before its first preposition (`Ministry of Justice`), NAME without one.
+People stay out of it: `and` before any preposition ends it (`Ivanov and Petrov`,
 `Zhanbolat Mamay and Rule of Law`), and so do two or more name words before its first preposition
 (`Zhanbolat Mamay of the party`; after `the`, which no person's name follows, they are a name's:
 `the International Bureau for`) or after its last ordinary word (`Minister of Information and
@@ -43,6 +47,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from archive.analysis.aliases import AliasMatch, find_aliases
+from archive.analysis.name_heads import name_kind
 from archive.analysis.phrases import read_table
 from archive.analysis.stopwords import is_stopword
 from archive.analysis.tokenize import Token, tokenize
@@ -57,7 +62,7 @@ CALENDAR = frozenset((  # written with a capital in English, never a name there
 PLACE_WORDS = ("city", "capital", "country", "region", "district", "village", "river", "lake")
 
 _PATRONYMIC = re.compile(
-    r"(?:ович|евич|ьич|овн|евн|ичн|инич)\w{0,3}$|(?:ұлы|улы|қызы|кызы)\w{0,4}$"
+    r"(?:ович|евич|ьич|инич)\w{0,3}$|(?:овн|евн|ичн)(?:а|ы|е|у|ой|ою)$|(?:ұлы|улы|қызы|кызы)\w{0,4}$"
     r"|(?:ovich|evich|ovna|evna|ichna|uly|ul[iy]|qyzy|kyzy)\w{0,3}$"
 )
 # Words that join the capitalised words of one title-case name (module docstring): Kazakh names
@@ -236,6 +241,17 @@ def _title_name(
     return []
 
 
+def _title_kind(name: list[Token]) -> str:
+    """A title-case name's kind, as the head noun before its first preposition says (`Ministry of
+    Justice`, `Комитет по делам`, `Republic of Kazakhstan`); NAME without one (`Rule of Law`)."""
+    before = []
+    for token in name:
+        if token.word in PREPOSITIONS and token.surface.islower():
+            break
+        before.append(token)
+    return name_kind(before[0].word, before[-1].word) or NAME
+
+
 def _after_article(text: str, start: int) -> bool:
     return bool(_AFTER_ARTICLE.search(text[max(0, start - 8) : start]))
 
@@ -306,6 +322,9 @@ def _person_key(run: list[_Word]) -> tuple[str, str] | None:
     if not names or len(run) > MAX_NAME_WORDS:
         return None
     if len(names) >= 2:
+        kind = name_kind(run[0].tokens[0].word, run[-1].tokens[-1].word)
+        if kind is not None:  # Norwegian Helsinki Committee, Верховный Суд: named by a head noun
+            return _joined_key(w.key for w in run if not w.initial), kind
         return "p:" + " ".join(sorted(w.key for w in names[:2])), PERSON
     if initials:
         return f"i:{initials[0].tokens[0].key[:1]} {names[0].key}", PERSON
@@ -336,7 +355,8 @@ def find_mentions(
     for name in _title_names(free, text, lower):
         first, last = free[name[0]], free[name[-1]]
         key = _joined_key(free[i].key for i in name if free[i].key)
-        mentions.append(Mention(first.start, last.end, text[first.start : last.end], key, NAME))
+        mentions.append(Mention(first.start, last.end, text[first.start : last.end], key,
+                                _title_kind([free[i] for i in name])))
         in_names.update(range(name[0], name[-1] + 1))
     if in_names:
         free = [t for i, t in enumerate(free) if i not in in_names]
