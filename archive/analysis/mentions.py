@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from archive.analysis.aliases import AliasMatch, find_aliases
 from archive.analysis.name_heads import name_kind
@@ -127,9 +127,9 @@ def alias_kind(group: str) -> str:
     return _alias_kinds().get(group, ORGANISATION)
 
 
-def _capitalised(token: Token) -> bool:
-    surface = token.surface
-    return surface[0].isupper() and sum(ch.isupper() for ch in surface) == 1  # not an acronym (ӘҚБтК)
+def _capitalised(surface: str) -> bool:
+    rest = surface[1:]
+    return surface[0].isupper() and rest == rest.lower()  # one capital, not an acronym (ӘҚБтК)
 
 
 def _initial(token: Token, text: str) -> bool:
@@ -152,8 +152,14 @@ def _acronym(token: Token) -> bool:
 
 def _name_word(token: Token) -> bool:
     """Written as a name: capitalised, no function word, no month or weekday."""
-    return (len(token.surface) > 1 and _capitalised(token) and bool(token.key) and not is_stopword(token.word)
-            and token.word not in CALENDAR)
+    return _written_as_name(token.surface, token.word, token.key)
+
+
+@lru_cache(maxsize=100_000)
+def _written_as_name(surface: str, word: str, key: str) -> bool:
+    """`_name_word` of a token, kept by its surface: the mention rules ask it of every word."""
+    return (len(surface) > 1 and _capitalised(surface) and bool(key) and not is_stopword(word)
+            and word not in CALENDAR)
 
 
 def _joinable_gap(gap: str) -> bool:
