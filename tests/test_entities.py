@@ -181,12 +181,14 @@ def test_a_word_of_an_organisations_name_does_not_join_it_as_a_person():
 def test_the_head_noun_table_is_a_documented_data_file():
     from importlib import resources
 
-    from archive.analysis.name_heads import KINDS, PLACES
+    from archive.analysis.mentions import NAME, ORGANISATION, PLACE
+    from archive.analysis.name_heads import POSITIONS
 
     text = resources.files("archive.analysis").joinpath("data/name_heads.tsv").read_text(encoding="utf-8")
     assert text.startswith("#")
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    assert rows and all(len(row) == 3 and row[0] in KINDS and row[1] in PLACES for row in rows)
+    assert rows and all(
+        len(row) == 3 and row[0] in (ORGANISATION, PLACE, NAME) and row[1] in POSITIONS for row in rows)
     forms = [form for row in rows for form in row[2].split("|")]
     assert all(form and form == form.lower() and form.strip() == form for form in forms)
     assert len(forms) == len(set(forms)), "a form is listed twice"

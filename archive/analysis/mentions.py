@@ -162,6 +162,11 @@ def _written_as_name(surface: str, word: str, key: str) -> bool:
             and word not in CALENDAR)
 
 
+def _preposition(token: Token) -> bool:
+    """A preposition that joins the words of a title-case name (written in lower case)."""
+    return token.word in PREPOSITIONS and token.surface.islower()
+
+
 def _joinable_gap(gap: str) -> bool:
     """Spaces with at most one line break: a name wrapped over two lines, not two paragraphs."""
     return gap.strip() == "" and gap.count("\n") <= 1 and len(gap) <= 3
@@ -185,7 +190,7 @@ def _title_run(tokens: list[Token], at: int, text: str) -> list[tuple[int, str]]
             break
         elif _name_word(token):
             run.append((i, "W"))
-        elif token.word in PREPOSITIONS and token.surface.islower() and role in "AWH":
+        elif _preposition(token) and role in "AWH":
             run.append((i, "P"))
         elif token.word in ARTICLES and token.surface.islower() and role == "P":
             run.append((i, "T"))
@@ -252,7 +257,7 @@ def _title_kind(name: list[Token]) -> str:
     Justice`, `Комитет по делам`, `Republic of Kazakhstan`); NAME without one (`Rule of Law`)."""
     before = []
     for token in name:
-        if token.word in PREPOSITIONS and token.surface.islower():
+        if _preposition(token):
             break
         before.append(token)
     return name_kind(before[0].word, before[-1].word) or NAME

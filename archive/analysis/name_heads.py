@@ -13,8 +13,7 @@ from functools import cache, lru_cache
 
 from archive.analysis.phrases import alternatives, read_table
 
-KINDS = ("organisation", "place", "name")
-PLACES = ("last", "both")  # where a head stands: at the end of the name only, or at either end
+POSITIONS = ("last", "both")  # where a head stands: at the end of the name only, or at either end
 
 
 @dataclass(frozen=True)
