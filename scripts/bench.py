@@ -423,8 +423,14 @@ def elastic_rows(
     if args.scale:
         rows.append(("disk, Elasticsearch index (primary store)",
                      f"{es_store_bytes(es_archive) / count / 1024:.1f} KB/document"))
+    kept = Archive(es_settings.with_overrides(kept_answers=KEPT_ANSWERS))
+    rows.append(("search, Elasticsearch, asked again (kept answers)",
+                 latency(time_searches(kept, args.rounds, warm_up=True))))
+    kept.close()
     es_archive.close()
     rows += concurrent_rows(es_settings, args, "Elasticsearch")
+    rows += concurrent_rows(es_settings.with_overrides(kept_answers=KEPT_ANSWERS), args,
+                            "Elasticsearch, the same 36 queries asked again (kept answers)")
     drop_indices(args.elasticsearch_url, es_settings.elasticsearch_index)
     return rows
 

@@ -138,6 +138,23 @@ def test_a_term_another_process_indexes_is_found_once_its_absence_is_stale(es_ur
         writer.close()
 
 
+def test_a_term_another_process_indexes_is_found_at_once_when_the_mark_has_moved(
+    es_url: str, alias: str
+) -> None:
+    reader = ElasticsearchBackend(es_url, alias, term_cache_seconds=3600, **PATIENT)
+    writer = ElasticsearchBackend(es_url, alias, **PATIENT)
+    try:
+        writer.add(corpus())
+        before = reader.change_mark()
+        assert reader.search(Term(WORDS, "newcomer"), NO_FILTERS, 10).total == 0  # found absent
+        writer.add([doc("late-1", "a newcomer arrives", language="en")])
+        assert reader.change_mark() != before  # what a search asks before it keeps its answer
+        assert ids(reader.search(Term(WORDS, "newcomer"), NO_FILTERS, 10)) == {"late-1"}
+    finally:
+        reader.close()
+        writer.close()
+
+
 def test_mapping_change_goes_through_rebuild(filled: ElasticsearchBackend, es_url: str, alias: str) -> None:
     old = filled.live_index()
     mappings = {

@@ -243,8 +243,9 @@ class IndexBackend(Protocol):
     def count(self) -> int: ...
 
     def change_mark(self) -> Hashable | None:
-        """A value that changes with every change committed to the live index, by any process, read
-        without asking a server; None when the backend cannot give one (`archive.search.answers`)."""
+        """A value that changes with every change of the live index a search can see, by any process,
+        cheaper to read than a search; None when the backend cannot give one now
+        (`archive.search.answers`)."""
 
     def outdated(self) -> bool:
         """Whether the live index was built with another layout than this code writes and reads: the

@@ -7,11 +7,12 @@ before (the same names, their near keys), so their answers are kept:
 - a term found held stays held: only deleting every document that holds it makes that wrong, and a
   pruned query that keeps a term nobody holds still finds exactly what it should;
 - a term found nowhere is asked about again after `ttl` seconds, and at once after this process
-  writes to the index. A document another process indexes is thus found by every term within `ttl`
-  seconds (and at once by terms already known), as Elasticsearch's own refresh makes a new document
-  searchable within a second. Such a term is then `stale`: most likely absent still, so a search may
-  leave it out while the index is asked about it at the same time, and search again only if it is held
-  now.
+  writes to the index or sees its change mark move (`ElasticsearchBackend.change_mark`, read before
+  every search whose answer may be kept). A document another process indexes is thus found by every
+  term within `ttl` seconds (and at once by terms already known, or once the mark was read), as
+  Elasticsearch's own refresh makes a new document searchable within a second. Such a term is then
+  `stale`: most likely absent still, so a search may leave it out while the index is asked about it
+  at the same time, and search again only if it is held now.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class TermCache:
             self._absent.update((key, now) for key in absent)
 
     def written(self) -> None:
-        """This process wrote to the index: terms found absent may be held now."""
+        """This process, or another one, wrote to the index: terms found absent may be held now."""
         with self._lock:
             self._absent.clear()
 

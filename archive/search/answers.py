@@ -6,8 +6,9 @@ documents, their access and withdrawal, grants, entities, what is pending) and o
 of them gives a mark that changes with every change committed to it, by any process
 (`DocumentStore.change_mark`, `IndexBackend.change_mark`). An answer is kept under the marks read
 before it was worked out, and found only while both are unchanged, so no answer outlives a change.
-Where a part cannot give a mark (PostgreSQL, Elasticsearch, which keeps answers in its own request
-cache), nothing is kept. Kept answers are shared: callers read them and never change them.
+Every database and index backend gives one (an Elasticsearch node at the cost of one small request);
+where a part cannot give a mark now (an in-memory database, a node that does not answer), nothing is
+kept or found. Kept answers are shared: callers read them and never change them.
 """
 
 from __future__ import annotations

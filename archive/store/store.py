@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -40,6 +40,7 @@ from sqlalchemy.pool import StaticPool
 from archive.custody import ACTIONS, GENESIS, STATUSES, CustodyEntry
 from archive.domain import AccessLevel, Document, DocumentHead, Kind, LanguageSpan, Provenance, Visibility
 from archive.store.accounts import AccountStore
+from archive.store.change_marks import ChangeMarks
 from archive.store.entities import EntityStore, FoundMentions, StoredMention
 from archive.store.models import CustodyRow, DocumentRow, MemberRow, TimestampRow
 
@@ -162,7 +163,7 @@ class DocumentStore:
             raise
         self.accounts = AccountStore(self._engine, self._writer)
         self.entities = EntityStore(self._engine, self._writer, _visible)
-        self._marks = _ChangeMarks(self._engine)
+        self._marks = ChangeMarks(None if _in_memory(self._engine.url) else self._engine)
 
     # --- documents ----------------------------------------------------------------------------
 
@@ -609,9 +610,9 @@ class DocumentStore:
         with self._engine.connect() as conn:
             conn.execute(select(1))
 
-    def change_mark(self) -> int | None:
-        """A value that changes whenever any connection of any process commits a change to the store,
-        None where the database cannot say (PostgreSQL, an in-memory SQLite database)."""
+    def change_mark(self) -> Hashable | None:
+        """A value that changes whenever any connection of any process commits a change to the store
+        (`archive.store.change_marks`), None where the database cannot say (an in-memory database)."""
         return self._marks.current()
 
     def close(self) -> None:
@@ -623,37 +624,6 @@ class DocumentStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class _ChangeMarks:
-    """SQLite's `PRAGMA data_version`, read on a connection of its own that never writes: the value
-    changes when another connection commits, and only then (never for the reading connection's own
-    commits, hence its own connection, taken from the pool for good)."""
-
-    def __init__(self, engine: Engine) -> None:
-        url = engine.url
-        self._engine = engine if url.get_backend_name() == "sqlite" and not _in_memory(url) else None
-        self._connection: Any = None
-        self._lock = threading.Lock()
-
-    def current(self) -> int | None:
-        if self._engine is None:
-            return None
-        with self._lock:
-            if self._connection is None:
-                self._connection = self._engine.raw_connection()
-            cursor = self._connection.cursor()
-            try:
-                cursor.execute("PRAGMA data_version")
-                return int(cursor.fetchone()[0])
-            finally:
-                cursor.close()
-
-    def close(self) -> None:
-        with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
 
 
 # --- engine and schema ----------------------------------------------------------------------------
