@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -44,9 +44,10 @@ class CustodyEntry:
     hash: str = ""
 
     def content(self) -> dict[str, Any]:
-        """Everything the hash covers, as JSON values."""
-        values = asdict(self)
-        values.pop("hash")
+        """Everything the hash covers, as JSON values. Shallow: `details` is the entry's own (JSON
+        already, as stored), not a copy; `asdict`'s deep copy was a tenth of a millisecond of every
+        ingested document's writer time."""
+        values = {name: getattr(self, name) for name in _HASHED}
         values["at"] = self.at.isoformat()
         return values
 
@@ -55,6 +56,9 @@ class CustodyEntry:
 
     def as_json(self) -> dict[str, Any]:
         return {**self.content(), "hash": self.hash}
+
+
+_HASHED = tuple(f.name for f in fields(CustodyEntry) if f.name != "hash")
 
 
 def canonical_json(value: Any) -> bytes:
