@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
 from archive.analysis.aliases import AliasMatch
 from archive.analysis.entity_groups import NONE, apply_decisions, entity_id, entity_kind, group
@@ -60,17 +62,44 @@ def scan_missing(store: DocumentStore) -> int:
     return len(ids)
 
 
-def regroup(store: DocumentStore) -> int:
-    """Groups every mention into entities again, decisions reapplied; returns how many entities."""
+def regroup(store: DocumentStore, lock: AbstractContextManager[object] | None = None) -> int:
+    """Groups every mention into entities again, decisions reapplied; returns how many entities.
+
+    With `lock` (the archive's write lock, which the caller does not hold), the grouping is worked out
+    before the lock is taken and only written under it: in an archive of millions of mentions the
+    reading and the grouping take seconds, which uploads would otherwise spend waiting for the lock.
+    If this process wrote mentions, decisions or a grouping meanwhile, the grouping is worked out
+    again under the lock, so that it never undoes what was written after it was read."""
     store.entities.changed = False  # before reading: a write while this runs asks for another round
     try:
-        return _regroup(store)
+        if lock is None:
+            return _write(store, _grouping(store))
+        seen = store.entities.writes
+        grouping = _grouping(store)
+        with lock:
+            if store.entities.writes != seen:
+                store.entities.changed = False
+                grouping = _grouping(store)
+            return _write(store, grouping)
     except BaseException:
         store.entities.changed = True  # not done: the next write or round tries again
         raise
 
 
-def _regroup(store: DocumentStore) -> int:
+@dataclass(frozen=True)
+class _Grouping:
+    entities: list[EntityRow]
+    assignment: dict[str, str]  # mention key -> entity id
+    held: dict[str, set[str | None]]  # mention key -> the entity ids its mentions held when read
+
+
+def _write(store: DocumentStore, grouping: _Grouping) -> int:
+    store.entities.replace_entities(grouping.entities, grouping.assignment, grouping.held)
+    return len(grouping.entities)
+
+
+def _grouping(store: DocumentStore) -> _Grouping:
+    held = store.entities.held_entities()  # first: a mention written after it is moved next round
     found = store.entities.mention_keys()
     grouped, confirmed = apply_decisions(group(found), store.entities.decisions())
     members: dict[str, list[str]] = {}
@@ -96,8 +125,7 @@ def _regroup(store: DocumentStore) -> int:
             mentions=sum(surfaces.values()), confirmed=entity_key in confirmed,
         ))
         assignment.update({key: ident for key in keys})
-    store.entities.replace_entities(rows, assignment)
-    return len(rows)
+    return _Grouping(rows, assignment, held)
 
 
 def _label(surfaces: Counter[str]) -> str:

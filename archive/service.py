@@ -465,8 +465,7 @@ class Archive:
 
     def _group_if_changed(self) -> None:
         if self.store.entities.changed:
-            with self._writes:
-                regroup(self.store)
+            regroup(self.store, self._writes)  # worked out outside the write lock, written under it
 
     def _index_and_group(self) -> None:
         """A round of the background indexer: new documents to the index, then the entities grouped

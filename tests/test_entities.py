@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+import archive.entities as entities_module
 from archive.analysis.entity_groups import CONFIRM, MERGE, NONE, SPLIT, Decision, apply_decisions, group
 from archive.analysis.mentions import find_mentions, with_spans
 from archive.analysis.tokenize import tokenize
@@ -316,6 +318,58 @@ def test_a_regrouping_that_fails_is_asked_for_again(archive: Archive, monkeypatc
     with pytest.raises(OSError):
         regroup(archive.store)
     assert entities.changed, "the grouping was not done: the next write or round must try again"
+
+
+def test_a_regrouping_is_worked_out_outside_the_write_lock_and_written_under_it(tmp_path, monkeypatch):
+    archive = Archive(Settings(home=tmp_path / "home"))
+    try:
+        archive.ingest_upload(io.BytesIO("Суд оштрафовал Фаризу Оспан.".encode()), "a.txt", IngestRequest())
+        lock = threading.Lock()
+        held_while = {}
+        grouping, replacing = entities_module.group, archive.store.entities.replace_entities
+
+        def grouped(*args):
+            held_while["grouping"] = lock.locked()
+            return grouping(*args)
+
+        def replaced(*args):
+            held_while["writing"] = lock.locked()
+            return replacing(*args)
+
+        monkeypatch.setattr(entities_module, "group", grouped)
+        monkeypatch.setattr(archive.store.entities, "replace_entities", replaced)
+        regroup(archive.store, lock)
+        assert held_while == {"grouping": False, "writing": True}
+        assert [e["label"] for e in archive.entities("Оспан")] == ["Фаризу Оспан"]
+    finally:
+        archive.close()
+
+
+def test_a_write_while_a_regrouping_is_worked_out_has_it_worked_out_again(tmp_path, monkeypatch):
+    """Else the grouping read before an archivist's decision would be written after it, and undo it."""
+    archive = Archive(Settings(home=tmp_path / "home"))
+    try:
+        for n, text in enumerate(["The court fined Fariza Ospan.", "Later Dmitry Zhukov came."]):
+            archive.ingest_upload(io.BytesIO(text.encode()), f"{n}.txt", IngestRequest())
+        fariza, zhukov = (archive.entities(name)[0]["id"] for name in ("Ospan", "Zhukov"))
+        applying = entities_module.apply_decisions
+        calls = []
+
+        def applied(grouped, decisions):
+            calls.append(len(decisions))
+            answer = applying(grouped, decisions)
+            if len(calls) == 1:  # another thread decides once this grouping has read the decisions
+                archive.decide_entity(fariza, MERGE, other=zhukov)
+            return answer
+
+        monkeypatch.setattr(entities_module, "apply_decisions", applied)
+        archive.store.entities.changed = True
+        regroup(archive.store, threading.RLock())
+        assert calls == [0, 1, 1]  # before the decision, by the decision, and again under the lock
+        assert len(archive.entities("Ospan")) == 1
+        assert archive.entities("Ospan") == archive.entities("Zhukov")  # the merge holds
+    finally:
+        archive.close()
 
 
 def test_decisions_are_logged_and_survive_reindex(archive: Archive):

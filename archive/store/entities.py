@@ -78,6 +78,7 @@ class EntityStore:
         self._writer = writer
         self._visible = visible
         self.changed = True  # mentions changed since the entities were last grouped
+        self.writes = 0  # mentions, decisions and groupings this process wrote (`archive.entities.regroup`)
 
     # --- mentions -------------------------------------------------------------------------------
 
@@ -105,7 +106,11 @@ class EntityStore:
         if found:
             conn.execute(insert(MentionScanRow), [
                 {"document_id": document_id, "version": version} for document_id in found])
+        self._wrote()
+
+    def _wrote(self) -> None:
         self.changed = True
+        self.writes += 1
 
     def unscanned(self, version: int) -> list[str]:
         """Documents whose mentions were not found yet, or by older rules."""
@@ -130,23 +135,32 @@ class EntityStore:
 
     # --- entities -------------------------------------------------------------------------------
 
-    def replace_entities(self, entities: Iterable[EntityRow], assignment: dict[str, str]) -> None:
-        """The entities as grouped now, and each mention key's entity id (a key left out: no entity).
-        Only the mentions whose entity changed, or that are new, are written: regrouping after a
-        write touches a handful of keys, not every mention of the archive."""
+    def held_entities(self) -> dict[str, set[str | None]]:
+        """Each mention key's entity ids as its mentions hold them now."""
+        # Grouped as the key index orders them (kind and surface between key and entity), so that the
+        # index is read in its order and no mention is sorted.
+        stmt = select(MentionRow.key, MentionRow.entity_id).group_by(
+            MentionRow.key, MentionRow.kind, MentionRow.surface, MentionRow.entity_id)
+        held: dict[str, set[str | None]] = defaultdict(set)
+        with self._engine.connect() as conn:
+            for key, entity in conn.execute(stmt):
+                held[key].add(entity)
+        return held
+
+    def replace_entities(
+        self, entities: Iterable[EntityRow], assignment: dict[str, str], held: dict[str, set[str | None]]
+    ) -> None:
+        """The entities as grouped now, and each mention key's entity id (a key left out: no entity),
+        against what the mentions held when the grouping was read (`held_entities`). Only the mentions
+        whose entity changed, or that are new, are written: regrouping after a write touches a
+        handful of keys, not every mention of the archive."""
+        moved: dict[str | None, list[str]] = defaultdict(list)
+        for key, entities_held in held.items():
+            entity = assignment.get(key)
+            if entities_held != {entity}:
+                moved[entity].append(key)
+        self.writes += 1
         with Session(self._writer) as session, session.begin():
-            # Grouped as the key index orders them (kind and surface between key and entity), so that
-            # the index is read in its order and no mention is sorted.
-            held = session.execute(select(MentionRow.key, MentionRow.entity_id).group_by(
-                MentionRow.key, MentionRow.kind, MentionRow.surface, MentionRow.entity_id))
-            now: dict[str, set[str | None]] = defaultdict(set)
-            for key, entity in held:
-                now[key].add(entity)
-            moved: dict[str | None, list[str]] = defaultdict(list)
-            for key, entities_held in now.items():
-                entity = assignment.get(key)
-                if entities_held != {entity}:
-                    moved[entity].append(key)
             session.execute(delete(EntityRow))
             session.add_all(entities)
             for entity, keys in moved.items():
@@ -159,6 +173,7 @@ class EntityStore:
             session.add(EntityDecisionRow(at=datetime.now(UTC), actor=actor, action=decision.action,
                                           entity_key=decision.entity, other_key=decision.other,
                                           spelling=decision.spelling))
+        self._wrote()
 
     def decisions(self) -> list[Decision]:
         with self._engine.connect() as conn:
