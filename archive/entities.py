@@ -99,8 +99,7 @@ def _write(store: DocumentStore, grouping: _Grouping) -> int:
 
 
 def _grouping(store: DocumentStore) -> _Grouping:
-    held = store.entities.held_entities()  # first: a mention written after it is moved next round
-    found = store.entities.mention_keys()
+    found, held = store.entities.mention_keys()
     grouped, confirmed = apply_decisions(group(found), store.entities.decisions())
     members: dict[str, list[str]] = {}
     for mention_key, entity_key in grouped.items():

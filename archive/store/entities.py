@@ -120,38 +120,31 @@ class EntityStore:
         with self._engine.connect() as conn:
             return list(conn.execute(stmt.order_by(DocumentRow.id)).scalars())
 
-    def mention_keys(self) -> dict[str, tuple[str, Counter[str]]]:
-        """Every mention key → (the kind its mentions were found as, their surfaces counted)."""
+    def mention_keys(self) -> tuple[dict[str, tuple[str, Counter[str]]], dict[str, set[str | None]]]:
+        """Every mention key → (the kind its mentions were found as, their surfaces counted), and
+        every mention key → the entity ids its mentions hold now: one read, grouped as the key index
+        orders the mentions (kind, surface and entity after the key), so that no mention is sorted."""
         found: dict[str, tuple[str, Counter[str]]] = {}
-        stmt = select(MentionRow.key, MentionRow.kind, MentionRow.surface, _OCCURRENCES).group_by(
-            MentionRow.key, MentionRow.kind, MentionRow.surface)
+        held: dict[str, set[str | None]] = defaultdict(set)
+        stmt = select(MentionRow.key, MentionRow.kind, MentionRow.surface, MentionRow.entity_id,
+                      _OCCURRENCES).group_by(MentionRow.key, MentionRow.kind, MentionRow.surface,
+                                             MentionRow.entity_id)
         with self._engine.connect() as conn:
-            for key, kind, surface, n in conn.execute(stmt):
+            for key, kind, surface, entity, n in conn.execute(stmt):
                 _, surfaces = found.setdefault(key, (kind, Counter()))
                 surfaces[surface] += n
                 if kind == "person":
                     found[key] = ("person", surfaces)
-        return found
+                held[key].add(entity)
+        return found, held
 
     # --- entities -------------------------------------------------------------------------------
-
-    def held_entities(self) -> dict[str, set[str | None]]:
-        """Each mention key's entity ids as its mentions hold them now."""
-        # Grouped as the key index orders them (kind and surface between key and entity), so that the
-        # index is read in its order and no mention is sorted.
-        stmt = select(MentionRow.key, MentionRow.entity_id).group_by(
-            MentionRow.key, MentionRow.kind, MentionRow.surface, MentionRow.entity_id)
-        held: dict[str, set[str | None]] = defaultdict(set)
-        with self._engine.connect() as conn:
-            for key, entity in conn.execute(stmt):
-                held[key].add(entity)
-        return held
 
     def replace_entities(
         self, entities: Iterable[EntityRow], assignment: dict[str, str], held: dict[str, set[str | None]]
     ) -> None:
         """The entities as grouped now, and each mention key's entity id (a key left out: no entity),
-        against what the mentions held when the grouping was read (`held_entities`). Only the mentions
+        against what the mentions held when the grouping was read (`mention_keys`). Only the mentions
         whose entity changed, or that are new, are written: regrouping after a write touches a
         handful of keys, not every mention of the archive."""
         moved: dict[str | None, list[str]] = defaultdict(list)
