@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_capture.py
 	$(BIN)/python scripts/bench_formats.py
+	$(BIN)/python scripts/bench_regroup.py
 	$(BIN)/python scripts/measure_entities.py --speed-only
 
 SCALE_DOCUMENTS ?= 1000000

@@ -21,7 +21,6 @@ from archive.analysis.tokenize import Token, tokenize
 from archive.domain import Document, LanguageSpan
 from archive.store import DocumentStore
 from archive.store.entities import StoredMention
-from archive.store.models import EntityRow
 
 MENTION_RULES = 5  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
 
@@ -49,16 +48,12 @@ def mentions_of(document: Document) -> list[StoredMention]:
     return mentions_in(document.text, document.spans, document.language)
 
 
-def record_mentions(store: DocumentStore, document: Document) -> None:
-    store.entities.replace_mentions(document.id, mentions_of(document), MENTION_RULES)
-
-
 def scan_missing(store: DocumentStore) -> int:
     """Finds the mentions of documents that have none yet (or were scanned by older rules)."""
     ids = store.entities.unscanned(MENTION_RULES)
     for start in range(0, len(ids), 200):
-        for document in store.get_many(ids[start : start + 200]).values():
-            record_mentions(store, document)
+        documents = store.get_many(ids[start : start + 200]).values()
+        store.entities.replace_mentions({d.id: mentions_of(d) for d in documents}, MENTION_RULES)
     return len(ids)
 
 
@@ -88,18 +83,17 @@ def regroup(store: DocumentStore, lock: AbstractContextManager[object] | None = 
 
 @dataclass(frozen=True)
 class _Grouping:
-    entities: list[EntityRow]
+    entities: list[dict[str, object]]  # rows of the entities table
     assignment: dict[str, str]  # mention key -> entity id
-    held: dict[str, set[str | None]]  # mention key -> the entity ids its mentions held when read
 
 
 def _write(store: DocumentStore, grouping: _Grouping) -> int:
-    store.entities.replace_entities(grouping.entities, grouping.assignment, grouping.held)
+    store.entities.replace_entities(grouping.entities, grouping.assignment)
     return len(grouping.entities)
 
 
 def _grouping(store: DocumentStore) -> _Grouping:
-    found, held = store.entities.mention_keys()
+    found = store.entities.mention_keys()
     grouped, confirmed = apply_decisions(group(found), store.entities.decisions())
     members: dict[str, list[str]] = {}
     for mention_key, entity_key in grouped.items():
@@ -118,13 +112,14 @@ def _grouping(store: DocumentStore) -> _Grouping:
         words = {word for key in keys for word in key[2:].split(" ") if len(word) > 1}
         words |= {t.key for surface in surfaces for t in tokenize(surface) if t.key}
         ident = entity_id(entity_key)
-        rows.append(EntityRow(
-            id=ident, key=entity_key[:300], kind=entity_kind(entity_key, (found[k][0] for k in keys)),
-            label=_label(full or surfaces), word_keys=" " + " ".join(sorted(words)) + " ",
-            mentions=sum(surfaces.values()), confirmed=entity_key in confirmed,
-        ))
+        kind = entity_kind(entity_key, (found[k][0] for k in keys))
+        rows.append({
+            "id": ident, "key": entity_key[:300], "kind": kind,
+            "label": _label(full or surfaces), "word_keys": " " + " ".join(sorted(words)) + " ",
+            "mentions": sum(surfaces.values()), "confirmed": entity_key in confirmed,
+        })
         assignment.update({key: ident for key in keys})
-    return _Grouping(rows, assignment, held)
+    return _Grouping(rows, assignment)
 
 
 def _label(surfaces: Counter[str]) -> str:

@@ -153,7 +153,7 @@ def speed(texts: list[str]) -> tuple[float, float, float]:
         for n, text in enumerate(texts):
             found = find_mentions(text)
             mentions = [StoredMention(m.start, m.end, m.surface, m.key, m.kind, "") for m in found]
-            store.entities.replace_mentions(f"doc{n}", mentions, 1)
+            store.entities.replace_mentions({f"doc{n}": mentions}, 1)
         regroup(store)
         added = (time.perf_counter() - started) * 1000 / len(texts)
         store.close()

@@ -374,11 +374,32 @@ def test_mentions_stored_one_row_each_are_folded_into_one_row_for_each_way_a_nam
         sql(database_url, "INSERT INTO entity_mentions (document_id, start, \"end\", surface, key, kind, "
                           "language, entity_id) VALUES ('doc1', :start, :end, :surface, 'w:ospan', 'name', "
                           "'ru', 'e1')", start=start, end=start + len(surface), surface=surface)
-    DocumentStore(database_url).close()
+    migrated_to(database_url, "0011")
     rows = sql(database_url, "SELECT surface, start, \"end\", occurrences, entity_id FROM entity_mentions "
                              "ORDER BY start")
     assert rows == [("Оспан", 9, 14, 2, "e1"), ("Оспана", 20, 26, 1, "e1")]
+
+
+def test_each_mention_keys_entity_moves_to_one_row_and_its_spellings_are_counted(database_url: str) -> None:
+    migrated_to(database_url, "0011")
+    for document, surface, key, entity, n in (("doc1", "Оспан", "w:ospan", "e1", 2),
+                                              ("doc2", "Оспан", "w:ospan", "e1", 3),
+                                              ("doc2", "Оспана", "w:ospan", "e1", 1),
+                                              ("doc2", "Zhukov", "w:zhukov", None, 1)):
+        sql(database_url, "INSERT INTO entity_mentions (document_id, start, \"end\", surface, key, kind, "
+                          "language, entity_id, occurrences) VALUES (:document, 0, 5, :surface, :key, "
+                          "'name', 'ru', :entity, :n)",
+            document=document, surface=surface, key=key, entity=entity, n=n)
+    DocumentStore(database_url).close()
+    spellings = sql(database_url, "SELECT * FROM mention_spellings ORDER BY surface")
+    assert spellings == [
+        ("w:zhukov", "name", "Zhukov", 1), ("w:ospan", "name", "Оспан", 5), ("w:ospan", "name", "Оспана", 1)]
+    keys = sql(database_url, "SELECT key, entity_id FROM mention_keys")
+    assert keys == [("w:ospan", "e1")]  # Zhukov's was not grouped yet
     assert stored_revision(database_url) == [SCHEMA_HEAD]
+    command.downgrade(alembic_config(database_url), "0011")
+    assert sql(database_url, "SELECT document_id, surface, entity_id FROM entity_mentions ORDER BY id") == [
+        ("doc1", "Оспан", "e1"), ("doc2", "Оспан", "e1"), ("doc2", "Оспана", "e1"), ("doc2", "Zhukov", None)]
 
 
 def test_unknown_newer_schema_is_refused(database_url: str) -> None:

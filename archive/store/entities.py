@@ -6,16 +6,38 @@ document is never counted for someone who may not read it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Connection, Engine, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from archive.analysis.entity_groups import Decision
 from archive.domain import Visibility
-from archive.store.models import DocumentRow, EntityDecisionRow, EntityRow, MentionRow, MentionScanRow
+from archive.store.models import (
+    DocumentRow,
+    EntityDecisionRow,
+    EntityRow,
+    MentionKeyRow,
+    MentionRow,
+    MentionScanRow,
+    MentionSpellingRow,
+)
 
 CHUNK = 500
 CANDIDATES = 200  # entities a name search counts the documents of, the most mentioned first
@@ -56,6 +78,15 @@ class EntityRecord:
 # in one document (in one language), so that a name repeated in a report is one row, not dozens.
 _OCCURRENCES = func.sum(MentionRow.occurrences)
 
+# A mention's entity is its key's, as last grouped.
+_KEY_OF_MENTION = MentionKeyRow.key == MentionRow.key
+_SPELLINGS = MentionSpellingRow.__table__
+_KEYS = MentionKeyRow.__table__
+_ENTITIES = EntityRow.__table__
+_ENTITY_FIELDS = [column.name for column in _ENTITIES.columns]  # a row's, in the table's order
+
+Spelling = tuple[str, str, str]  # a name key, the kind it was found as, a surface
+
 # An `EntityRecord`'s columns, in its fields' order, for reading records without ORM objects.
 _RECORD_COLUMNS = (EntityRow.id, EntityRow.key, EntityRow.kind, EntityRow.label, EntityRow.mentions,
                    EntityRow.confirmed)
@@ -82,12 +113,21 @@ class EntityStore:
 
     # --- mentions -------------------------------------------------------------------------------
 
-    def replace_mentions(self, document_id: str, mentions: Sequence[StoredMention], version: int) -> None:
-        """The mentions of one document, found by rules of `version`; those found before are replaced."""
+    def replace_mentions(self, found: dict[str, Sequence[StoredMention]], version: int) -> None:
+        """The mentions of documents (document id → its mentions), found by rules of `version`, in
+        one transaction; those found before are replaced."""
+        ids = list(found)
         with self._writer.begin() as conn:
-            conn.execute(delete(MentionRow).where(MentionRow.document_id == document_id))
-            conn.execute(delete(MentionScanRow).where(MentionScanRow.document_id == document_id))
-            self.add_mentions(conn, {document_id: mentions}, version)
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                found_before = conn.execute(
+                    select(MentionRow.key, MentionRow.kind, MentionRow.surface, _OCCURRENCES)
+                    .where(MentionRow.document_id.in_(chunk))
+                    .group_by(MentionRow.key, MentionRow.kind, MentionRow.surface))
+                _uncount_spellings(conn, {(k, c, s): int(n) for k, c, s, n in found_before})
+                conn.execute(delete(MentionRow).where(MentionRow.document_id.in_(chunk)))
+                conn.execute(delete(MentionScanRow).where(MentionScanRow.document_id.in_(chunk)))
+            self.add_mentions(conn, found, version)
 
     def add_mentions(
         self, conn: Connection, found: dict[str, Sequence[StoredMention]], version: int
@@ -103,6 +143,10 @@ class EntityStore:
         ]
         if rows:
             conn.execute(insert(MentionRow), rows)
+            counted: Counter[Spelling] = Counter()
+            for row in rows:
+                counted[row["key"], row["kind"], row["surface"]] += row["occurrences"]
+            _count_spellings(conn, counted)
         if found:
             conn.execute(insert(MentionScanRow), [
                 {"document_id": document_id, "version": version} for document_id in found])
@@ -120,46 +164,44 @@ class EntityStore:
         with self._engine.connect() as conn:
             return list(conn.execute(stmt.order_by(DocumentRow.id)).scalars())
 
-    def mention_keys(self) -> tuple[dict[str, tuple[str, Counter[str]]], dict[str, set[str | None]]]:
-        """Every mention key → (the kind its mentions were found as, their surfaces counted), and
-        every mention key → the entity ids its mentions hold now: one read, grouped as the key index
-        orders the mentions (kind, surface and entity after the key), so that no mention is sorted."""
+    def mention_keys(self) -> dict[str, tuple[str, Counter[str]]]:
+        """Every mention key → the kind its mentions were found as (a person if ever found as one),
+        and its surfaces counted: a row for each spelling of the archive, not for each mention."""
         found: dict[str, tuple[str, Counter[str]]] = {}
-        held: dict[str, set[str | None]] = defaultdict(set)
-        stmt = select(MentionRow.key, MentionRow.kind, MentionRow.surface, MentionRow.entity_id,
-                      _OCCURRENCES).group_by(MentionRow.key, MentionRow.kind, MentionRow.surface,
-                                             MentionRow.entity_id)
         with self._engine.connect() as conn:
-            for key, kind, surface, entity, n in conn.execute(stmt):
+            for key, kind, surface, n in conn.execute(select(_SPELLINGS)):
                 _, surfaces = found.setdefault(key, (kind, Counter()))
                 surfaces[surface] += n
                 if kind == "person":
                     found[key] = ("person", surfaces)
-                held[key].add(entity)
-        return found, held
+        return found
 
     # --- entities -------------------------------------------------------------------------------
 
-    def replace_entities(
-        self, entities: Iterable[EntityRow], assignment: dict[str, str], held: dict[str, set[str | None]]
-    ) -> None:
-        """The entities as grouped now, and each mention key's entity id (a key left out: no entity),
-        against what the mentions held when the grouping was read (`mention_keys`). Only the mentions
-        whose entity changed, or that are new, are written: regrouping after a write touches a
-        handful of keys, not every mention of the archive."""
-        moved: dict[str | None, list[str]] = defaultdict(list)
-        for key, entities_held in held.items():
-            entity = assignment.get(key)
-            if entities_held != {entity}:
-                moved[entity].append(key)
+    def replace_entities(self, entities: Sequence[dict[str, object]], assignment: dict[str, str]) -> None:
+        """The entities as grouped now (rows of the entities table), and each mention key's entity id
+        (a key left out: no entity). Only the entities and keys that changed are written, against
+        what the store holds inside this write transaction, so that no other writer's grouping is
+        mixed with this one; a regrouping after a write touches a handful of rows."""
         self.writes += 1
-        with Session(self._writer) as session, session.begin():
-            session.execute(delete(EntityRow))
-            session.add_all(entities)
-            for entity, keys in moved.items():
-                for start in range(0, len(keys), CHUNK):
-                    session.execute(update(MentionRow).where(MentionRow.key.in_(keys[start : start + CHUNK]))
-                                    .values(entity_id=entity))
+        with self._writer.begin() as conn:
+            stored = {row[0]: tuple(row) for row in conn.execute(select(_ENTITIES))}
+            wanted = {row["id"]: tuple(row[name] for name in _ENTITY_FIELDS) for row in entities}
+            stale = [ident for ident, row in stored.items() if wanted.get(ident) != row]
+            _delete_in(conn, _ENTITIES.c.id, stale)
+            fresh = [row for row in entities if stored.get(row["id"]) != wanted[row["id"]]]
+            if fresh:
+                conn.execute(insert(_ENTITIES), fresh)
+            held = {key: entity for key, entity in conn.execute(select(_KEYS))}
+            _delete_in(conn, _KEYS.c.key, [key for key in held if key not in assignment])
+            moved = [{"k": key, "e": entity} for key, entity in assignment.items()
+                     if key in held and held[key] != entity]
+            if moved:
+                moving = update(_KEYS).where(_KEYS.c.key == bindparam("k")).values(entity_id=bindparam("e"))
+                conn.execute(moving, moved)
+            new = [{"key": key, "entity_id": entity} for key, entity in assignment.items() if key not in held]
+            if new:
+                conn.execute(insert(_KEYS), new)
 
     def add_decision(self, decision: Decision, actor: str) -> None:
         with Session(self._writer) as session, session.begin():
@@ -209,7 +251,8 @@ class EntityStore:
             restrict = self._mentions_seen(visible)
             documents = func.count(func.distinct(MentionRow.document_id))
             joined = (select(*_RECORD_COLUMNS, documents).select_from(EntityRow)
-                      .join(MentionRow, MentionRow.entity_id == EntityRow.id))
+                      .join(MentionKeyRow, MentionKeyRow.entity_id == EntityRow.id)
+                      .join(MentionRow, _KEY_OF_MENTION))
             stmt = restrict(joined)
             order = [documents.desc(), EntityRow.label]
             if prefix:
@@ -220,22 +263,21 @@ class EntityStore:
     def documents_count(self, entity_id: str, visible: Visibility | None) -> int:
         stmt = self._mentions_seen(visible)(select(func.count(func.distinct(MentionRow.document_id))))
         with self._engine.connect() as conn:
-            return int(conn.execute(stmt.where(MentionRow.entity_id == entity_id)).scalar_one())
+            return int(conn.execute(_of_entity(stmt, entity_id)).scalar_one())
 
     def spellings(self, entity_id: str, visible: Visibility | None) -> list[tuple[str, str, str, int]]:
         """(surface, mention key, language, count) of the mentions the reader may see."""
         stmt = self._mentions_seen(visible)(
             select(MentionRow.surface, MentionRow.key, MentionRow.language, _OCCURRENCES)
-            .where(MentionRow.entity_id == entity_id)
             .group_by(MentionRow.surface, MentionRow.key, MentionRow.language))
+        stmt = _of_entity(stmt, entity_id)
         with self._engine.connect() as conn:
             return [(s, k, lang, int(n)) for s, k, lang, n in conn.execute(stmt)]
 
     def documents(self, entity_id: str, visible: Visibility | None) -> list[EntityDocument]:
         stmt = self._mentions_seen(visible)(
-            select(*_DOCUMENT_COLUMNS, _OCCURRENCES)
-            .where(MentionRow.entity_id == entity_id)
-            .group_by(*_DOCUMENT_COLUMNS))
+            select(*_DOCUMENT_COLUMNS, _OCCURRENCES).group_by(*_DOCUMENT_COLUMNS))
+        stmt = _of_entity(stmt, entity_id)
         with self._engine.connect() as conn:
             found = [EntityDocument(i, t, k, lang, _date(meta, at), int(n), name or i)
                      for i, t, k, lang, meta, at, name, n in conn.execute(stmt)]
@@ -247,10 +289,11 @@ class EntityStore:
         shared: Counter[str] = Counter()
         with self._engine.connect() as conn:
             for start in range(0, len(documents), CHUNK):
-                stmt = (select(MentionRow.entity_id, func.count(func.distinct(MentionRow.document_id)))
+                stmt = (select(MentionKeyRow.entity_id, func.count(func.distinct(MentionRow.document_id)))
+                        .join_from(MentionRow, MentionKeyRow, _KEY_OF_MENTION)
                         .where(MentionRow.document_id.in_(documents[start : start + CHUNK]),
-                               MentionRow.entity_id.is_not(None), MentionRow.entity_id != entity_id)
-                        .group_by(MentionRow.entity_id))
+                               MentionKeyRow.entity_id != entity_id)
+                        .group_by(MentionKeyRow.entity_id))
                 for other, n in conn.execute(stmt):
                     shared[other] += int(n)
         records = []
@@ -266,7 +309,8 @@ class EntityStore:
     def of_document(self, document_id: str) -> list[EntityRecord]:
         """The entities a document mentions, in the order they first appear."""
         stmt = (select(EntityRow, func.min(MentionRow.start))
-                .join(MentionRow, MentionRow.entity_id == EntityRow.id)
+                .join(MentionKeyRow, MentionKeyRow.entity_id == EntityRow.id)
+                .join(MentionRow, _KEY_OF_MENTION)
                 .where(MentionRow.document_id == document_id).group_by(EntityRow.id))
         with Session(self._engine) as session:
             rows = sorted(session.execute(stmt), key=lambda r: r[1])
@@ -279,7 +323,8 @@ class EntityStore:
         if not document_ids:
             return {}
         stmt = (select(MentionRow.document_id, _OCCURRENCES, func.min(MentionRow.start), *_RECORD_COLUMNS)
-                .join(EntityRow, MentionRow.entity_id == EntityRow.id)
+                .join(MentionKeyRow, _KEY_OF_MENTION)
+                .join(EntityRow, MentionKeyRow.entity_id == EntityRow.id)
                 .where(MentionRow.document_id.in_(document_ids[:CHUNK]), EntityRow.kind != "name")
                 .group_by(MentionRow.document_id, EntityRow.id))
         found: dict[str, list[tuple]] = defaultdict(list)
@@ -293,6 +338,43 @@ class EntityStore:
     def all(self) -> list[EntityRecord]:
         with Session(self._engine) as session:
             return [_record(row) for row in session.scalars(select(EntityRow).order_by(EntityRow.label))]
+
+
+def _of_entity(stmt: Select, entity_id: str) -> Select:
+    """`stmt` over mention rows, narrowed to the mentions of one entity."""
+    return stmt.join(MentionKeyRow, _KEY_OF_MENTION).where(MentionKeyRow.entity_id == entity_id)
+
+
+def _delete_in(conn: Connection, column: ColumnElement[str], values: Sequence[str]) -> None:
+    for start in range(0, len(values), CHUNK):
+        conn.execute(delete(column.table).where(column.in_(values[start : start + CHUNK])))
+
+
+def _count_spellings(conn: Connection, counted: Counter[Spelling]) -> None:
+    """Adds mentions' occurrences to the archive's count of each spelling: one upsert, each spelling
+    once (PostgreSQL refuses a statement that would update one row twice)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(_SPELLINGS)
+    added = _SPELLINGS.c.occurrences + stmt.excluded.occurrences
+    stmt = stmt.on_conflict_do_update(index_elements=["key", "kind", "surface"], set_={"occurrences": added})
+    conn.execute(stmt, [{"key": key, "kind": kind, "surface": surface, "occurrences": n}
+                        for (key, kind, surface), n in counted.items()])
+
+
+def _uncount_spellings(conn: Connection, counted: dict[Spelling, int]) -> None:
+    """Takes mentions about to be deleted off the count of each spelling; a spelling found nowhere
+    any more is deleted."""
+    if not counted:
+        return
+    conn.execute(update(_SPELLINGS)
+                 .where(_SPELLINGS.c.key == bindparam("k"), _SPELLINGS.c.kind == bindparam("c"),
+                        _SPELLINGS.c.surface == bindparam("s"))
+                 .values(occurrences=_SPELLINGS.c.occurrences - bindparam("n")),
+                 [{"k": key, "c": kind, "s": surface, "n": n} for (key, kind, surface), n in counted.items()])
+    keys = sorted({key for key, _, _ in counted})
+    for start in range(0, len(keys), CHUNK):
+        conn.execute(delete(_SPELLINGS).where(_SPELLINGS.c.key.in_(keys[start : start + CHUNK]),
+                                              _SPELLINGS.c.occurrences <= 0))
 
 
 def _record(row: EntityRow, documents: int = 0) -> EntityRecord:

@@ -268,15 +268,15 @@ class MemberRow(Base):
 # --- entities ----------------------------------------------------------------------------------
 
 class MentionRow(Base):
-    """A name found in a document's text (archive/analysis/mentions.py), and the entity it belongs to:
-    one row for each way it is written (surface, key, kind, language) in each document."""
+    """A name found in a document's text (archive/analysis/mentions.py): one row for each way it is
+    written (surface, key, kind, language) in each document. Its entity is its key's
+    (`MentionKeyRow`), so that regrouping writes a row for each key whose entity changed, not one for
+    each of the key's mentions in every document."""
 
     __tablename__ = "entity_mentions"
     __table_args__ = (
         Index("ix_entity_mentions_document_id", "document_id"),
-        # Regrouping reads key, kind and surface, and each key's entity, from this index alone.
-        Index("ix_entity_mentions_key", "key", "kind", "surface", "entity_id"),
-        Index("ix_entity_mentions_entity_document", "entity_id", "document_id"),
+        Index("ix_entity_mentions_key_document", "key", "document_id"),  # an entity's documents
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -287,8 +287,30 @@ class MentionRow(Base):
     key: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(16), default="")
-    entity_id: Mapped[str | None] = mapped_column(String(16))
     occurrences: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # start, end: the first
+
+
+class MentionSpellingRow(Base):
+    """How often a name key was found written one way, as one kind, in the whole archive: what
+    regrouping reads, kept up to date as mentions are written, so that it reads a row for each
+    spelling, not every mention of the archive."""
+
+    __tablename__ = "mention_spellings"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    surface: Mapped[str] = mapped_column(Text, primary_key=True)
+    occurrences: Mapped[int] = mapped_column(Integer)
+
+
+class MentionKeyRow(Base):
+    """The entity a name key's mentions belong to, as last grouped; a key without a row has none (not
+    grouped yet, or grouped into no entity)."""
+
+    __tablename__ = "mention_keys"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(16), index=True)
 
 
 class MentionScanRow(Base):
