@@ -345,9 +345,12 @@ def _of_entity(stmt: Select, entity_id: str) -> Select:
     return stmt.join(MentionKeyRow, _KEY_OF_MENTION).where(MentionKeyRow.entity_id == entity_id)
 
 
-def _delete_in(conn: Connection, column: ColumnElement[str], values: Sequence[str]) -> None:
+def _delete_in(
+    conn: Connection, column: ColumnElement[str], values: Sequence[str], *also: ColumnElement[bool]
+) -> None:
+    """Deletes the rows whose `column` is one of `values` (and that meet `also`), a chunk at a time."""
     for start in range(0, len(values), CHUNK):
-        conn.execute(delete(column.table).where(column.in_(values[start : start + CHUNK])))
+        conn.execute(delete(column.table).where(column.in_(values[start : start + CHUNK]), *also))
 
 
 def _count_spellings(conn: Connection, counted: Counter[Spelling]) -> None:
@@ -372,9 +375,7 @@ def _uncount_spellings(conn: Connection, counted: dict[Spelling, int]) -> None:
                  .values(occurrences=_SPELLINGS.c.occurrences - bindparam("n")),
                  [{"k": key, "c": kind, "s": surface, "n": n} for (key, kind, surface), n in counted.items()])
     keys = sorted({key for key, _, _ in counted})
-    for start in range(0, len(keys), CHUNK):
-        conn.execute(delete(_SPELLINGS).where(_SPELLINGS.c.key.in_(keys[start : start + CHUNK]),
-                                              _SPELLINGS.c.occurrences <= 0))
+    _delete_in(conn, _SPELLINGS.c.key, keys, _SPELLINGS.c.occurrences <= 0)
 
 
 def _record(row: EntityRow, documents: int = 0) -> EntityRecord:
