@@ -68,6 +68,19 @@ def lingua_language(text: str) -> str:
     return _LINGUA_CODES.get(language.name, UNKNOWN) if language is not None else UNKNOWN
 
 
+@lru_cache(maxsize=200_000)
+def _signs(word: str) -> tuple[bool, bool, bool, bool]:
+    """What a word says of its language, asked once per spelling (words repeat): capitalised,
+    Cyrillic, with a Kazakh letter, with a Kazakh Latin sign (the last for Latin words only)."""
+    cyrillic = _CYRILLIC.search(word) is not None
+    return (
+        word[0].isupper(),
+        cyrillic,
+        cyrillic and _KK_LETTER.search(word) is not None,
+        not cyrillic and _KK_LATIN_SIGN.search(word) is not None,
+    )
+
+
 class _Words:
     """Letter counts of a text by script, with names and acronyms weighing half."""
 
@@ -79,12 +92,12 @@ class _Words:
         self.plain: list[str] = []  # Cyrillic words without Kazakh-spelled names, for lingua
         self.russian_markers: set[str] = set()
         for word in _WORD.findall(text):
-            self.letters += len(word)
-            capitalised = word[0].isupper()
-            weight = len(word) * (0.5 if capitalised else 1.0)
-            if _CYRILLIC.search(word):
+            size = len(word)
+            self.letters += size
+            capitalised, cyrillic, has_kk, kk_latin = _signs(word)
+            weight = size * 0.5 if capitalised else size
+            if cyrillic:
                 self.cyrillic += weight
-                has_kk = _KK_LETTER.search(word) is not None
                 self.kk_any += has_kk
                 if not capitalised:
                     self.lower_cyrillic += 1
@@ -97,7 +110,7 @@ class _Words:
                 self.latin += weight
                 if not capitalised:
                     self.lower_latin += 1
-                    self.lower_kk_latin += _KK_LATIN_SIGN.search(word) is not None
+                    self.lower_kk_latin += kk_latin
 
     def latin_kazakh(self) -> bool:
         return (
@@ -108,7 +121,10 @@ class _Words:
 
 def detect_language(text: str) -> str:
     """ "en", "ru", "kk", or "und" when the text has no letters."""
-    words = _Words(text)
+    return _language_of(_Words(text))
+
+
+def _language_of(words: _Words) -> str:
     if words.letters < MIN_LETTERS:
         return UNKNOWN
     if words.latin > words.cyrillic:
@@ -139,10 +155,6 @@ def paragraph_offsets(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _letters(text: str) -> int:
-    return sum(len(word) for word in _WORD.findall(text))
-
-
 def _document_language(sized: list[tuple[str, int]]) -> str:
     totals: dict[str, int] = {}
     for language, letters in sized:
@@ -164,9 +176,8 @@ def detect_document(text: str) -> tuple[str, list[LanguageSpan]]:
     offsets = paragraph_offsets(text)
     found: list[tuple[str, int]] = []
     for start, end in offsets:
-        paragraph = text[start:end]
-        letters = _letters(paragraph)
-        found.append((detect_language(paragraph) if letters >= MIN_LETTERS else UNKNOWN, letters))
+        words = _Words(text[start:end])
+        found.append((_language_of(words), words.letters))
     document = _document_language(found)
     languages = _settle_short(found, document)
     spans = [

@@ -183,7 +183,6 @@ def _title_run(tokens: list[Token], at: int, text: str) -> list[tuple[int, str]]
     for i in range(at + 1, len(tokens)):
         token, (previous, role) = tokens[i], run[-1]
         gap = text[tokens[previous].end : token.start]
-        seen_preposition = any(r == "P" for _, r in run)
         if gap == "-" and role in "WH" and token.surface[:1].isalpha():
             run.append((i, "H"))
         elif not _joinable_gap(gap):
@@ -194,7 +193,8 @@ def _title_run(tokens: list[Token], at: int, text: str) -> list[tuple[int, str]]
             run.append((i, "P"))
         elif token.word in ARTICLES and token.surface.islower() and role == "P":
             run.append((i, "T"))
-        elif token.word in COORDINATORS and token.surface.islower() and role in "WH" and seen_preposition:
+        elif (token.word in COORDINATORS and token.surface.islower() and role in "WH"
+              and any(r == "P" for _, r in run)):
             run.append((i, "C"))
         else:
             break
@@ -299,8 +299,11 @@ def _words(tokens: list[Token], text: str, lower: frozenset[str]) -> list[list[_
     run: list[_Word] = []
     previous_end = -1
     for token in tokens:
-        initial = _initial(token, text)
-        name_like = initial or (_name_word(token) and token.word not in lower)
+        # Neither an initial nor a name word starts in lower case: most words are passed over here.
+        initial = name_like = False
+        if token.surface[:1].isupper():
+            initial = _initial(token, text)
+            name_like = initial or (_name_word(token) and token.word not in lower)
         if not name_like:
             if run:
                 runs.append(run)

@@ -59,11 +59,13 @@ class PhraseIndex:
 
     def __init__(self) -> None:
         self._by_first: dict[str, list[Pattern]] = defaultdict(list)
+        self._firsts: set[str] = set()  # the forms a pattern starts with
 
     def add(self, forms: tuple[frozenset[str], ...], payload: object) -> None:
         if not forms:
             return
         pattern = Pattern(forms, payload)
+        self._firsts.update(forms[0])
         for form in forms[0]:
             self._by_first[form].append(pattern)
 
@@ -74,7 +76,10 @@ class PhraseIndex:
     def matches(self, forms: list[frozenset[str]]) -> list[tuple[int, int, Pattern]]:
         """All (start, end, pattern) matches at every position, the longest per position first."""
         found = []
+        firsts = self._firsts
         for i, first in enumerate(forms):
+            if firsts.isdisjoint(first):  # most words start no phrase
+                continue
             seen: set[int] = set()
             for form in first:
                 for pattern in self._by_first.get(form, ()):

@@ -33,20 +33,29 @@ _PIECES = re.compile(f"({_WORD.pattern})")  # the words kept by `re.split`
 
 
 @lru_cache(maxsize=200_000)
-def _analyse(surface: str) -> tuple[str, str, str]:
+def _analysed(surface: str) -> dict[str, str | int]:
+    """A token's fields but its offsets, worked out once per spelling (words repeat)."""
     word = without_possessive(fold_word(surface))
-    return word, stem(word), name_key(word)
+    return {"surface": surface, "start": 0, "end": 0, "word": word, "stem": stem(word), "key": name_key(word)}
 
 
 _new_token = object.__new__
+_set_fields = object.__setattr__
 
 
-def _token(surface: str, start: int, end: int, analysed: tuple[str, str, str]) -> Token:
-    """A Token without the frozen dataclass's per-field __setattr__ calls (the hot path of indexing)."""
+def _token(surface: str, start: int, end: int) -> Token:
+    """A Token without the frozen dataclass's per-field __setattr__ calls (the hot path of indexing):
+    its fields are a copy of the spelling's, with its own offsets."""
+    fields = _analysed(surface).copy()
+    fields["start"], fields["end"] = start, end
     token = _new_token(Token)
-    word, word_stem, key = analysed
-    token.__dict__.update(surface=surface, start=start, end=end, word=word, stem=word_stem, key=key)
+    _set_fields(token, "__dict__", fields)
     return token
+
+
+def _found(match: re.Match[str]) -> Token:
+    start, end = match.span()
+    return _token(match.group(), start, end)
 
 
 def words_of(text: str) -> list[str]:
@@ -67,9 +76,9 @@ def word_pieces(text: str) -> list[str]:
 
 def token_of(surface: str) -> Token:
     """One word analysed, as `tokenize` would analyse it (its offsets those of the word alone)."""
-    return _token(surface, 0, len(surface), _analyse(surface))
+    return _token(surface, 0, len(surface))
 
 
 def tokenize(text: str) -> list[Token]:
     """Every word of `text` with its folded form, stem and name key."""
-    return [_token(m.group(), m.start(), m.end(), _analyse(m.group())) for m in _WORD.finditer(text)]
+    return [_found(match) for match in _WORD.finditer(text)]

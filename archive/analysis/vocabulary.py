@@ -32,14 +32,10 @@ def is_dictionary_word(word: str) -> bool:
     return is_cyrillic(word) and not has_kazakh_letters(word) and is_common_word(word)
 
 
-def _capitalised(surface: str) -> bool:
-    return surface[:1].isupper()
-
-
 def name_candidates(tokens: Sequence[Token]) -> list[bool]:
     """For each token of one text: may it be (part of) a name? See the module docstring."""
-    lower = {t.word for t in tokens if not _capitalised(t.surface)}
+    lower = {t.word for t in tokens if not t.surface[:1].isupper()}
     return [
-        bool(t.key) and _capitalised(t.surface) and t.word not in lower and not is_dictionary_word(t.word)
+        t.surface[:1].isupper() and bool(t.key) and t.word not in lower and not is_dictionary_word(t.word)
         for t in tokens
     ]

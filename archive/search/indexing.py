@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from archive.analysis import AliasMatch, Token, find_aliases, name_candidates, reading_keys, tokenize
 from archive.domain import WITHDRAWN, Document
@@ -21,7 +22,7 @@ PASSAGE_OVERLAP = 50
 
 
 def _terms(tokens: list[Token], attribute: str) -> str:
-    return " ".join(getattr(t, attribute) or "_" for t in tokens)
+    return " ".join([value or "_" for value in map(attrgetter(attribute), tokens)])
 
 
 def index_stem(token: Token) -> str:
@@ -32,7 +33,7 @@ def index_stem(token: Token) -> str:
 
 
 def _stems(tokens: list[Token]) -> str:
-    return " ".join(index_stem(t) or "_" for t in tokens)
+    return " ".join([index_stem(t) or "_" for t in tokens])
 
 
 def _body_fields(tokens: list[Token], candidates: list[bool], aliases: list[AliasMatch]) -> dict[str, str]:

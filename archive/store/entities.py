@@ -15,6 +15,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    Table,
     bindparam,
     case,
     delete,
@@ -83,6 +84,8 @@ _KEY_OF_MENTION = MentionKeyRow.key == MentionRow.key
 _SPELLINGS = MentionSpellingRow.__table__
 _KEYS = MentionKeyRow.__table__
 _ENTITIES = EntityRow.__table__
+_MENTIONS = MentionRow.__table__
+_MENTION_COLUMNS = ("document_id", "start", "end", "surface", "key", "kind", "language", "occurrences")
 _ENTITY_FIELDS = [column.name for column in _ENTITIES.columns]  # a row's, in the table's order
 
 Spelling = tuple[str, str, str]  # a name key, the kind it was found as, a surface
@@ -136,16 +139,15 @@ class EntityStore:
         caller's transaction (ingest's: the same as the documents' rows). One bulk insert: a document
         holds dozens of mentions, a batch of ingest thousands."""
         rows = [
-            {"document_id": document_id, "start": m.start, "end": m.end, "surface": m.surface[:500],
-             "key": m.key[:300], "kind": m.kind, "language": m.language, "occurrences": m.occurrences}
+            (document_id, m.start, m.end, m.surface[:500], m.key[:300], m.kind, m.language, m.occurrences)
             for document_id, mentions in found.items()
             for m in mentions
         ]
         if rows:
-            conn.execute(insert(MentionRow), rows)
+            _insert_plain(conn, _MENTIONS, _MENTION_COLUMNS, rows)
             counted: Counter[Spelling] = Counter()
-            for row in rows:
-                counted[row["key"], row["kind"], row["surface"]] += row["occurrences"]
+            for _, _, _, surface, key, kind, _, occurrences in rows:
+                counted[key, kind, surface] += occurrences
             _count_spellings(conn, counted)
         if found:
             conn.execute(insert(MentionScanRow), [
@@ -351,6 +353,20 @@ def _delete_in(
     """Deletes the rows whose `column` is one of `values` (and that meet `also`), a chunk at a time."""
     for start in range(0, len(values), CHUNK):
         conn.execute(delete(column.table).where(column.in_(values[start : start + CHUNK]), *also))
+
+
+def _insert_plain(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Rows of plain values (text and integers: no type converts them) handed to the database driver
+    as they are: a batch of ingest holds thousands of mentions, and building each row's parameters
+    through SQLAlchemy cost more than inserting it."""
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+    if compiled.positional:
+        order = [columns.index(name) for name in compiled.positiontup]
+        in_order = order == list(range(len(columns)))
+        params: list = rows if in_order else [tuple(row[i] for i in order) for row in rows]
+    else:
+        params = [dict(zip(columns, row, strict=True)) for row in rows]
+    conn.exec_driver_sql(compiled.string, params)
 
 
 def _count_spellings(conn: Connection, counted: Counter[Spelling]) -> None:
