@@ -104,7 +104,7 @@ def speed(root: Path) -> None:
     from archive.analysis.keys import name_key as cached
     from archive.analysis.normalize import fold_word
     from archive.analysis.stemming import kazakh_stem, stem
-    from archive.analysis.tokenize import _analysed
+    from archive.analysis.tokenize import _analyse
 
     rng = random.Random(7)
     texts = [_text(p) for p in sorted((root / "docs").iterdir())]
@@ -120,7 +120,7 @@ def speed(root: Path) -> None:
         name_key(word)
     cold = len(words) / (time.perf_counter() - started)
     text = "\n".join(texts)
-    for function in (cached, fold_word, stem, kazakh_stem, _analysed):
+    for function in (cached, fold_word, stem, kazakh_stem, _analyse):
         function.cache_clear()
     started = time.perf_counter()
     count = len(tokenize(text))

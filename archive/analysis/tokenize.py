@@ -35,7 +35,7 @@ _PIECES = re.compile(f"({_WORD.pattern})")  # the words kept by `re.split`
 
 
 @lru_cache(maxsize=200_000)
-def _analysed(surface: str) -> tuple[str, str, str]:
+def _analyse(surface: str) -> tuple[str, str, str]:
     """A word's folded form, stem and key, worked out once per spelling (words repeat)."""
     word = without_possessive(fold_word(surface))
     return word, stem(word), name_key(word)
@@ -46,7 +46,7 @@ _new_tuple = tuple.__new__
 
 def _token(surface: str, start: int, end: int) -> Token:
     """A Token made without its generated __new__'s argument handling (the hot path of indexing)."""
-    return _new_tuple(Token, (surface, start, end, *_analysed(surface)))
+    return _new_tuple(Token, (surface, start, end, *_analyse(surface)))
 
 
 def _found(match: re.Match[str]) -> Token:
