@@ -6,6 +6,7 @@ tests pin the meaning of every node so that the embedded engine and Elasticsearc
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Iterator
 
@@ -13,6 +14,8 @@ import pytest
 
 from archive.index.base import (
     KEYS,
+    NEWEST,
+    RELEVANCE,
     STEMS,
     TITLE_WORDS,
     WORDS,
@@ -142,6 +145,23 @@ def test_paging_reports_total_and_stable_order(backend: IndexBackend) -> None:
     assert [h.id for h in first.hits] == [f"d{i:02}" for i in range(10)]  # equal scores: by id
     assert [h.id for h in second.hits] == [f"d{i:02}" for i in range(10, 20)]
     assert all(h.score > 0 for h in first.hits)
+
+
+def test_equal_scores_come_by_id_however_the_index_was_filled(backend: IndexBackend) -> None:
+    """Ties are ordered by id (the order documents were archived in) on every page and in both sorts,
+    whatever the order and the batches (segments) they were indexed in."""
+    plain = [f"d{n:02}" for n in range(30)]
+    stronger = [f"z{n}" for n in range(4)]  # score higher: they lead, in id order among themselves
+    shuffled = [*plain, *stronger]
+    random.Random(7).shuffle(shuffled)
+    for start in range(0, len(shuffled), 6):
+        backend.add(doc(name, "same same words" if name in stronger else "same words here")
+                    for name in shuffled[start:start + 6])
+    query = Term(WORDS, "same")
+    for sort, expected in ((RELEVANCE, stronger + plain), (NEWEST, sorted(plain + stronger))):
+        pages = [backend.search(query, NO_FILTERS, 7, offset, sort=sort) for offset in range(0, 34, 7)]
+        assert [hit.id for page in pages for hit in page.hits] == expected, sort
+        assert {page.total for page in pages} == {34}
 
 
 def test_add_replaces_by_id_and_delete(filled: IndexBackend) -> None:

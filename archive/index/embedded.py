@@ -34,6 +34,7 @@ BATCH = 500
 LOCK_WAIT_S = 60.0
 PASSAGES = ".passages"  # suffix of a generation's passages folder
 PASSAGES_PER_DOCUMENT = 4  # how many passages a round fetches for each document still without one
+TIE_HEADROOM = 16  # hits asked for past a page, so that a tie across its end rarely needs a second search
 
 
 def _schema() -> tantivy.Schema:
@@ -242,19 +243,11 @@ class EmbeddedBackend:
             matched = self._compile(pruned, self.schema)
         counted = self._counted(matched, filters)
         compiled = _within(counted, self.schema, filters.facet_filters_but(None).items())
-        size = max(limit, 0) or 1
-        if sort == base.NEWEST:
-            result = searcher.search(
-                compiled, limit=size, offset=offset, count=True, order_by_field=base.DATE
-            )
-            scored = [(0.0, address) for _, address in result.hits]
-        else:
-            result = searcher.search(compiled, limit=size, offset=offset, count=True)
-            scored = [(float(score), address) for score, address in result.hits]
-        hits = [base.ScoredId(searcher.doc(address)["id"][0], score) for score, address in scored]
+        by_date = sort == base.NEWEST
+        total, hits = _page(searcher, compiled, max(limit, 0), max(offset, 0), by_date)
         return base.SearchPage(
-            total=result.count or 0,
-            hits=hits[:limit] if limit else [],
+            total=total,
+            hits=hits,
             facets=self._facets(searcher, counted, filters, facets) if facets else {},
         )
 
@@ -400,6 +393,36 @@ def _within(
             among = tantivy.Query.term_set_query(schema, field, list(values))
             parts.append((tantivy.Occur.Must, tantivy.Query.const_score_query(among, 0.0)))
     return parts[0][1] if len(parts) == 1 else tantivy.Query.boolean_query(parts)
+
+
+def _page(
+    searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset: int, by_date: bool
+) -> tuple[int, list[base.ScoredId]]:
+    """How many documents match, and the `limit` from the `offset`th on: best first (or newest), ties
+    by id, as Elasticsearch orders them (`sort: [_score, id]`). The engine orders a tie by where its
+    documents stand in the index, which depends on how it was filled; so the hits down to one past the
+    page (and TIE_HEADROOM more) are asked for, and whenever the last of them ties with the page's last,
+    twice as many, until every document of a tie that reaches into the page is known. Only those of
+    such ties are read for their ids."""
+    options = {"order_by_field": base.DATE} if by_date else {}
+    wanted = offset + limit
+    fetch = wanted + TIE_HEADROOM
+    while True:
+        result = searcher.search(query, limit=fetch, count=True, **options)
+        ranked = result.hits
+        if len(ranked) < fetch or limit == 0 or ranked[-1][0] != ranked[wanted - 1][0]:
+            break
+        fetch *= 2
+    total = result.count or 0
+    if limit == 0 or offset >= len(ranked):
+        return total, []
+    top, bottom = ranked[offset][0], ranked[min(wanted, len(ranked)) - 1][0]
+    ahead = sum(1 for order_key, _ in ranked if order_key > top)  # before the page, whatever their ids
+    tied = [(order_key, searcher.doc(address)["id"][0]) for order_key, address in ranked[ahead:]
+            if order_key >= bottom]
+    tied.sort(key=lambda hit: (-hit[0], hit[1]))
+    page = tied[offset - ahead : offset - ahead + limit]
+    return total, [base.ScoredId(doc_id, 0.0 if by_date else float(order_key)) for order_key, doc_id in page]
 
 
 def _midnight(day: date | None, days_later: int) -> datetime | None:
