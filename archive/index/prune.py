@@ -59,16 +59,38 @@ def _prune(
         case Phrase(field=field, values=values):
             return query if values and all(held(field, value) for value in values) else None
         case AnyOf(clauses=clauses, boost=boost):
-            kept = tuple(c for c in (prune(clause) for clause in clauses) if c is not None)
+            kept = _kept(clauses, held, prune)
             return AnyOf(kept, boost) if kept else None
         case Bool(must=must, should=should, must_not=must_not, boost=boost):
             required = [prune(clause) for clause in must]
-            optional = tuple(c for c in (prune(clause) for clause in should) if c is not None)
+            optional = _kept(should, held, prune)
             if None in required or not (required or optional):
                 return None
-            excluded = tuple(c for c in (prune(clause) for clause in must_not) if c is not None)
+            excluded = _kept(must_not, held, prune)
             return Bool(tuple(c for c in required if c is not None), optional, excluded, boost)
         case Constant(query=inner, score=score):
             kept_inner = prune(inner)
             return Constant(kept_inner, score) if kept_inner is not None else None
     raise TypeError(f"not a query tree node: {query!r}")
+
+
+def _kept(
+    clauses: tuple[Query, ...], held: Callable[[str, str], bool], prune: Callable[[Query], Query | None]
+) -> tuple[Query, ...]:
+    """The clauses left, each pruned. A term, alone or with a fixed score (a name's near keys, hundreds
+    of them a word), is tested where it stands, and kept as it is: a call for each node cost a search
+    more than the tests."""
+    kept = []
+    for clause in clauses:
+        kind = type(clause)
+        if kind is Constant and type(clause.query) is Term:
+            term = clause.query
+        elif kind is Term:
+            term = clause
+        else:
+            if (pruned := prune(clause)) is not None:
+                kept.append(pruned)
+            continue
+        if held(term.field, term.value):
+            kept.append(clause)
+    return tuple(kept)
