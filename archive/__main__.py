@@ -1,5 +1,5 @@
 import sys
 
-from archive.cli import main
+from archive.launch import main
 
 sys.exit(main())

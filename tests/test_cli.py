@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -299,6 +300,22 @@ def test_serve_says_where_it_listens_and_hands_over_the_first_admin(tmp_path) ->
     finally:
         again.send_signal(signal.SIGINT)
         again.wait(timeout=30)
+
+
+def test_serve_heeds_ctrl_c_while_it_is_still_importing(tmp_path) -> None:
+    """Started with SIGINT ignored (a script's background job), interrupted before its imports are done."""
+    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BACKEND": "embedded"}
+    server = subprocess.Popen(
+        [*ARCHIVE, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        time.sleep(0.2)  # the command's imports take a second or more
+        server.send_signal(signal.SIGINT)
+        _, errors = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert server.returncode == 130 and "archive: stopped" in errors
 
 
 def test_serve_heeds_ctrl_c_in_its_start_though_started_with_it_ignored(tmp_path, monkeypatch) -> None:
