@@ -9,6 +9,7 @@ done again after each batch of writes.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -21,6 +22,8 @@ from archive.analysis.tokenize import Token, tokenize
 from archive.domain import Document, LanguageSpan
 from archive.store import DocumentStore
 from archive.store.entities import StoredMention
+
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s$")  # the mention of a name is its words as written
 
 MENTION_RULES = 5  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
 
@@ -123,7 +126,11 @@ def _grouping(store: DocumentStore) -> _Grouping:
 
 
 def _label(surfaces: Counter[str]) -> str:
-    """The spelling to show: the most frequent of the longest ones (a full name before a lone surname)."""
-    longest = max(len(s.split()) for s in surfaces)
-    candidates = [(n, s) for s, n in surfaces.items() if len(s.split()) == longest]
+    """The spelling to show: the most frequent of the longest ones (a full name before a lone surname),
+    read without an English possessive (`China's Xinjiang`: China)."""
+    shown: Counter[str] = Counter()
+    for surface, n in surfaces.items():
+        shown[_POSSESSIVE.sub("", surface)] += n
+    longest = max(len(s.split()) for s in shown)
+    candidates = [(n, s) for s, n in shown.items() if len(s.split()) == longest]
     return max(candidates, key=lambda c: (c[0], -len(c[1])))[1]

@@ -292,6 +292,14 @@ def test_a_later_document_moves_a_lone_surname_when_it_makes_it_ambiguous(archiv
     assert archive.entity(fariza).documents and lone.isdisjoint({fariza})
 
 
+def test_an_entity_is_labelled_without_an_english_possessive(archive: Archive):
+    text = ("Camps in China's Xinjiang region. China’s officials did not answer. Critics said Tokayev's "
+            "reform kept the permit rule.")
+    archive.ingest_upload(io.BytesIO(text.encode()), "a.txt", IngestRequest())
+    assert [e["label"] for e in archive.entities("China")] == ["China"]
+    assert [e["label"] for e in archive.entities("Tokayev")] == ["Tokayev"]
+
+
 def test_a_name_repeated_in_a_document_is_one_row_that_counts_every_occurrence(archive: Archive):
     text = ("Суд оштрафовал Фаризу Оспан. Фаризу Оспан задержали. Адвокат Фаризы Оспан обжаловал. "
             "Фаризу Оспан освободили.")
