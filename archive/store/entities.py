@@ -94,6 +94,14 @@ Spelling = tuple[str, str, str]  # a name key, the kind it was found as, a surfa
 _RECORD_COLUMNS = (EntityRow.id, EntityRow.key, EntityRow.kind, EntityRow.label, EntityRow.mentions,
                    EntityRow.confirmed)
 
+# Each page of hits asks it: built once, its documents an expanding parameter (`of_documents`).
+_OF_DOCUMENTS = (select(MentionRow.document_id, _OCCURRENCES, func.min(MentionRow.start), *_RECORD_COLUMNS)
+                 .join(MentionKeyRow, _KEY_OF_MENTION)
+                 .join(EntityRow, MentionKeyRow.entity_id == EntityRow.id)
+                 .where(MentionRow.document_id.in_(bindparam("ids", expanding=True)),
+                        EntityRow.kind != "name")
+                 .group_by(MentionRow.document_id, EntityRow.id))
+
 
 @dataclass(frozen=True)
 class EntityDocument:
@@ -324,14 +332,9 @@ class EntityStore:
         archive, then the first to appear; ``per_document`` at most. `documents` is left at 0."""
         if not document_ids:
             return {}
-        stmt = (select(MentionRow.document_id, _OCCURRENCES, func.min(MentionRow.start), *_RECORD_COLUMNS)
-                .join(MentionKeyRow, _KEY_OF_MENTION)
-                .join(EntityRow, MentionKeyRow.entity_id == EntityRow.id)
-                .where(MentionRow.document_id.in_(document_ids[:CHUNK]), EntityRow.kind != "name")
-                .group_by(MentionRow.document_id, EntityRow.id))
         found: dict[str, list[tuple]] = defaultdict(list)
         with self._engine.connect() as conn:  # plain rows: a page of hits names a hundred entities
-            for document_id, n, first, *columns in conn.execute(stmt):
+            for document_id, n, first, *columns in conn.execute(_OF_DOCUMENTS, {"ids": document_ids[:CHUNK]}):
                 record = EntityRecord(*columns)
                 found[document_id].append((-n, record.mentions, first, record))
         return {document_id: [entry[-1] for entry in sorted(entries, key=lambda e: e[:3])][:per_document]

@@ -22,7 +22,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    Integer,
     and_,
+    bindparam,
     create_engine,
     event,
     false,
@@ -304,15 +306,10 @@ class DocumentStore:
     def get_heads(self, ids: Sequence[str], chars: int) -> dict[str, DocumentHead]:
         """The documents among `ids` with no more than the first `chars` characters of their text, by
         id: a page of hits without reading long texts or their language spans."""
-        row = DocumentRow
-        opening = func.substr(row.text, 1, chars + 1).label("opening")  # one more: does it go on?
-        stmt = select(row.id, row.sha256, row.title, row.kind, row.language, row.original_name,
-                      row.ingested_at, opening, row.meta.label("meta"), row.access, row.collection,
-                      row.withdrawn)
         found: dict[str, DocumentHead] = {}
         with self._engine.connect() as conn:
             for part in _chunks(list(dict.fromkeys(ids))):
-                for r in conn.execute(stmt.where(row.id.in_(part))):
+                for r in conn.execute(_HEADS, {"ids": part, "chars": chars + 1}):  # one more: does it go on?
                     found[r.id] = DocumentHead(
                         r.id, r.sha256, r.title, Kind(r.kind), r.language, r.original_name, r.ingested_at,
                         opening=r.opening[:chars], cut=len(r.opening) > chars, metadata=dict(r.meta or {}),
@@ -803,6 +800,15 @@ def _visible(visible: Visibility, row: Any = DocumentRow) -> ColumnElement[bool]
     if visible.collections:
         either.append(row.collection.in_(sorted(visible.collections)))
     return and_(or_(false(), *either), row.withdrawn.is_(None))
+
+
+# Each page of hits reads its documents' heads: built once, the ids an expanding parameter.
+_HEADS = select(
+    DocumentRow.id, DocumentRow.sha256, DocumentRow.title, DocumentRow.kind, DocumentRow.language,
+    DocumentRow.original_name, DocumentRow.ingested_at,
+    func.substr(DocumentRow.text, 1, bindparam("chars", type_=Integer)).label("opening"),
+    DocumentRow.meta.label("meta"), DocumentRow.access, DocumentRow.collection, DocumentRow.withdrawn,
+).where(DocumentRow.id.in_(bindparam("ids", expanding=True)))
 
 
 def _row_values(doc: Document, now: datetime) -> dict[str, Any]:
