@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -162,6 +164,15 @@ def test_equal_scores_come_by_id_however_the_index_was_filled(backend: IndexBack
         pages = [backend.search(query, NO_FILTERS, 7, offset, sort=sort) for offset in range(0, 34, 7)]
         assert [hit.id for page in pages for hit in page.hits] == expected, sort
         assert {page.total for page in pages} == {34}
+
+
+def test_documents_archived_within_one_second_come_by_id_newest_first(backend: IndexBackend) -> None:
+    second = datetime(2024, 5, 1, 12, 0, 7, tzinfo=UTC)
+    backend.add(replace(doc(name, "same words"), ingested_at=second + timedelta(milliseconds=ms))
+                for name, ms in (("a", 100), ("b", 500), ("c", 900)))
+    backend.add([replace(doc("z", "same words"), ingested_at=second + timedelta(seconds=1))])
+    page = backend.search(Term(WORDS, "same"), NO_FILTERS, 10, sort=NEWEST)
+    assert [hit.id for hit in page.hits] == ["z", "a", "b", "c"]
 
 
 def test_add_replaces_by_id_and_delete(filled: IndexBackend) -> None:
