@@ -23,7 +23,8 @@ from archive.domain import Document, LanguageSpan
 from archive.store import DocumentStore
 from archive.store.entities import StoredMention
 
-_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s$")  # the mention of a name is its words as written
+# An English possessive ending a spelling (China's, Tokayev’s): a mention keeps it, a label leaves it out.
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s$")
 
 MENTION_RULES = 5  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
 

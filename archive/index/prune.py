@@ -78,8 +78,8 @@ def _kept(
     clauses: tuple[Query, ...], held: Callable[[str, str], bool], prune: Callable[[Query], Query | None]
 ) -> tuple[Query, ...]:
     """The clauses left, each pruned. A term, alone or with a fixed score (a name's near keys, hundreds
-    of them a word), is tested where it stands, and kept as it is: a call for each node cost a search
-    more than the tests."""
+    of them a word), is tested where it stands and kept as it is: a call for each of them cost more
+    than the tests themselves."""
     kept = []
     for clause in clauses:
         kind = type(clause)
