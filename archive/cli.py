@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -17,6 +16,7 @@ from tqdm import tqdm
 
 from archive import cli_accounts
 from archive.domain import ACCESS_LEVELS, KINDS, AccessLevel, Kind, Provenance
+from archive.launch import heed_ctrl_c
 from archive.search.explain import mark
 from archive.search.request import DOCUMENT_LANGUAGES, RELEVANCE, SORTS, InvalidSearch, SearchRequest
 from archive.service import (
@@ -452,8 +452,9 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     """Serves until Ctrl+C, which stops it at any moment, its start included. A server started as a
     script's background job inherits SIGINT ignored, and uvicorn's own handler comes only once it
-    runs: the signal is heeded from the first line instead of being lost in the seconds between."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    runs: the signal is heeded from the first line instead of being lost in the seconds between
+    (`archive.launch` heeds it before the imports, too)."""
+    heed_ctrl_c()
     try:
         return _serve(settings, args)
     except KeyboardInterrupt:

@@ -310,12 +310,26 @@ def test_serve_heeds_ctrl_c_while_it_is_still_importing(tmp_path) -> None:
         text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
-        time.sleep(0.2)  # the command's imports take a second or more
+        _wait_until_it_catches_sigint(server.pid)  # its first line; its imports take a second or more
+        importing = "Stemmer" not in Path(f"/proc/{server.pid}/maps").read_text()  # an import of the core
         server.send_signal(signal.SIGINT)
         _, errors = server.communicate(timeout=30)
     finally:
         server.kill()
+    assert importing, "SIGINT was caught only once the imports were done"
     assert server.returncode == 130 and "archive: stopped" in errors
+
+
+def _wait_until_it_catches_sigint(pid: int) -> None:
+    """Until the process has a handler for SIGINT (the kernel's mask of caught signals says so)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        caught = int(status.split("SigCgt:")[1].split()[0], 16)
+        if caught & (1 << (signal.SIGINT - 1)):
+            return
+        time.sleep(0.005)
+    raise AssertionError("the command never set a handler for SIGINT")
 
 
 def test_serve_heeds_ctrl_c_in_its_start_though_started_with_it_ignored(tmp_path, monkeypatch) -> None:
