@@ -9,7 +9,6 @@ done again after each batch of writes.
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -18,13 +17,11 @@ from dataclasses import dataclass
 from archive.analysis.aliases import AliasMatch
 from archive.analysis.entity_groups import NONE, apply_decisions, entity_id, entity_kind, group
 from archive.analysis.mentions import Mention, find_mentions
+from archive.analysis.normalize import fold, without_possessive
 from archive.analysis.tokenize import Token, tokenize
 from archive.domain import Document, LanguageSpan
 from archive.store import DocumentStore
 from archive.store.entities import StoredMention
-
-# An English possessive ending a spelling (China's, Tokayev’s): a mention keeps it, a label leaves it out.
-_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s$")
 
 MENTION_RULES = 5  # raise when the rules of archive/analysis/mentions.py change: documents are scanned again
 
@@ -126,12 +123,19 @@ def _grouping(store: DocumentStore) -> _Grouping:
     return _Grouping(rows, assignment)
 
 
+def _without_possessive(surface: str) -> str:
+    """A spelling without the English possessive its name key leaves out (Tokayev’s: Tokayev); a
+    mention keeps it, as written."""
+    folded = fold(surface)
+    return surface[:-2] if without_possessive(folded) != folded else surface
+
+
 def _label(surfaces: Counter[str]) -> str:
     """The spelling to show: the most frequent of the longest ones (a full name before a lone surname),
     read without an English possessive (`China's Xinjiang`: China)."""
     shown: Counter[str] = Counter()
     for surface, n in surfaces.items():
-        shown[_POSSESSIVE.sub("", surface)] += n
+        shown[_without_possessive(surface)] += n
     longest = max(len(s.split()) for s in shown)
     candidates = [(n, s) for s, n in shown.items() if len(s.split()) == longest]
     return max(candidates, key=lambda c: (c[0], -len(c[1])))[1]
