@@ -384,3 +384,30 @@ def test_latin_russian_surnames_ending_like_kazakh_endings_meet_the_cyrillic_nam
     for query in ("Bernaga", "Бернага", "Бернагой"):
         found = names(ranked(small, query))
         assert set(found[:2]) == {"bernaga-ru", "bernaga-en"}, (query, found)
+
+
+def test_a_document_holding_the_word_as_a_name_ranks_above_ordinary_words_of_its_key(small, tmp_path):
+    """Кении and the Kazakh кен (ore) share the key of Кения: the document where it stands as a name
+    comes first, however short the others are."""
+    ingest(small, tmp_path / "docs", {
+        "kenya": "Делегация из Кении прибыла в Алматы на переговоры о торговле и транзите грузов.",
+        "ore": "Бұл кен өте бай.",
+        "ore-start": "Кен орындарын игеру тоқтатылды, жаңа кен табылмады.",
+    })
+    for query in ("Кения", "Kenya", "кения"):
+        found = names(ranked(small, query))
+        assert found[:1] == ["kenya"], (query, found)
+
+
+def test_a_name_read_as_a_glossary_word_keeps_its_documents_first(small, tmp_path):
+    """Дина is a name, and through its key also дін (religion) of the glossary: written as a name, the
+    documents that hold it come before those holding only the term's equivalents."""
+    ingest(small, tmp_path / "docs", {
+        "dina-ru": "Журналистку Дину Ахметову вызвали на допрос в качестве свидетеля по делу о клевете.",
+        "dina-kk": "Дина Ахметова сотқа шақырылды.",
+        "religion-ru": "Закон о религии ограничил деятельность общин.",
+        "religion-kk": "Аудандағы діни бірлестіктерді тіркеу қиындады.",
+    })
+    found = names(ranked(small, "Дина"))
+    assert set(found[:2]) == {"dina-ru", "dina-kk"}, found
+    assert "religion-ru" in names(ranked(small, "религия")), "the glossary still works for the word"

@@ -7,7 +7,12 @@ forms above) gets a fixed score that no near spelling reaches, plus its term sta
 that holds only a near spelling of a name gets a smaller fixed score by how likely the spelling is
 the same name. So a document holding the name ranks above every document holding only a look-alike,
 whatever their lengths. Near spellings meet only the document words that may be names
-(`archive.analysis.vocabulary`), never ordinary words one letter from the name.
+(`archive.analysis.vocabulary`), never ordinary words one letter from the name. Within the first
+tier, a document holding the word where it may be a name earns more ("Дании" before "дань" and the
+Kazakh ending "-дан", which share the key of Дания). A word written with a capital may be a name even
+when the glossary or a word list knows it: it keeps the tiers, and holds by its glossary equivalents
+only in a fixed tier between the two, since the glossary meets a name through a short stem or key
+(Анна: ана "mother") as often as through its meaning (Семей: the city, and "families").
 
 A document scores by how many concepts it holds, whatever the language it holds them in. Adjacent
 query words found in one document earn a bonus, more when they stand near each other in either
@@ -84,6 +89,13 @@ FORMS = 0.3  # each further form of a glossary term a document holds adds this s
 # The two fixed tiers of a concept: holding the word itself, holding only a near spelling of it.
 HELD = 4.0
 NEAR = 1.5  # times the likeness (at most 1): always below HELD
+# Holding the word where it may be a name (capitalised, never in lower case in that document) adds
+# this: "Дании" in a sentence about Denmark before "дань" (tribute) or "-дан" (a case ending), which
+# share its key. Below HELD, so a document holding more of the query's words still ranks first.
+AS_NAME = 1.5
+# A word that may be a name, held only by a glossary equivalent: below HELD, above any near spelling
+# (a fixed score, as a near spelling's, so that no term statistics lift it over the word itself).
+EQUIVALENT = 3.0
 STATISTICS = 0.25  # the weight of term statistics (BM25) beside the tiers: they order within a tier
 
 MIN_NEAR_WEIGHT = 0.4  # below this a one-letter difference is more likely another name
@@ -171,10 +183,20 @@ def _name_forms(token: Token, exact: bool) -> tuple[Query, ...]:
     return (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys), *near)
 
 
-def _tiered(held: tuple[Query, ...], near: list[Query]) -> Query:
-    """The two tiers: the fixed HELD score plus term statistics for the word itself, else the fixed
-    score of the likeliest near spelling found among the document's possible names (`near`)."""
-    itself = Bool(should=(Constant(AnyOf(held), HELD), AnyOf(held, STATISTICS)))
+@lru_cache(maxsize=4096)
+def _as_name(token: Token) -> Query:
+    """The fixed AS_NAME score of a document that holds the word among its possible names."""
+    keys = (token.key, *reading_keys(token.word))
+    forms = (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys))
+    return Constant(AnyOf(forms), AS_NAME)
+
+
+def _tiered(held: tuple[Query, ...], near: list[Query], as_name: Query | None = None) -> Query:
+    """The two tiers: the fixed HELD score plus term statistics for the word itself (and AS_NAME
+    where it may be a name), else the fixed score of the likeliest near spelling found among the
+    document's possible names (`near`)."""
+    fixed = (Constant(AnyOf(held), HELD), as_name) if as_name else (Constant(AnyOf(held), HELD),)
+    itself = Bool(should=(*fixed, AnyOf(held, STATISTICS)))
     return AnyOf((itself, *near)) if near else itself
 
 
@@ -197,13 +219,16 @@ def _equivalent(tokens: list[Token]) -> Query:
 def _with_forms(itself: Query, forms: list[Query], synonyms: set[Query]) -> Query:
     """A glossary term: the best of the query's own words and the term's forms, and a share more for
     each of its other forms in the query's language (`synonyms`) a document holds. A report about
-    the topic names it in several ways (rally, gathering, assembly), a passing mention in one. The
-    equivalents in the other languages only take part in the best: a name that reads as a word of
-    another language (Семей, Анды) keeps its documents first."""
+    the topic names it in several ways (rally, gathering, assembly), a passing mention in one."""
     forms = list(dict.fromkeys(forms))
     best = AnyOf((itself, *forms))
     several = tuple(form for form in forms if form in synonyms)
     return Bool(should=(best, Bool(should=several, boost=FORMS))) if several else best
+
+
+def _equivalents(forms: list[Query]) -> list[Query]:
+    """The glossary equivalents of a word that may be a name, in the fixed EQUIVALENT tier."""
+    return [Constant(AnyOf(tuple(dict.fromkeys(forms))), EQUIVALENT)] if forms else []
 
 
 def _words_of(text: str) -> tuple[str, ...]:
@@ -258,16 +283,16 @@ class _Concepts:
 
     def _concept(self, token: Token) -> Query:
         held = (*_held_forms(token), *self.aliases.get(token.word, ()))
-        extra = self.extra.get(token.word)
-        if extra:
-            return _with_forms(AnyOf(held), extra, self.synonyms)
-        if is_dictionary_word(token.word):
-            return AnyOf(held)  # a word of the language: ranked by term statistics
+        extra = self.extra.get(token.word, [])
+        if (extra or is_dictionary_word(token.word)) and not token.surface[:1].isupper():
+            # a word of the language: ranked by term statistics, its equivalents nearly as its own;
+            # written with a capital, it may be a name (Семей, Анна) and keeps the tiers below
+            return _with_forms(AnyOf(held), extra, self.synonyms) if extra else AnyOf(held)
         near = [
             Constant(Term(ALIASES, group), NEAR * weight)
             for group, weight in self.near_aliases.get(token.word, {}).items()
         ]
-        return _tiered(held, [*_near_names(token), *near])
+        return _tiered(held, [*_near_names(token), *near, *_equivalents(extra)], _as_name(token))
 
     def named(self, query: Query, tokens: list[Token], exact: bool) -> Query:
         """`query`, where a document may hold each of the words as a name (or a place by another of
