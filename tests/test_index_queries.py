@@ -23,9 +23,11 @@ from archive.index.base import (
     WORDS,
     AnyOf,
     Bool,
+    Constant,
     Filters,
     IndexBackend,
     Phrase,
+    Prefix,
     Term,
 )
 from tests.index_corpus import NO_FILTERS, corpus, doc, ids, long_doc
@@ -111,6 +113,15 @@ def test_any_of_scores_as_best_clause(filled: IndexBackend) -> None:
     assert ids(page) == {"en-1", "en-2", "en-3"}
     assert page.hits[0].id == "en-3"  # the boosted clause wins
     assert filled.search(AnyOf(()), NO_FILTERS, 10).total == 0
+
+
+def test_prefix_matches_the_terms_that_begin_with_it(filled: IndexBackend) -> None:
+    assert ids(filled.search(Prefix(KEYS, "oske"), NO_FILTERS, 10)) == {"ru-1", "kk-1"}
+    assert ids(filled.search(Prefix(KEYS, "oskemen"), NO_FILTERS, 10)) == {"ru-1", "kk-1"}  # the term itself
+    assert filled.search(Prefix(KEYS, "oskemenn"), NO_FILTERS, 10).total == 0
+    assert filled.search(Prefix(KEYS, "skemen"), NO_FILTERS, 10).total == 0  # a beginning, not a part
+    page = filled.search(Constant(Prefix(KEYS, "oske"), 2.5), NO_FILTERS, 10)
+    assert {hit.score for hit in page.hits} == {2.5}
 
 
 def test_bool_must_should_must_not(filled: IndexBackend) -> None:

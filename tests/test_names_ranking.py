@@ -411,3 +411,14 @@ def test_a_name_read_as_a_glossary_word_keeps_its_documents_first(small, tmp_pat
     found = names(ranked(small, "Дина"))
     assert set(found[:2]) == {"dina-ru", "dina-kk"}, found
     assert "religion-ru" in names(ranked(small, "религия")), "the glossary still works for the word"
+
+
+def test_a_name_beginning_as_the_query_word_ranks_above_another_name_of_its_key(small, tmp_path):
+    """Лидия and Лида share a key (the endings stripped); Лидии begins as Лидия does, Лида does not."""
+    ingest(small, tmp_path / "docs", {
+        "lidia": _FILLER * 20 + "Суд вызвал Лидию Ибраеву для дачи показаний.",
+        "lida": "Лида выступила на собрании, Лида говорила долго.",
+    })
+    for query in ("Лидия", "Lidiya", "Lidia"):
+        found = names(ranked(small, query))
+        assert found == ["lidia", "lida"], (query, found)

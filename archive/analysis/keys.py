@@ -58,6 +58,7 @@ def name_key(word: str) -> str:
     return fold_skeleton(strip_endings(skel, latin=not is_cyrillic(word))) if skel else ""
 
 
+@lru_cache(maxsize=200_000)
 def unstripped_key(word: str) -> str:
     """The key with nothing taken off the end: for a query word whose ending was a letter of the name
     (a misspelt `Kurmanty` is not the accusative of `Kurmant`), so near matches start from both."""

@@ -21,12 +21,15 @@ KEYS = "keys"  # name keys: script-independent, case endings reduced
 ALIASES = "aliases"  # alias-group ids of places and organisations (`@oskemen`)
 NAMES = "names"  # name keys of the words that may be names (not ordinary words): near keys meet these
 READINGS = "readings"  # keys of names' other readings (Kuznecov: kuznetsov; Allaberdin: allaberdin)
+UNSTRIPPED = "unstripped"  # keys of the words that may be names, nothing stripped (Дании: dania)
 TITLE_WORDS = "title_words"
 TITLE_STEMS = "title_stems"
 TITLE_KEYS = "title_keys"
-ANALYSED_FIELDS = (WORDS, STEMS, KEYS, NAMES, READINGS, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS)
+ANALYSED_FIELDS = (
+    WORDS, STEMS, KEYS, NAMES, READINGS, UNSTRIPPED, ALIASES, TITLE_WORDS, TITLE_STEMS, TITLE_KEYS
+)
 # What a passage of a long document is indexed by.
-PASSAGE_FIELDS = (WORDS, STEMS, KEYS, NAMES, READINGS, ALIASES)
+PASSAGE_FIELDS = (WORDS, STEMS, KEYS, NAMES, READINGS, UNSTRIPPED, ALIASES)
 
 # Keyword fields used for filters.
 KIND = "kind"
@@ -121,6 +124,15 @@ class Phrase:
 
 
 @dataclass(frozen=True)
+class Prefix:
+    """A term of the field that begins with `value` (letters a-z only); scored only under a
+    `Constant`."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
 class AnyOf:
     """Matches when any clause matches; scores as the best clause (a disjunction max)."""
 
@@ -145,7 +157,7 @@ class Constant:
     score: float
 
 
-Query = Term | Phrase | AnyOf | Bool | Constant
+Query = Term | Phrase | Prefix | AnyOf | Bool | Constant
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from archive.index.base import (
     IndexDocument,
     PassageHit,
     Phrase,
+    Prefix,
     Query,
     ScoredId,
     SearchPage,
@@ -86,6 +87,8 @@ def to_es_query(query: Query) -> dict[str, Any]:
             return {"term": {field: {"value": value, "boost": boost}}}
         case Phrase(field=field, values=values, slop=slop, boost=boost):
             return _phrase(field, values, slop, boost)
+        case Prefix(field=field, value=value):
+            return {"prefix": {field: {"value": value}}}
         case AnyOf(clauses=clauses, boost=boost):
             return {
                 "dis_max": {"queries": [to_es_query(c) for c in clauses], "tie_breaker": 0.0, "boost": boost}

@@ -27,7 +27,7 @@ from archive.index.base import (
     YEAR,
 )
 
-MAPPING_VERSION = 5
+MAPPING_VERSION = 6
 
 ANALYZER = "whitespace"
 

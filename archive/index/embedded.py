@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,7 +29,8 @@ from archive.domain import WITHDRAWN, AccessLevel, Visibility
 from archive.index import base
 from archive.index.prune import prune
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+PREFIX_QUERIES_KEPT = 4096
 WRITER_HEAP = 64_000_000
 BATCH = 500
 LOCK_WAIT_S = 60.0
@@ -73,6 +75,7 @@ class EmbeddedBackend:
         self._index: tantivy.Index | None = None
         self._passages: tantivy.Index | None = None
         self._opened: str | None = None
+        self._prefixes: dict[tuple[bool, str, str], tantivy.Query] = {}
 
     # --- where the live index is ----------------------------------------------------------------
 
@@ -369,6 +372,8 @@ class EmbeddedBackend:
                     if len(values) > 1
                     else tantivy.Query.term_query(schema, field, values[0])
                 )
+            case base.Prefix(field, value):
+                return self._prefix(schema, field, value)
             case base.AnyOf(clauses, boost):
                 query = tantivy.Query.disjunction_max_query([self._compile(c, schema) for c in clauses])
             case base.Bool(must, should, must_not, boost):
@@ -381,6 +386,17 @@ class EmbeddedBackend:
             case _:
                 raise TypeError(f"unknown query node {node!r}")
         return query if boost == 1.0 else tantivy.Query.boost_query(query, boost)
+
+    def _prefix(self, schema: tantivy.Schema, field: str, value: str) -> tantivy.Query:
+        """A prefix as a regular expression, compiled once: compiling costs 0.2 ms, a search with it
+        a hundredth of that."""
+        key = (schema is self.schema, field, value)
+        query = self._prefixes.get(key)
+        if query is None:
+            if len(self._prefixes) >= PREFIX_QUERIES_KEPT:
+                self._prefixes.clear()
+            query = self._prefixes[key] = tantivy.Query.regex_query(schema, field, f"{re.escape(value)}.*")
+        return query
 
 
 def _within(

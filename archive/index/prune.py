@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from archive.index.base import AnyOf, Bool, Constant, Phrase, Query, Term
+from archive.index.base import AnyOf, Bool, Constant, Phrase, Prefix, Query, Term
 
 
 def terms_of(query: Query) -> set[tuple[str, str]]:
@@ -58,6 +58,8 @@ def _prune(
             return query if held(field, value) else None
         case Phrase(field=field, values=values):
             return query if values and all(held(field, value) for value in values) else None
+        case Prefix():
+            return query  # which terms it meets, only the engine's term dictionary knows
         case AnyOf(clauses=clauses, boost=boost):
             kept = _kept(clauses, held, prune)
             return AnyOf(kept, boost) if kept else None

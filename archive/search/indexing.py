@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
-from archive.analysis import AliasMatch, Token, find_aliases, name_candidates, reading_keys, tokenize
+from archive.analysis import (
+    AliasMatch,
+    Token,
+    find_aliases,
+    name_candidates,
+    reading_keys,
+    tokenize,
+    unstripped_key,
+)
 from archive.domain import WITHDRAWN, Document
 from archive.index import base
 from archive.search.dates import ARCHIVED, document_date
@@ -41,15 +49,18 @@ def _body_fields(tokens: list[Token], candidates: list[bool], aliases: list[Alia
 
     NAMES holds the keys of the words that may be names ("_" for the others: near keys meet only
     these), READINGS the keys of their other readings (`reading_keys`: other romanisations of Latin
-    words, the other reading of an end Kazakh and Russian grammar read differently)."""
+    words, the other reading of an end Kazakh and Russian grammar read differently), UNSTRIPPED their
+    keys with nothing stripped (where a query word's beginning is looked for)."""
     names = " ".join(t.key if keep else "_" for t, keep in zip(tokens, candidates, strict=True))
-    kept = (t for t, keep in zip(tokens, candidates, strict=True) if keep)
+    kept = [t for t, keep in zip(tokens, candidates, strict=True) if keep]
     readings = dict.fromkeys(key for t in kept for key in reading_keys(t.word))
+    unstripped = dict.fromkeys(unstripped_key(t.word) for t in kept)
     return {
         base.WORDS: _terms(tokens, "word"),
         base.STEMS: _stems(tokens),
         base.KEYS: _terms(tokens, "key"),
         base.NAMES: names,
+        base.UNSTRIPPED: " ".join(unstripped),
         base.READINGS: " ".join(readings),
         base.ALIASES: " ".join(sorted({m.group for m in aliases})),
     }

@@ -9,10 +9,12 @@ the same name. So a document holding the name ranks above every document holding
 whatever their lengths. Near spellings meet only the document words that may be names
 (`archive.analysis.vocabulary`), never ordinary words one letter from the name. Within the first
 tier, a document holding the word where it may be a name earns more ("Дании" before "дань" and the
-Kazakh ending "-дан", which share the key of Дания). A word written with a capital may be a name even
-when the glossary or a word list knows it: it keeps the tiers, and holds by its glossary equivalents
-only in a fixed tier between the two, since the glossary meets a name through a short stem or key
-(Анна: ана "mother") as often as through its meaning (Семей: the city, and "families").
+Kazakh ending "-дан", which share the key of Дания), and more again where that name begins as the
+word does with nothing stripped ("Дании" before the name "Дана", of the same key). A word written
+with a capital may be a name even when the glossary or a word list knows it: it keeps the tiers, and
+holds by its glossary equivalents only in a fixed tier between the two, since the glossary meets a
+name through a short stem or key (Анна: ана "mother") as often as through its meaning (Семей: the
+city, and "families").
 
 A document scores by how many concepts it holds, whatever the language it holds them in. Adjacent
 query words found in one document earn a bonus, more when they stand near each other in either
@@ -63,11 +65,13 @@ from archive.index.base import (
     STEMS,
     TITLE_KEYS,
     TITLE_WORDS,
+    UNSTRIPPED,
     WORDS,
     AnyOf,
     Bool,
     Constant,
     Phrase,
+    Prefix,
     Query,
     Term,
 )
@@ -93,6 +97,8 @@ NEAR = 1.5  # times the likeness (at most 1): always below HELD
 # this: "Дании" in a sentence about Denmark before "дань" (tribute) or "-дан" (a case ending), which
 # share its key. Below HELD, so a document holding more of the query's words still ranks first.
 AS_NAME = 1.5
+AGREES = 1.5  # and this where that name begins as the query word does (Дании for Дания, not Дана)
+MIN_BEGINNING = 4  # letters of a key; a shorter beginning is shared by too many names
 # A word that may be a name, held only by a glossary equivalent: below HELD, above any near spelling
 # (a fixed score, as a near spelling's, so that no term statistics lift it over the word itself).
 EQUIVALENT = 3.0
@@ -183,20 +189,30 @@ def _name_forms(token: Token, exact: bool) -> tuple[Query, ...]:
     return (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys), *near)
 
 
+def _beginning(token: Token) -> str | None:
+    """The word's key with nothing stripped but a last vowel (Дания: dani), which its case forms
+    begin with and a name of the same key rarely does (Дана: dana); None when too short to tell."""
+    raw = unstripped_key(token.surface)
+    beginning = raw[:-1] if raw[-1:] in "aeiou" else raw
+    return beginning if len(beginning) >= MIN_BEGINNING else None
+
+
 @lru_cache(maxsize=4096)
-def _as_name(token: Token) -> Query:
-    """The fixed AS_NAME score of a document that holds the word among its possible names."""
+def _as_name(token: Token) -> tuple[Query, ...]:
+    """The fixed scores of a document holding the word among its possible names: AS_NAME, and
+    AGREES more where that name begins as the word does."""
     keys = (token.key, *reading_keys(token.word))
     forms = (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys))
-    return Constant(AnyOf(forms), AS_NAME)
+    beginning = _beginning(token)
+    agrees = (Constant(Prefix(UNSTRIPPED, beginning), AGREES),) if beginning else ()
+    return (Constant(AnyOf(forms), AS_NAME), *agrees)
 
 
-def _tiered(held: tuple[Query, ...], near: list[Query], as_name: Query | None = None) -> Query:
-    """The two tiers: the fixed HELD score plus term statistics for the word itself (and AS_NAME
-    where it may be a name), else the fixed score of the likeliest near spelling found among the
-    document's possible names (`near`)."""
-    fixed = (Constant(AnyOf(held), HELD), as_name) if as_name else (Constant(AnyOf(held), HELD),)
-    itself = Bool(should=(*fixed, AnyOf(held, STATISTICS)))
+def _tiered(held: tuple[Query, ...], near: list[Query], as_name: tuple[Query, ...] = ()) -> Query:
+    """The two tiers: the fixed HELD score plus term statistics for the word itself (and the scores
+    of `as_name` where it may be a name), else the fixed score of the likeliest near spelling found
+    among the document's possible names (`near`)."""
+    itself = Bool(must=(Constant(AnyOf(held), HELD),), should=(*as_name, AnyOf(held, STATISTICS)))
     return AnyOf((itself, *near)) if near else itself
 
 
