@@ -57,6 +57,7 @@ from archive.analysis import (
 )
 from archive.analysis.kazakh import has_kazakh_letters
 from archive.analysis.normalize import is_cyrillic
+from archive.analysis.similarity import VOWELS
 from archive.index.base import (
     ALIASES,
     KEYS,
@@ -184,16 +185,20 @@ def _name_forms(token: Token, exact: bool) -> tuple[Query, ...]:
     romanisations and near keys."""
     if exact:
         return (Term(NAMES, token.key),)
+    return (*_among_names(token), *(Term(NAMES, key) for key in near_keys(token)))
+
+
+def _among_names(token: Token) -> tuple[Query, ...]:
+    """The word's key and the keys of its other readings, among a document's possible names."""
     keys = (token.key, *reading_keys(token.word))
-    near = tuple(Term(NAMES, key) for key in near_keys(token))
-    return (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys), *near)
+    return (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys))
 
 
 def _beginning(token: Token) -> str | None:
     """The word's key with nothing stripped but a last vowel (Дания: dani), which its case forms
     begin with and a name of the same key rarely does (Дана: dana); None when too short to tell."""
     raw = unstripped_key(token.surface)
-    beginning = raw[:-1] if raw[-1:] in "aeiou" else raw
+    beginning = raw[:-1] if raw[-1:] in VOWELS else raw
     return beginning if len(beginning) >= MIN_BEGINNING else None
 
 
@@ -201,11 +206,9 @@ def _beginning(token: Token) -> str | None:
 def _as_name(token: Token) -> tuple[Query, ...]:
     """The fixed scores of a document holding the word among its possible names: AS_NAME, and
     AGREES more where that name begins as the word does."""
-    keys = (token.key, *reading_keys(token.word))
-    forms = (*(Term(NAMES, key) for key in keys), *(Term(READINGS, key) for key in keys))
     beginning = _beginning(token)
     agrees = (Constant(Prefix(UNSTRIPPED, beginning), AGREES),) if beginning else ()
-    return (Constant(AnyOf(forms), AS_NAME), *agrees)
+    return (Constant(AnyOf(_among_names(token)), AS_NAME), *agrees)
 
 
 def _tiered(held: tuple[Query, ...], near: list[Query], as_name: tuple[Query, ...] = ()) -> Query:
